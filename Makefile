@@ -1,0 +1,120 @@
+# vfio-early — see README.md.  `make`, `make check`, `make install`.
+VERSION     := 0.1.0
+
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+LIBDIR_PFX  ?= $(if $(filter /usr/local,$(PREFIX)),/usr,$(PREFIX))
+DRACUTDIR   ?= $(LIBDIR_PFX)/lib/dracut/modules.d/90vfio-early
+ITDIR       ?= $(LIBDIR_PFX)/share/initramfs-tools
+UNITDIR     ?= $(LIBDIR_PFX)/lib/systemd/system
+MANDIR      ?= $(PREFIX)/share/man
+DESTDIR     ?=
+
+B           := build
+HOSTCC      ?= cc
+CLANG       ?= clang
+WARN        := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+DEFS        := -DVFIO_EARLY_VERSION='"$(VERSION)"'
+INC         := -Ikcmdline -Iearly
+
+# The static compiler: klibc first, then musl, then glibc -static.
+ifeq ($(origin STATIC_CC),undefined)
+  ifneq ($(shell command -v klcc 2>/dev/null),)
+    STATIC_CC    := klcc
+    STATIC_FLAGS := -static -Os -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code
+  else ifneq ($(shell command -v musl-gcc 2>/dev/null),)
+    STATIC_CC    := musl-gcc
+    STATIC_FLAGS := -static -Os -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,noseparate-code
+    $(info vfio-early: klcc not found (Debian: libklibc-dev); building with musl-gcc -static)
+  else
+    STATIC_CC    := $(HOSTCC)
+    STATIC_FLAGS := -static -Os
+    $(info vfio-early: neither klcc nor musl-gcc found; building with $(HOSTCC) -static (large binary))
+  endif
+endif
+
+LIB_SRC     := kcmdline/kcmdline.c $(filter-out early/main.c,$(wildcard early/*.c))
+BIN_SRC     := early/main.c $(LIB_SRC)
+HDRS        := $(wildcard kcmdline/*.h early/*.h)
+TEST_SRC    := $(wildcard tests/unit/test_*.c)
+TEST_HELPER := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
+FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 30
+
+all: $(B)/vfio-early
+
+$(B)/vfio-early: $(BIN_SRC) $(HDRS) Makefile
+	@mkdir -p $(B)
+	$(STATIC_CC) $(STATIC_FLAGS) $(WARN) $(DEFS) $(INC) -o $@.unstripped $(BIN_SRC)
+	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
+	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
+
+# Unit tests: host compiler, then again with ASan+UBSan (binary included).
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(B)/host/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) tests/unit/t.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -g -O1 $(WARN) $(DEFS) $(INC) -Itests/unit -o $@ $< $(TEST_HELPER) $(LIB_SRC) -lpthread
+
+$(B)/asan/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) tests/unit/t.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) -Itests/unit -o $@ $< $(TEST_HELPER) $(LIB_SRC) -lpthread
+
+$(B)/asan/vfio-early: $(BIN_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) -o $@ $(BIN_SRC)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(INC) -o $@ $< $(LIB_SRC)
+
+unit: $(B)/vfio-early $(addprefix $(B)/host/,$(TESTS))
+	VFIO_EARLY=$(CURDIR)/$(B)/vfio-early tests/unit/run $(B)/host $(TESTS)
+
+unit-asan: $(B)/asan/vfio-early $(addprefix $(B)/asan/,$(TESTS))
+	VFIO_EARLY=$(CURDIR)/$(B)/asan/vfio-early tests/unit/run $(B)/asan $(TESTS)
+
+SHELL_FILES = $(shell git ls-files 2>/dev/null | while read -r f; do \
+	case "$$f" in *.sh) echo "$$f";; *) head -c 64 "$$f" 2>/dev/null | grep -qE '^#!.*\b(ba|da)?sh\b' && echo "$$f";; esac; done)
+
+shellcheck:
+	shellcheck -S warning $(SHELL_FILES)
+
+fuzz-short: $(addprefix $(B)/fuzz/,$(FUZZERS))
+	tests/fuzz/run $(FUZZ_SECONDS) $(addprefix $(B)/fuzz/,$(FUZZERS))
+
+fuzz:
+	$(MAKE) fuzz-short FUZZ_SECONDS=600
+
+check: unit unit-asan shellcheck fuzz-short
+
+bench: $(B)/vfio-early
+	bench/run $(B)/vfio-early
+
+vmcheck: $(B)/vfio-early
+	tests/vm/run
+
+demo:
+	tests/vm/demo
+
+install: $(B)/vfio-early
+	install -D -m 0755 $(B)/vfio-early $(DESTDIR)$(SBINDIR)/vfio-early
+	install -D -m 0755 dracut-module/90vfio-early/module-setup.sh $(DESTDIR)$(DRACUTDIR)/module-setup.sh
+	for f in dracut-module/90vfio-early/*; do \
+		install -D -m 0755 "$$f" "$(DESTDIR)$(DRACUTDIR)/$${f##*/}"; done
+	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
+	install -D -m 0755 initramfs-tools-hook/scripts/init-top/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/vfio-early
+	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vfio-early
+	rm -rf $(DESTDIR)$(DRACUTDIR)
+	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/vfio-early
+	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all unit unit-asan shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.SECONDARY:

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "kcmdline.h"
+#include "log.h"
+
+#define MODNAME_MAX 56
+
+void config_printable(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i;
+
+	if (len > 64)
+		len = 64;
+	for (i = 0; i < len && i + 1 < size; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+const char *config_group_name(enum group_policy g)
+{
+	return g == GROUP_ALL ? "all" : g == GROUP_NONE ? "none" : "slot";
+}
+
+static int val_is(const struct kcmd_param *p, const char *word)
+{
+	return p->val && p->val_len == strlen(word) && !memcmp(p->val, word, p->val_len);
+}
+
+/* Boolean keys: bare "key" means on; 0/no/off/false mean off. */
+static int val_bool(const struct kcmd_param *p)
+{
+	return !p->val || !(val_is(p, "0") || val_is(p, "no") || val_is(p, "off") ||
+			    val_is(p, "false"));
+}
+
+static int add_selector(struct config *c, const struct selector *s)
+{
+	struct selector *grown = realloc(c->sel, (c->nsel + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	c->sel = grown;
+	c->sel[c->nsel++] = *s;
+	return 0;
+}
+
+static void reject(struct config *c, const char *key, const char *item, size_t len,
+		   const char *why)
+{
+	char shown[72];
+
+	config_printable(shown, sizeof(shown), item, len);
+	log_err("bad selector '%s' in %s: %s; ignored", shown, key, why);
+	c->bad++;
+}
+
+static void parse_selectors(struct config *c, const struct kcmd_param *p, int kid)
+{
+	const char *cur = p->val, *item, *why = "";
+	size_t left = p->val ? p->val_len : 0, len;
+	char key[40];
+	struct selector s;
+	int r;
+
+	config_printable(key, sizeof(key), p->name, p->name_len);
+	if (!p->val || !p->val_len) {
+		reject(c, key, "", 0, "empty selector");
+		return;
+	}
+	while (kcmd_next_item(&cur, &left, &item, &len)) {
+		r = kid ? sel_parse_kid(item, len, &s, &why) : sel_parse(item, len, &s, &why);
+		if (r) {
+			reject(c, key, item, len, why);
+			continue;
+		}
+		if (kid && (s.subvendor != PCI_ANY || s.subdevice != PCI_ANY))
+			c->want_subsys = 1;
+		if (add_selector(c, &s))
+			return;
+	}
+}
+
+static int modname_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > MODNAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static void parse_modules(struct strlist *l, const struct kcmd_param *p)
+{
+	const char *cur = p->val, *item;
+	size_t left = p->val ? p->val_len : 0, len;
+	char shown[72], **grown;
+
+	while (kcmd_next_item(&cur, &left, &item, &len)) {
+		if (!len)
+			continue;
+		if (!modname_ok(item, len)) {
+			config_printable(shown, sizeof(shown), item, len);
+			log_err("bad module name '%s' in rd.driver.*; ignored", shown);
+			continue;
+		}
+		grown = realloc(l->v, (l->n + 1) * sizeof(*grown));
+		if (!grown)
+			return;
+		l->v = grown;
+		l->v[l->n] = strndup(item, len);
+		if (l->v[l->n])
+			l->n++;
+	}
+}
+
+static void parse_group(struct config *c, const struct kcmd_param *p)
+{
+	char shown[72];
+
+	if (val_is(p, "slot"))
+		c->group = GROUP_SLOT;
+	else if (val_is(p, "all"))
+		c->group = GROUP_ALL;
+	else if (val_is(p, "none"))
+		c->group = GROUP_NONE;
+	else {
+		config_printable(shown, sizeof(shown), p->val ? p->val : "", p->val ? p->val_len : 0);
+		log_err("bad rd.vfio.group='%s' (want slot, all or none); keeping %s",
+			shown, config_group_name(c->group));
+	}
+}
+
+static void parse_param(struct config *c, const struct kcmd_param *p)
+{
+	const char *n = p->name;
+	size_t nl = p->name_len;
+
+	if (kcmd_name_eq(n, nl, "vfio.ids") || kcmd_name_eq(n, nl, "rd.vfio.ids"))
+		parse_selectors(c, p, 0);
+	else if (kcmd_name_eq(n, nl, "vfio-pci.ids"))
+		parse_selectors(c, p, 1);
+	else if (kcmd_name_eq(n, nl, "rd.vfio"))
+		c->disabled = !val_bool(p);
+	else if (kcmd_name_eq(n, nl, "rd.vfio.debug"))
+		c->debug = val_bool(p);
+	else if (kcmd_name_eq(n, nl, "rd.vfio.boot_vga"))
+		c->boot_vga = val_bool(p);
+	else if (kcmd_name_eq(n, nl, "rd.vfio.group"))
+		parse_group(c, p);
+	else if (kcmd_name_eq(n, nl, "rd.driver.pre"))
+		parse_modules(&c->pre, p);
+	else if (kcmd_name_eq(n, nl, "rd.driver.blacklist"))
+		parse_modules(&c->blacklist, p);
+	else if (kcmd_name_eq(n, nl, "rd.driver.post"))
+		parse_modules(&c->post, p);
+}
+
+int config_parse(struct config *c, const char *line, size_t len)
+{
+	struct kcmd_iter it;
+	struct kcmd_param p;
+
+	memset(c, 0, sizeof(*c));
+	c->group = GROUP_SLOT;
+	kcmd_iter_init(&it, line, len);
+	while (kcmd_next(&it, &p))
+		parse_param(c, &p);
+	return 0;
+}
+
+static void strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+void config_free(struct config *c)
+{
+	free(c->sel);
+	strlist_free(&c->pre);
+	strlist_free(&c->blacklist);
+	strlist_free(&c->post);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* What the kernel command line asks of vfio-early. */
+#ifndef VFE_CONFIG_H
+#define VFE_CONFIG_H
+
+#include <stddef.h>
+
+#include "select.h"
+
+enum group_policy { GROUP_SLOT, GROUP_ALL, GROUP_NONE };
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct config {
+	int disabled;			/* rd.vfio=0 */
+	int debug;			/* rd.vfio.debug */
+	int boot_vga;			/* rd.vfio.boot_vga=1 */
+	enum group_policy group;	/* rd.vfio.group= */
+	struct selector *sel;		/* vfio.ids, rd.vfio.ids, vfio-pci.ids, in order */
+	size_t nsel;
+	int want_subsys;		/* a vfio-pci.ids entry names subsystem ids */
+	int bad;			/* entries rejected */
+	struct strlist pre, blacklist, post;	/* rd.driver.* module names */
+};
+
+/* Parse line[0..len); bad entries are logged and counted, never fatal. */
+int config_parse(struct config *c, const char *line, size_t len);
+void config_free(struct config *c);
+const char *config_group_name(enum group_policy g);
+/* Copy untrusted text for a log line: at most 64 bytes, non-printables as '?'. */
+void config_printable(char *dst, size_t size, const char *src, size_t len);
+
+#endif

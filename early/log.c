@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int log_fd = 2;
+static int log_kmsg;
+static int log_debug_on;
+
+void log_open(int to_kmsg, int debug)
+{
+	log_debug_on = debug;
+	if (!to_kmsg)
+		return;
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		log_fd = fd;
+		log_kmsg = 1;
+	}
+}
+
+void log_set_debug(int debug)
+{
+	log_debug_on = debug;
+}
+
+static const char *prio_word(int prio)
+{
+	switch (prio) {
+	case PRIO_ERR:
+		return "error: ";
+	case PRIO_WARNING:
+		return "warning: ";
+	default:
+		return "";
+	}
+}
+
+/* One write per record: kmsg takes each write() as one message. */
+void log_msg(int prio, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	if (prio == PRIO_DEBUG && !log_debug_on)
+		return;
+	if (log_kmsg)
+		n = snprintf(buf, sizeof(buf), "<%d>vfio-early: ", prio);
+	else
+		n = snprintf(buf, sizeof(buf), "vfio-early: %s", prio_word(prio));
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(log_fd, buf, n) < 0 && log_kmsg) {
+		log_kmsg = 0;
+		log_fd = 2;
+	}
+}
+
+/* A few words for the errors sysfs and module loading give; libc's table is
+ * larger than the rest of the binary's strings together. */
+const char *log_errstr(int err)
+{
+	static char other[16];
+
+	switch (err < 0 ? -err : err) {
+	case ENOENT:
+		return "no such file or device";
+	case EACCES:
+	case EPERM:
+		return "permission denied";
+	case ENODEV:
+	case ENXIO:
+		return "no such device";
+	case EBUSY:
+		return "busy";
+	case EINVAL:
+		return "invalid argument";
+	case EIO:
+		return "I/O error";
+	case ENOMEM:
+		return "out of memory";
+	case ENOSPC:
+		return "no space";
+	case ETIMEDOUT:
+		return "timed out";
+	case ENOEXEC:
+		return "bad module format";
+	case ENOKEY:
+	case EKEYREJECTED:
+		return "module signature rejected";
+	}
+	snprintf(other, sizeof(other), "errno %d", err < 0 ? -err : err);
+	return other;
+}

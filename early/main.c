@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vfio-early: bind the PCI devices chosen on the kernel command line to
+ * vfio-pci before udev loads their native drivers. Boot mode never fails.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bind.h"
+#include "config.h"
+#include "log.h"
+#include "modules.h"
+#include "pci.h"
+#include "plan.h"
+#include "status.h"
+#include "sysfs.h"
+
+#ifndef VFIO_EARLY_VERSION
+#define VFIO_EARLY_VERSION "unknown"
+#endif
+
+struct opts {
+	const char *root;
+	const char *cmdline;
+	int dry_run;
+	int no_rd_driver;
+	const char *bad;
+};
+
+static const char usage[] =
+"usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
+"       vfio-early --help | --version\n"
+"\n"
+"Binds the PCI devices named on the kernel command line to vfio-pci, early in\n"
+"the initrd, before udev loads their native drivers. Run with no options from\n"
+"the initrd hook (boot mode: logs to /dev/kmsg, always exits 0).\n"
+"\n"
+"  --root DIR      every sysfs/proc access under DIR (a test tree laid out like\n"
+"                  /: DIR/sys/bus/pci/devices/..., DIR/proc/cmdline); modules\n"
+"                  are never loaded; logs go to stderr\n"
+"  --cmdline STR   use STR instead of /proc/cmdline\n"
+"  --dry-run       write nothing; print the plan, one line per PCI device:\n"
+"                  ADDR ACTION [REASON] [selector=SEL | group=POLICY of=ADDR] ...\n"
+"  --no-rd-driver  leave rd.driver.pre/blacklist/post to the initrd (dracut)\n"
+"\n"
+"Kernel command line:\n"
+"  vfio.ids=SEL[,SEL...]   (also rd.vfio.ids=) devices to bind; repeats add up.\n"
+"                          SEL is [DDDD:]BB:DD.F or [vendor]:[device][:class],\n"
+"                          e.g. 10de:11bf  0000:04:00.0  10de::0300  ::0300\n"
+"  vfio-pci.ids=V:D[:SV[:SD[:CLASS[:MASK]]]]  the kernel's own; treated alike\n"
+"  rd.vfio=0               turn the early pass off (recovery)\n"
+"  rd.vfio.group=slot|all|none  also take IOMMU-group mates: same slot (default),\n"
+"                          the whole group, or none\n"
+"  rd.vfio.boot_vga=1      allow taking the boot display device\n"
+"  rd.vfio.debug           log more\n"
+"  rd.driver.pre=M,...  rd.driver.blacklist=M,...  rd.driver.post=M,...\n"
+"                          load before binding / keep from loading / load after\n"
+"\n"
+"Log: dmesg | grep vfio-early:   Status: /run/vfio-early/status\n";
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--root") && i + 1 < argc)
+			o->root = argv[++i];
+		else if (!strcmp(a, "--cmdline") && i + 1 < argc)
+			o->cmdline = argv[++i];
+		else if (!strcmp(a, "--dry-run"))
+			o->dry_run = 1;
+		else if (!strcmp(a, "--no-rd-driver"))
+			o->no_rd_driver = 1;
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		else if (!strcmp(a, "--version"))
+			return 2;
+		else {
+			o->bad = a;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void say(int fd, const char *s)
+{
+	if (write(fd, s, strlen(s)) < 0)
+		return;
+}
+
+static int read_cmdline(const struct opts *o, char **line, size_t *len)
+{
+	if (o->cmdline) {
+		*line = strdup(o->cmdline);
+		*len = *line ? strlen(*line) : 0;
+		return *line ? 0 : -ENOMEM;
+	}
+	return sysfs_slurp("proc/cmdline", line, len);
+}
+
+static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
+{
+	int boot = !o->root && !o->dry_run;
+	int rd_driver = !o->no_rd_driver && !o->dry_run;
+	struct bind_opts bo = { boot, line, len };
+	struct pci_list l = { NULL, 0 };
+	int have_iommu;
+
+	if (rd_driver)
+		modules_write_blacklist(&c->blacklist);
+	if (c->disabled)
+		log_notice("disabled by rd.vfio=0: binding nothing");
+	if (!c->disabled && c->nsel) {
+		have_iommu = sysfs_dir_nonempty("sys/kernel/iommu_groups") > 0;
+		if (pci_scan(&l, c->want_subsys) < 0)
+			log_err("cannot read /sys/bus/pci/devices: %s", log_errstr(errno));
+		plan_build(&l, c, have_iommu);
+		plan_log(&l, c, have_iommu);
+	}
+	if (o->dry_run) {
+		plan_print(&l, 1);
+		pci_free(&l);
+		return;
+	}
+	if (rd_driver && boot)
+		modules_load_list(&c->pre, &c->blacklist, "pre");
+	bind_all(&l, &bo);
+	if (rd_driver && boot)
+		modules_load_list(&c->post, &c->blacklist, "post");
+	status_write(&l, c->disabled ? "disabled=rd.vfio=0" : NULL);
+	pci_free(&l);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { NULL, NULL, 0, 0, NULL };
+	struct config c;
+	char *line;
+	size_t len;
+	int r = parse_args(argc, argv, &o);
+
+	if (r < 0) {
+		say(2, "vfio-early: unknown option or missing value: ");
+		say(2, o.bad);
+		say(2, "\n\n");
+	}
+	if (r) {
+		say(r < 0 ? 2 : 1, r == 2 ? "vfio-early " VFIO_EARLY_VERSION "\n" : usage);
+		return r < 0 ? 2 : 0;
+	}
+	log_open(!o.root && !o.dry_run, 0);
+	r = sysfs_open_root(o.root ? o.root : "/");
+	if (r < 0) {
+		log_err("cannot open root %s: %s", o.root ? o.root : "/", log_errstr(r));
+		return o.dry_run ? 1 : 0;
+	}
+	if (read_cmdline(&o, &line, &len) < 0) {
+		log_err("cannot read /proc/cmdline; binding nothing");
+		return 0;
+	}
+	config_parse(&c, line, len);
+	log_set_debug(c.debug);
+	run(&o, &c, line, len);
+	config_free(&c);
+	free(line);
+	return 0;
+}

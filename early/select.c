@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <string.h>
+
+#include "select.h"
+
+/* Parse n (1..maxdigits) hex digits. */
+static int hex_n(const char *s, size_t n, size_t maxdigits, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (n == 0 || n > maxdigits)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int h = (c >= '0' && c <= '9') ? c - '0' :
+			(c >= 'a' && c <= 'f') ? c - 'a' + 10 :
+			(c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+
+		if (h < 0)
+			return -EINVAL;
+		v = v << 4 | (unsigned)h;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Split s on ':' into at most max fields; returns the count or -1 if more. */
+static int split_colons(const char *s, size_t len, const char **f, size_t *flen, int max)
+{
+	int n = 0;
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != ':')
+			continue;
+		if (n == max)
+			return -1;
+		f[n] = s + start;
+		flen[n++] = i - start;
+		start = i + 1;
+	}
+	return n;
+}
+
+static int parse_addr(const char *s, size_t len, struct selector *o, const char **why)
+{
+	const char *f[3];
+	size_t fl[3];
+	int n = split_colons(s, len, f, fl, 3);
+	const char *dot;
+
+	*why = "bad PCI address (want [DDDD:]BB:DD.F, hex)";
+	if (n < 2)
+		return -EINVAL;
+	o->dom = 0;
+	if (n == 3 && (fl[0] != 4 || hex_n(f[0], 4, 4, &o->dom)))
+		return -EINVAL;
+	f[0] = f[n - 2], fl[0] = fl[n - 2];
+	f[1] = f[n - 1], fl[1] = fl[n - 1];
+	dot = memchr(f[1], '.', fl[1]);
+	if (fl[0] != 2 || hex_n(f[0], 2, 2, &o->bus) || !dot || dot - f[1] != 2 ||
+	    fl[1] != 4 || hex_n(f[1], 2, 2, &o->slot) || hex_n(dot + 1, 1, 1, &o->fn))
+		return -EINVAL;
+	if (o->slot > 0x1f || o->fn > 7)
+		return -EINVAL;
+	o->kind = SEL_ADDR;
+	return 0;
+}
+
+static int any_or_hex(const char *s, size_t n, unsigned *out)
+{
+	if (n == 0) {
+		*out = PCI_ANY;
+		return 0;
+	}
+	return hex_n(s, n, 4, out);
+}
+
+static int parse_filter(const char *s, size_t len, struct selector *o, const char **why)
+{
+	const char *f[3];
+	size_t fl[3];
+	int n = split_colons(s, len, f, fl, 3);
+	unsigned cls = PCI_ANY;
+
+	*why = "bad filter (want [vendor]:[device][:class], hex)";
+	if (n < 2 || any_or_hex(f[0], fl[0], &o->vendor) || any_or_hex(f[1], fl[1], &o->device))
+		return -EINVAL;
+	if (n == 3 && fl[2] && (fl[2] != 4 || hex_n(f[2], 4, 4, &cls))) {
+		*why = (fl[0] == 4 && fl[1] == 2 && fl[2] == 2) ?
+			"bad PCI address (no .F function number)" :
+			"bad filter (class is 4 hex digits: class+subclass, e.g. 0300)";
+		return -EINVAL;
+	}
+	o->class = cls == PCI_ANY ? 0 : cls;
+	o->class_mask = cls == PCI_ANY ? 0 : 0xffff;
+	if (o->vendor == PCI_ANY && o->device == PCI_ANY && !o->class_mask) {
+		*why = "filter matches every device";
+		return -EINVAL;
+	}
+	o->kind = SEL_FILTER;
+	return 0;
+}
+
+static int check_text(const char *s, size_t len, struct selector *o, const char **why)
+{
+	memset(o, 0, sizeof(*o));
+	if (len == 0) {
+		*why = "empty selector";
+		return -EINVAL;
+	}
+	if (len > SEL_TEXT_MAX) {
+		*why = "selector too long";
+		return -EINVAL;
+	}
+	memcpy(o->text, s, len);
+	o->text[len] = '\0';
+	return 0;
+}
+
+int sel_parse(const char *s, size_t len, struct selector *out, const char **why)
+{
+	if (check_text(s, len, out, why))
+		return -EINVAL;
+	if (memchr(s, '.', len))
+		return parse_addr(s, len, out, why);
+	return parse_filter(s, len, out, why);
+}
+
+int sel_parse_kid(const char *s, size_t len, struct selector *o, const char **why)
+{
+	unsigned *dst[6];
+	const char *f[6];
+	size_t fl[6];
+	int n;
+
+	if (check_text(s, len, o, why))
+		return -EINVAL;
+	dst[0] = &o->vendor, dst[1] = &o->device, dst[2] = &o->subvendor;
+	dst[3] = &o->subdevice, dst[4] = &o->class, dst[5] = &o->class_mask;
+	o->subvendor = o->subdevice = PCI_ANY;
+	n = split_colons(s, len, f, fl, 6);
+	*why = "bad vfio-pci.ids entry (want vendor:device[:subvendor[:subdevice[:class[:class_mask]]]], hex)";
+	if (n < 2)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (hex_n(f[i], fl[i], 8, dst[i]))
+			return -EINVAL;
+	o->kind = SEL_KID;
+	return 0;
+}
+
+static int id_eq(unsigned want, unsigned have)
+{
+	return want == PCI_ANY || want == have;
+}
+
+int sel_match(const struct selector *sel, const struct pci_dev *d)
+{
+	switch (sel->kind) {
+	case SEL_ADDR:
+		return sel->dom == d->dom && sel->bus == d->bus &&
+		       sel->slot == d->slot && sel->fn == d->fn;
+	case SEL_FILTER:
+		return id_eq(sel->vendor, d->vendor) && id_eq(sel->device, d->device) &&
+		       !((sel->class ^ (d->class >> 8)) & sel->class_mask);
+	case SEL_KID:
+		return id_eq(sel->vendor, d->vendor) && id_eq(sel->device, d->device) &&
+		       id_eq(sel->subvendor, d->subvendor) &&
+		       id_eq(sel->subdevice, d->subdevice) &&
+		       !((sel->class ^ d->class) & sel->class_mask);
+	}
+	return 0;
+}
+
+int sel_class_only(const struct selector *sel)
+{
+	return sel->kind != SEL_ADDR && sel->vendor == PCI_ANY && sel->device == PCI_ANY;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "status.h"
+#include "sysfs.h"
+
+#define LINE_MAX_LEN 256
+
+/* Reasons are single tokens: "group=slot of=X" becomes "group=slot,of=X". */
+static void token(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < size; i++)
+		dst[i] = src[i] == ' ' ? ',' : src[i];
+	dst[i] = '\0';
+	if (!i && size > 1)
+		strcpy(dst, "-");
+}
+
+static int format_dev(const struct pci_dev *d, char *buf, size_t size)
+{
+	char type[16], group[12], reason[96];
+
+	pci_type(d, type, sizeof(type));
+	if (d->group >= 0)
+		snprintf(group, sizeof(group), "%d", d->group);
+	else
+		strcpy(group, "-");
+	token(reason, sizeof(reason), d->detail[0] ? d->detail : d->by);
+	return snprintf(buf, size, "%s %s group=%s prev=%s result=%s reason=%s\n", d->addr,
+			type, group, d->prev_driver[0] ? d->prev_driver : "-",
+			d->result ? d->result : "skipped", reason);
+}
+
+int status_write(const struct pci_list *l, const char *note)
+{
+	size_t cap = (l->n + 2) * LINE_MAX_LEN, n;
+	char *buf = malloc(cap);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	n = snprintf(buf, cap, "# vfio-early status v1%s%s\n", note ? " " : "", note ? note : "");
+	for (size_t i = 0; i < l->n; i++)
+		if (l->dev[i].action != ACT_LEAVE)
+			n += format_dev(&l->dev[i], buf + n, cap - n);
+	sysfs_mkdir(STATUS_DIR, 0755);
+	r = sysfs_write_atomic(STATUS_PATH, buf, n);
+	if (r)
+		log_err("cannot write /" STATUS_PATH ": %s", log_errstr(r));
+	free(buf);
+	return r;
+}

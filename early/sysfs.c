@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+
+static int root_fd = -1;
+
+int sysfs_open_root(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (root_fd >= 0)
+		close(root_fd);
+	root_fd = fd;
+	return 0;
+}
+
+int sysfs_read(const char *path, char *buf, size_t size)
+{
+	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return n;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+int sysfs_read_hex(const char *path, unsigned long *val)
+{
+	char buf[32], *end;
+	int n = sysfs_read(path, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -EINVAL;
+	*val = strtoul(buf, &end, 16);
+	return *end ? -EINVAL : 0;
+}
+
+int sysfs_write(const char *path, const char *s)
+{
+	int fd = openat(root_fd, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	size_t len = strlen(s);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0)
+		n = -errno;
+	else if ((size_t)n != len)
+		n = -EIO;
+	if (close(fd) < 0 && n >= 0)
+		n = -errno;
+	return n < 0 ? (int)n : 0;
+}
+
+int sysfs_link_name(const char *path, char *buf, size_t size)
+{
+	char target[256];
+	ssize_t n = readlinkat(root_fd, path, target, sizeof(target) - 1);
+	const char *base;
+
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int sysfs_exists(const char *path)
+{
+	struct stat st;
+
+	return fstatat(root_fd, path, &st, 0) == 0;
+}
+
+DIR *sysfs_opendir(const char *path)
+{
+	int fd = openat(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir;
+
+	if (fd < 0)
+		return NULL;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		errno = ENOMEM;
+	}
+	return dir;
+}
+
+int sysfs_dir_nonempty(const char *path)
+{
+	DIR *dir = sysfs_opendir(path);
+	struct dirent *de;
+	int found = 0;
+
+	if (!dir)
+		return -errno;
+	while (!found && (de = readdir(dir)))
+		found = de->d_name[0] != '.';
+	closedir(dir);
+	return found;
+}
+
+int sysfs_slurp(const char *path, char **out, size_t *len)
+{
+	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t cap = 4096, n = 0;
+	char *buf, *grown;
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	while (buf) {
+		r = read(fd, buf + n, cap - n - 1);
+		if (r <= 0)
+			break;
+		n += r;
+		if (n + 1 < cap)
+			continue;
+		cap *= 2;
+		grown = realloc(buf, cap);
+		if (!grown)
+			free(buf);
+		buf = grown;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int sysfs_mkdir(const char *path, mode_t mode)
+{
+	if (mkdirat(root_fd, path, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int sysfs_write_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[256];
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = openat(root_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	errno = 0;
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
+		ret = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && renameat(root_fd, tmp, root_fd, path) < 0)
+		ret = -errno;
+	if (ret)
+		unlinkat(root_fd, tmp, 0);
+	return ret;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every file access goes through one root directory fd, with paths relative
+ * to it ("sys/bus/pci/..."), so the same code runs on "/" or on a test tree.
+ * Functions return >= 0 on success and -errno on failure.
+ */
+#ifndef VFE_SYSFS_H
+#define VFE_SYSFS_H
+
+#include <stddef.h>
+#include <dirent.h>
+#include <sys/types.h>
+
+int sysfs_open_root(const char *dir);
+
+/* Read a small attribute; trailing newline dropped. Returns its length. */
+int sysfs_read(const char *path, char *buf, size_t size);
+/* Read an attribute holding one hex number ("0x10de" or "10de"). */
+int sysfs_read_hex(const char *path, unsigned long *val);
+/* Write one string with one write(), as "echo -n s > path" (no O_CREAT). */
+int sysfs_write(const char *path, const char *s);
+/* The last component of a symlink's target ("../../drivers/e1000e" -> "e1000e"). */
+int sysfs_link_name(const char *path, char *buf, size_t size);
+int sysfs_exists(const char *path);
+DIR *sysfs_opendir(const char *path);
+/* 1 if the directory holds any entry, 0 if empty, -errno if unreadable. */
+int sysfs_dir_nonempty(const char *path);
+/* Read a whole file into a malloc'ed NUL-terminated buffer. */
+int sysfs_slurp(const char *path, char **out, size_t *len);
+/* Create dir (one level) and write a file atomically: temp, fsync, rename. */
+int sysfs_mkdir(const char *path, mode_t mode);
+int sysfs_write_atomic(const char *path, const char *data, size_t len);
+
+#endif
