@@ -45,6 +45,12 @@ static void fail(struct pci_dev *d, const char *detail)
 	snprintf(d->detail, sizeof(d->detail), "%s", detail);
 }
 
+static void vanished(struct pci_dev *d, const char *when)
+{
+	fail(d, "vanished");
+	log_err("%s: device vanished %s", d->addr, when);
+}
+
 /* Give the device back: no override, probe so its own driver can take it. */
 static void rollback(struct pci_dev *d, const char *detail)
 {
@@ -53,7 +59,7 @@ static void rollback(struct pci_dev *d, const char *detail)
 	fail(d, detail);
 	dev_path(d, "driver_override", path, sizeof(path));
 	if (sysfs_write(path, "\n") < 0 && pci_read_driver(d) < 0) {
-		log_err("%s: not bound to vfio-pci (%s); the device is gone", d->addr, detail);
+		vanished(d, "during rollback");
 		return;
 	}
 	sysfs_write(DRIVERS_PROBE, d->addr);
@@ -68,8 +74,7 @@ static void prepare(struct pci_dev *d)
 	int r;
 
 	if (pci_read_driver(d) < 0) {
-		fail(d, "vanished");
-		log_err("%s: device vanished before binding", d->addr);
+		vanished(d, "before binding");
 		return;
 	}
 	snprintf(d->prev_driver, sizeof(d->prev_driver), "%s", d->driver);
@@ -89,7 +94,11 @@ static void prepare(struct pci_dev *d)
 		log_info("%s: unbinding from %s", d->addr, d->driver);
 		dev_path(d, "driver/unbind", path, sizeof(path));
 		r = sysfs_write(path, d->addr);
-		if (r < 0 || wait_driver(d, "", UNBIND_WAIT_MS) < 0) {
+		if (wait_driver(d, "", UNBIND_WAIT_MS) == -ENOENT) {
+			vanished(d, "while unbinding");
+			return;
+		}
+		if (r < 0 || d->driver[0]) {
 			rollback(d, "unbind-failed");
 			return;
 		}
@@ -100,15 +109,13 @@ static void prepare(struct pci_dev *d)
 static void finish(struct pci_dev *d)
 {
 	if (pci_read_driver(d) < 0) {
-		fail(d, "vanished");
-		log_err("%s: device vanished while binding", d->addr);
+		vanished(d, "while binding");
 		return;
 	}
 	if (strcmp(d->driver, "vfio-pci")) {
 		sysfs_write(DRIVERS_PROBE, d->addr);
 		if (wait_driver(d, "vfio-pci", PROBE_WAIT_MS) == -ENOENT) {
-			fail(d, "vanished");
-			log_err("%s: device vanished while binding", d->addr);
+			vanished(d, "while binding");
 			return;
 		}
 	}

@@ -69,7 +69,7 @@ void log_msg(int prio, const char *fmt, ...)
  * larger than the rest of the binary's strings together. */
 const char *log_errstr(int err)
 {
-	static char other[16];
+	static char other[24];
 
 	switch (err < 0 ? -err : err) {
 	case ENOENT:

@@ -21,7 +21,7 @@ struct pci_dev {
 
 	enum pci_action action;
 	const char *why;			/* skip / leave reason, a fixed token */
-	char by[64];				/* "selector=..." / "group=slot of=..." */
+	char by[80];				/* "selector=..." / "group=slot of=..." */
 	const char *result;			/* after binding: bound, already, failed, skipped */
 	char detail[96];			/* why a bind failed */
 	char prev_driver[64];

@@ -14,7 +14,7 @@
 
 #include "pci.h"
 
-#define SEL_TEXT_MAX 48
+#define SEL_TEXT_MAX 56
 
 enum sel_kind { SEL_ADDR, SEL_FILTER, SEL_KID };
 

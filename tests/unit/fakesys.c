@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fakesys.h"
+
+extern char **environ;
+
+static int pathf(char *buf, size_t size, const struct fakesys *f, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int pathf(char *buf, size_t size, const struct fakesys *f, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(buf, size, "%s/", f->root);
+
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void mkdirs(const char *path)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(tmp, 0755);
+		*p = '/';
+	}
+	mkdir(tmp, 0755);
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
+static void putf(struct fakesys *f, const char *dir, const char *attr, const char *fmt,
+		 unsigned v)
+{
+	char path[512], text[32];
+
+	pathf(path, sizeof(path), f, "%s/%s", dir, attr);
+	snprintf(text, sizeof(text), fmt, v);
+	put(path, text);
+}
+
+static void add_driver(struct fakesys *f, const char *name)
+{
+	char path[512];
+
+	pathf(path, sizeof(path), f, "sys/bus/pci/drivers/%s", name);
+	mkdirs(path);
+	pathf(path, sizeof(path), f, "sys/bus/pci/drivers/%s/unbind", name);
+	mkfifo(path, 0600);
+}
+
+static void link_driver(struct fakesys *f, const char *addr, const char *driver)
+{
+	char path[512], target[256];
+
+	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/driver", addr);
+	unlink(path);
+	if (!driver)
+		return;
+	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
+	symlink(target, path);
+}
+
+static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
+{
+	char dir[256], path[512], target[256];
+
+	snprintf(dir, sizeof(dir), "sys/devices/pci0000:00/%s", d->addr);
+	pathf(path, sizeof(path), f, "%s", dir);
+	mkdirs(path);
+	putf(f, dir, "vendor", "0x%04x\n", d->vendor);
+	putf(f, dir, "device", "0x%04x\n", d->device);
+	putf(f, dir, "class", "0x%06x\n", d->class);
+	putf(f, dir, "subsystem_vendor", "0x%04x\n", d->vendor);
+	putf(f, dir, "subsystem_device", "0x%04x\n", 0);
+	if (!d->no_override) {
+		pathf(path, sizeof(path), f, "%s/driver_override", dir);
+		put(path, "(null)\n");
+	}
+	if ((d->class >> 16) == 0x03)
+		putf(f, dir, "boot_vga", "%u\n", d->boot_vga);
+	if (iommu && d->group >= 0) {
+		pathf(path, sizeof(path), f, "sys/kernel/iommu_groups/%d/devices", d->group);
+		mkdirs(path);
+		pathf(path, sizeof(path), f, "sys/kernel/iommu_groups/%d/devices/%s", d->group,
+		      d->addr);
+		snprintf(target, sizeof(target), "../../../../devices/pci0000:00/%s", d->addr);
+		symlink(target, path);
+		pathf(path, sizeof(path), f, "%s/iommu_group", dir);
+		snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%d", d->group);
+		symlink(target, path);
+	}
+	pathf(path, sizeof(path), f, "sys/bus/pci/devices/%s", d->addr);
+	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", d->addr);
+	symlink(target, path);
+	if (d->native)
+		add_driver(f, d->native);
+	if (d->driver)
+		add_driver(f, d->driver);
+	link_driver(f, d->addr, d->driver);
+}
+
+static struct fake_dev *find_dev(struct fakesys *f, const char *addr)
+{
+	for (size_t i = 0; i < f->ndev; i++)
+		if (!strcmp(f->dev[i].addr, addr))
+			return &f->dev[i];
+	return NULL;
+}
+
+static void journal(struct fakesys *f, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(f->journal);
+
+	pthread_mutex_lock(&f->lock);
+	snprintf(f->journal + n, sizeof(f->journal) - n, fmt, a, b);
+	pthread_mutex_unlock(&f->lock);
+}
+
+static int present(struct fakesys *f, const char *addr)
+{
+	char path[512];
+
+	pathf(path, sizeof(path), f, "sys/bus/pci/devices/%s", addr);
+	return access(path, F_OK) == 0;
+}
+
+static int driver_loaded(struct fakesys *f, const char *name)
+{
+	char path[512];
+
+	pathf(path, sizeof(path), f, "sys/bus/pci/drivers/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/* What the kernel's drivers_probe does: override first, else the native driver. */
+static void kernel_probe(struct fakesys *f, const char *addr)
+{
+	struct fake_dev *d = find_dev(f, addr);
+	char buf[64];
+	const char *want;
+
+	journal(f, "probe %s%s\n", addr, "");
+	if (!d || !present(f, addr) || fake_driver(f, addr, buf, sizeof(buf))[0])
+		return;
+	fake_override(f, addr, buf, sizeof(buf));
+	want = buf[0] ? buf : d->native;
+	if (!want || !driver_loaded(f, want))
+		return;
+	if (!strcmp(want, "vfio-pci") && d->refuse_vfio)
+		return;
+	link_driver(f, addr, want);
+}
+
+static void hot_remove(struct fakesys *f, const char *addr)
+{
+	char path[512], cmd[600];
+
+	pathf(path, sizeof(path), f, "sys/bus/pci/devices/%s", addr);
+	unlink(path);
+	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s", addr);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		return;
+}
+
+static void kernel_unbind(struct fakesys *f, const char *driver, const char *addr)
+{
+	struct fake_dev *d = find_dev(f, addr);
+	char buf[64];
+
+	journal(f, "unbind %s %s\n", driver, addr);
+	if (!d || strcmp(fake_driver(f, addr, buf, sizeof(buf)), driver))
+		return;
+	if (d->vanish_on_unbind)
+		hot_remove(f, addr);
+	else
+		link_driver(f, addr, NULL);
+}
+
+struct fifo {
+	int fd;
+	char driver[64];	/* "" for drivers_probe */
+	char pending[64];
+	size_t npending;
+};
+
+/* Writes are bare 12-byte addresses, possibly several in one read. */
+static void serve(struct fakesys *f, struct fifo *q)
+{
+	char buf[256];
+	ssize_t n = read(q->fd, buf, sizeof(buf));
+
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' || buf[i] == ' ')
+			continue;
+		q->pending[q->npending++] = buf[i];
+		if (q->npending < 12)
+			continue;
+		q->pending[12] = '\0';
+		q->npending = 0;
+		if (q->driver[0])
+			kernel_unbind(f, q->driver, q->pending);
+		else
+			kernel_probe(f, q->pending);
+	}
+}
+
+static size_t open_fifos(struct fakesys *f, struct fifo *q, size_t max)
+{
+	char path[512];
+	size_t n = 0;
+	const char *names[FAKE_MAX_DEVS * 2 + 1];
+	size_t nn = 0;
+
+	names[nn++] = "vfio-pci";
+	for (size_t i = 0; i < f->ndev; i++) {
+		if (f->dev[i].native)
+			names[nn++] = f->dev[i].native;
+		if (f->dev[i].driver)
+			names[nn++] = f->dev[i].driver;
+	}
+	pathf(path, sizeof(path), f, "sys/bus/pci/drivers_probe");
+	q[n].fd = open(path, O_RDWR | O_NONBLOCK);
+	q[n++].driver[0] = '\0';
+	for (size_t i = 0; i < nn && n < max; i++) {
+		size_t j;
+
+		for (j = 1; j < n && strcmp(q[j].driver, names[i]); j++)
+			;
+		if (j < n)
+			continue;
+		pathf(path, sizeof(path), f, "sys/bus/pci/drivers/%s/unbind", names[i]);
+		q[n].fd = open(path, O_RDWR | O_NONBLOCK);
+		if (q[n].fd < 0)
+			continue;
+		snprintf(q[n].driver, sizeof(q[n].driver), "%s", names[i]);
+		q[n++].npending = 0;
+	}
+	return n;
+}
+
+static void *kernel_thread(void *arg)
+{
+	struct fakesys *f = arg;
+	struct fifo q[64];
+	struct pollfd pfd[64];
+	size_t n = open_fifos(f, q, 64);
+
+	for (size_t i = 0; i < n; i++) {
+		q[i].npending = 0;
+		pfd[i].fd = q[i].fd;
+		pfd[i].events = POLLIN;
+	}
+	while (!f->stop) {
+		if (poll(pfd, n, 5) <= 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (pfd[i].revents & POLLIN)
+				serve(f, &q[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		close(q[i].fd);
+	return NULL;
+}
+
+int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iommu,
+	      int vfio_loaded)
+{
+	char path[512];
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->root, sizeof(f->root), "/tmp/vfe-fake.XXXXXX");
+	if (!mkdtemp(f->root) || n > FAKE_MAX_DEVS)
+		return -1;
+	memcpy(f->dev, devs, n * sizeof(*devs));
+	f->ndev = n;
+	f->vfio_loaded = vfio_loaded;
+	pthread_mutex_init(&f->lock, NULL);
+	pathf(path, sizeof(path), f, "sys/bus/pci/devices");
+	mkdirs(path);
+	pathf(path, sizeof(path), f, "sys/kernel/iommu_groups");
+	if (iommu)
+		mkdirs(path);
+	pathf(path, sizeof(path), f, "sys/bus/pci/drivers_probe");
+	mkfifo(path, 0600);
+	pathf(path, sizeof(path), f, "run");
+	mkdirs(path);
+	pathf(path, sizeof(path), f, "proc");
+	mkdirs(path);
+	if (vfio_loaded)
+		add_driver(f, "vfio-pci");
+	for (size_t i = 0; i < n; i++)
+		add_device(f, &devs[i], iommu);
+	return pthread_create(&f->thread, NULL, kernel_thread, f);
+}
+
+static void read_output(struct fakesys *f, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, f->output, sizeof(f->output) - 1) : 0;
+
+	f->output[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
+int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
+{
+	const char *bin = getenv("VFIO_EARLY");
+	char *argv[32], out[256];
+	posix_spawn_file_actions_t fa;
+	int argc = 0, status = -1;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s.out", f->root);
+	argv[argc++] = (char *)(bin ? bin : "build/vfio-early");
+	argv[argc++] = "--root";
+	argv[argc++] = f->root;
+	if (cmdline) {
+		argv[argc++] = "--cmdline";
+		argv[argc++] = (char *)cmdline;
+	}
+	for (; extra && *extra && argc < 30; extra++)
+		argv[argc++] = (char *)*extra;
+	argv[argc] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0)
+		waitpid(pid, &status, 0);
+	posix_spawn_file_actions_destroy(&fa);
+	usleep(30 * 1000);	/* let the fake kernel drain its FIFOs */
+	read_output(f, out);
+	f->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return f->exit_status;
+}
+
+const char *fake_file(struct fakesys *f, const char *rel, char *buf, size_t size)
+{
+	char path[512];
+	int fd;
+	ssize_t n;
+
+	pathf(path, sizeof(path), f, "%s", rel);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+const char *fake_driver(struct fakesys *f, const char *addr, char *buf, size_t size)
+{
+	char path[512], target[256];
+	ssize_t n;
+	const char *base;
+
+	pathf(path, sizeof(path), f, "sys/bus/pci/devices/%s/driver", addr);
+	n = readlink(path, target, sizeof(target) - 1);
+	buf[0] = '\0';
+	if (n <= 0)
+		return buf;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	snprintf(buf, size, "%s", base ? base + 1 : target);
+	return buf;
+}
+
+/* Like the kernel: "(null)" or empty means no override; "" returned then. */
+const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t size)
+{
+	char rel[128];
+	size_t n;
+
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/driver_override", addr);
+	if (!fake_file(f, rel, buf, size)) {
+		buf[0] = '\0';
+		return buf;
+	}
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	if (!strcmp(buf, "(null)"))
+		buf[0] = '\0';
+	return buf;
+}
+
+void fake_cleanup(struct fakesys *f)
+{
+	char cmd[256];
+
+	f->stop = 1;
+	pthread_join(f->thread, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->root);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake sysfs root laid out like the real one, plus a fake kernel: a thread
+ * that serves the write-only control files (drivers_probe and each driver's
+ * unbind are FIFOs), so the real vfio-early binary runs against it unchanged
+ * and the test sees exactly what it wrote.
+ */
+#ifndef FAKESYS_H
+#define FAKESYS_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+struct fake_dev {
+	const char *addr;		/* "0000:00:04.0" */
+	unsigned vendor, device, class;	/* class: 24 bits */
+	int group;			/* -1: no iommu_group link */
+	const char *driver;		/* bound at start, or NULL */
+	const char *native;		/* what probes it with no override (NULL: none) */
+	int boot_vga;
+	int no_override;		/* kernel without driver_override */
+	int vanish_on_unbind;		/* hot-removed when unbound */
+	int refuse_vfio;		/* vfio-pci's probe fails */
+};
+
+#define FAKE_MAX_DEVS 300
+
+struct fakesys {
+	char root[128];
+	struct fake_dev dev[FAKE_MAX_DEVS];
+	size_t ndev;
+	int vfio_loaded;
+	pthread_t thread;
+	volatile int stop;
+	pthread_mutex_t lock;
+	char journal[8192];		/* "unbind DRIVER ADDR\n", "probe ADDR\n" */
+	char output[65536];		/* binder stdout + stderr */
+	int exit_status;
+};
+
+/* iommu: create kernel/iommu_groups; vfio_loaded: drivers/vfio-pci exists. */
+int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iommu,
+	      int vfio_loaded);
+/* Run the binder (env VFIO_EARLY) with --root and --cmdline plus extra args. */
+int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra);
+const char *fake_driver(struct fakesys *f, const char *addr, char *buf, size_t size);
+const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t size);
+/* Contents of a file under the root, or NULL. */
+const char *fake_file(struct fakesys *f, const char *path, char *buf, size_t size);
+void fake_cleanup(struct fakesys *f);
+
+#endif

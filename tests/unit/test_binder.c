@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The real vfio-early binary against fake sysfs trees: asserts exactly what
+ * it wrote to driver_override, unbind and drivers_probe, and where each
+ * device ended up.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fakesys.h"
+#include "t.h"
+
+#define E1000E(a, g)	{ a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0, 0, 0 }
+#define E1000E_UNBOUND(a, g) { a, 0x8086, 0x10d3, 0x020000, g, NULL, "e1000e", 0, 0, 0, 0 }
+
+static struct fakesys fs;
+static char b1[256], b2[4096];
+
+static const char *drv(const char *addr)
+{
+	return fake_driver(&fs, addr, b1, sizeof(b1));
+}
+
+static const char *ovr(const char *addr)
+{
+	return fake_override(&fs, addr, b1, sizeof(b1));
+}
+
+static const char *status(void)
+{
+	const char *s = fake_file(&fs, "run/vfio-early/status", b2, sizeof(b2));
+
+	return s ? s : "";
+}
+
+static int has(const char *hay, const char *needle)
+{
+	return strstr(hay, needle) != NULL;
+}
+
+#define RUN(devs, iommu, vfio, cmdline, ...)                                    \
+	do {                                                                    \
+		static const char *const extra_[] = { __VA_ARGS__, NULL };          \
+		fake_init(&fs, devs, sizeof(devs) / sizeof(devs[0]), iommu, vfio); \
+		fake_run(&fs, cmdline, extra_);                                 \
+		T_OK(fs.exit_status == 0, "%.60s: exit 0", cmdline);             \
+		if (fs.exit_status)                                             \
+			printf("# output: %s\n", fs.output);                  \
+	} while (0)
+
+static void twins_by_address(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
+
+	RUN(devs, 1, 1, "quiet vfio.ids=0000:00:04.0", NULL);
+	T_STREQ(fs.journal, "unbind e1000e 0000:00:04.0\nprobe 0000:00:04.0\n", "twins: writes");
+	T_STREQ(ovr("0000:00:04.0"), "vfio-pci", "twins: chosen override");
+	T_STREQ(ovr("0000:00:03.0"), "", "twins: twin override untouched");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "twins: chosen on vfio-pci");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "twins: twin on e1000e");
+	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=e1000e result=bound "
+		 "reason=selector=0000:00:04.0\n"), "twins: status record");
+	T_OK(!has(status(), "0000:00:03.0"), "twins: twin not in status");
+	T_OK(has(fs.output, "select 0000:00:04.0"), "twins: selection logged");
+	fake_cleanup(&fs);
+}
+
+static void short_address_and_unbound(void)
+{
+	static const struct fake_dev devs[] = {
+		E1000E_UNBOUND("0000:00:03.0", 1), E1000E_UNBOUND("0000:00:04.0", 2),
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=00:04.0", NULL);
+	T_STREQ(fs.journal, "probe 0000:00:04.0\n", "unbound: only a probe");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "unbound: on vfio-pci");
+	T_STREQ(drv("0000:00:03.0"), "", "unbound: twin left for udev");
+	fake_cleanup(&fs);
+}
+
+static const struct fake_dev display[] = {
+	{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", 1, 0, 0, 0 },
+	{ "0000:00:05.0", 0x1b36, 0x0100, 0x030000, 3, NULL, "qxl", 0, 0, 0, 0 },
+	E1000E_UNBOUND("0000:00:03.0", 1),
+};
+
+static void class_with_boot_vga(void)
+{
+	RUN(display, 1, 1, "vfio.ids=::0300", NULL);
+	T_STREQ(fs.journal, "probe 0000:00:05.0\n", "class: only the second display probed");
+	T_STREQ(ovr("0000:00:02.0"), "", "class: boot VGA override untouched");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "class: second display on vfio-pci");
+	T_OK(has(fs.output, "skip 0000:00:02.0") && has(fs.output, "rd.vfio.boot_vga=1"),
+	     "class: boot VGA skip logged with the way to take it");
+	T_OK(has(status(), "0000:00:02.0 1234:1111:0300 group=0 prev=- result=skipped reason=boot-vga"),
+	     "class: boot VGA in status as skipped");
+	fake_cleanup(&fs);
+
+	RUN(display, 1, 1, "vfio.ids=::0300 rd.vfio.boot_vga=1", NULL);
+	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "class: rd.vfio.boot_vga=1 takes it");
+	fake_cleanup(&fs);
+}
+
+static const struct fake_dev gpu[] = {
+	{ "0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, NULL, "nouveau", 0, 0, 0, 0 },
+	{ "0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0, 0, 0 },
+	{ "0000:02:00.0", 0x8086, 0x1234, 0x0c0330, 1, "xhci_hcd", "xhci_hcd", 0, 0, 0, 0 },
+	{ "0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0, 0, 0 },
+};
+
+static void group_slot(void)
+{
+	RUN(gpu, 1, 1, "vfio.ids=10de:1b80", NULL);
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "slot: GPU on vfio-pci");
+	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "slot: its audio function too");
+	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "slot: other slot of the group stays");
+	T_STREQ(ovr("0000:00:01.0"), "", "slot: bridge untouched");
+	T_OK(has(fs.output, "0000:02:00.0") && has(fs.output, "vfio.ids=0000:02:00.0"),
+	     "slot: warning names the member and the selector that would include it");
+	T_OK(!has(fs.output, "vfio.ids=0000:00:01.0"), "slot: no warning for the bridge");
+	T_OK(has(status(), "0000:01:00.1 10de:10f0:0403 group=1 prev=snd_hda_intel result=bound "
+		 "reason=group=slot,of=0000:01:00.0"), "slot: audio status names the reason");
+	fake_cleanup(&fs);
+}
+
+static void group_all_and_none(void)
+{
+	RUN(gpu, 1, 1, "vfio.ids=10de:1b80 rd.vfio.group=all", NULL);
+	T_STREQ(drv("0000:02:00.0"), "vfio-pci", "all: whole group taken");
+	T_STREQ(drv("0000:00:01.0"), "pcieport", "all: never the bridge");
+	fake_cleanup(&fs);
+
+	RUN(gpu, 1, 1, "rd.vfio.group=all vfio.ids=10de:1b80 rd.vfio.group=none", NULL);
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "none: selected device taken");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "none (last wins): audio stays");
+	T_OK(has(fs.output, "vfio.ids=0000:01:00.1"), "none: warning names the audio function");
+	fake_cleanup(&fs);
+}
+
+static const struct fake_dev chipset[] = {
+	{ "0000:00:1f.0", 0x8086, 0x2918, 0x060100, 5, "lpc_ich", "lpc_ich", 0, 0, 0, 0 },
+	{ "0000:00:1f.2", 0x8086, 0x2922, 0x010601, 5, "ahci", "ahci", 0, 0, 0, 0 },
+	{ "0000:00:1f.3", 0x8086, 0x2930, 0x0c0500, 5, "i801_smbus", "i801_smbus", 0, 0, 0, 0 },
+};
+
+static void chipset_group(void)
+{
+	static const char *const lines[] = {
+		"vfio.ids=0000:00:1f.3", "vfio.ids=0000:00:1f.3 rd.vfio.group=all",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		RUN(chipset, 1, 1, lines[i], NULL);
+		T_STREQ(fs.journal, "unbind i801_smbus 0000:00:1f.3\nprobe 0000:00:1f.3\n",
+			"chipset: only SMBus written");
+		T_STREQ(ovr("0000:00:1f.2"), "", "chipset: SATA override untouched");
+		T_STREQ(drv("0000:00:1f.2"), "ahci", "chipset: SATA stays on ahci");
+		T_STREQ(drv("0000:00:1f.0"), "lpc_ich", "chipset: LPC stays");
+		T_OK(has(fs.output, "vfio.ids=0000:00:1f.2"), "chipset: warning names SATA");
+		fake_cleanup(&fs);
+	}
+	RUN(chipset, 1, 1, "vfio.ids=::0106", NULL);
+	T_STREQ(fs.journal, "", "class-only selector never takes mass storage");
+	T_STREQ(drv("0000:00:1f.2"), "ahci", "class-only: SATA stays on ahci");
+	fake_cleanup(&fs);
+	RUN(chipset, 1, 1, "vfio.ids=8086:2918", NULL);
+	T_STREQ(fs.journal, "", "explicit bridge selector: nothing written");
+	T_OK(has(fs.output, "bridges are never bound"), "bridge skip logged");
+	fake_cleanup(&fs);
+}
+
+static void no_iommu(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
+
+	RUN(devs, 0, 1, "vfio.ids=0000:00:04.0", NULL);
+	T_STREQ(fs.journal, "", "no IOMMU: nothing written");
+	T_STREQ(ovr("0000:00:04.0"), "", "no IOMMU: override untouched");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "no IOMMU: stays on e1000e");
+	T_OK(has(fs.output, "no IOMMU") && has(fs.output, "intel_iommu=on"),
+	     "no IOMMU: error says how to fix it");
+	T_OK(has(status(), "result=skipped reason=no-iommu"), "no IOMMU: status");
+	fake_cleanup(&fs);
+}
+
+static void no_driver_override(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 1, 0, 0 },
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=8086:10d3", NULL);
+	T_STREQ(fs.journal, "", "old kernel: nothing written (no new_id fallback)");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "old kernel: stays on e1000e");
+	T_OK(has(status(), "result=failed reason=no-driver-override"), "old kernel: status");
+	fake_cleanup(&fs);
+}
+
+static void vanishing_device(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 1, 0 },
+		E1000E("0000:00:05.0", 3),
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=8086:10d3", NULL);
+	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=e1000e result=failed reason=vanished"),
+	     "vanished: recorded as failed");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "vanished: the other device still bound");
+	T_OK(has(fs.output, "vanished"), "vanished: logged");
+	fake_cleanup(&fs);
+}
+
+static void vfio_refuses(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 0, 1 },
+		E1000E("0000:00:05.0", 3),
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0,0000:00:05.0", NULL);
+	T_STREQ(fs.journal, "unbind e1000e 0000:00:04.0\nunbind e1000e 0000:00:05.0\n"
+		"probe 0000:00:04.0\nprobe 0000:00:04.0\nprobe 0000:00:05.0\n",
+		"refused: unbind, probe, rollback probe");
+	T_STREQ(ovr("0000:00:04.0"), "", "refused: override cleared");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "refused: back on e1000e");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "refused: the other one bound");
+	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=e1000e result=failed "
+		 "reason=vfio-pci-did-not-bind"), "refused: status");
+	fake_cleanup(&fs);
+}
+
+static void vfio_missing(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:04.0", 2) };
+
+	RUN(devs, 1, 0, "vfio.ids=0000:00:04.0", NULL);
+	T_STREQ(ovr("0000:00:04.0"), "", "no vfio-pci: override cleared");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "no vfio-pci: back on e1000e");
+	T_OK(has(status(), "result=failed reason=vfio-pci-unavailable"), "no vfio-pci: status");
+	fake_cleanup(&fs);
+}
+
+static void disabled_and_bad_selectors(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0 rd.vfio=0", NULL);
+	T_STREQ(fs.journal, "", "rd.vfio=0: nothing written");
+	T_OK(has(fs.output, "rd.vfio=0"), "rd.vfio=0: logged");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "vfio.ids=zz:zz,../../x,0000:00:04.0,0000:00:1f vfio.ids=", NULL);
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "bad selectors: the valid one still applies");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "bad selectors: nothing else");
+	T_OK(has(fs.output, "'zz:zz'") && has(fs.output, "'../../x'") &&
+	     has(fs.output, "'0000:00:1f'") && has(fs.output, "empty selector"),
+	     "bad selectors: each named");
+	fake_cleanup(&fs);
+}
+
+static void kernel_vfio_pci_ids(void)
+{
+	static const struct fake_dev devs[] = {
+		E1000E_UNBOUND("0000:00:03.0", 1), E1000E_UNBOUND("0000:00:04.0", 2),
+		{ "0000:00:05.0", 0x8086, 0x100e, 0x020000, 3, NULL, "e1000", 0, 0, 0, 0 },
+	};
+
+	RUN(devs, 1, 1, "vfio_pci.ids=8086:10d3:ffffffff:ffffffff:020000:ff0000", NULL);
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "vfio_pci.ids: first match");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "vfio_pci.ids: second match");
+	T_STREQ(ovr("0000:00:05.0"), "", "vfio_pci.ids: other id untouched");
+	fake_cleanup(&fs);
+}
+
+static void already_bound(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "vfio-pci", "e1000e", 0, 0, 0, 0 },
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0", NULL);
+	T_STREQ(fs.journal, "", "already: no unbind, no probe");
+	T_OK(has(status(), "prev=vfio-pci result=already"), "already: status");
+	fake_cleanup(&fs);
+}
+
+static void dry_run_writes_nothing(void)
+{
+	char buf[64];
+
+	RUN(display, 1, 1, "vfio.ids=::0300 rd.driver.blacklist=bochs", "--dry-run");
+	T_STREQ(fs.journal, "", "dry run: no unbind/probe");
+	T_STREQ(ovr("0000:00:05.0"), "", "dry run: no override");
+	T_OK(!fake_file(&fs, "run/vfio-early/status", buf, sizeof(buf)), "dry run: no status file");
+	T_OK(!fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
+	     "dry run: no blacklist file");
+	T_OK(has(fs.output, "0000:00:05.0 bind selector=::0300 "), "dry run: bind line");
+	T_OK(has(fs.output, "0000:00:02.0 skip boot-vga selector=::0300 "), "dry run: guard line");
+	T_OK(has(fs.output, "0000:00:03.0 leave not-selected "), "dry run: other devices");
+	fake_cleanup(&fs);
+}
+
+static void rd_driver_blacklist(void)
+{
+	static const struct fake_dev devs[] = { E1000E_UNBOUND("0000:00:03.0", 1) };
+	char buf[512];
+
+	RUN(devs, 1, 1, "rd.driver.blacklist=nouveau,e1000e rd.driver.blacklist=snd_hda_intel", NULL);
+	T_STREQ(fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
+		"# written by vfio-early from rd.driver.blacklist=\nblacklist nouveau\n"
+		"blacklist e1000e\nblacklist snd_hda_intel\n", "blacklist: accumulated");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "rd.driver.blacklist=nouveau", "--no-rd-driver");
+	T_OK(!fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
+	     "blacklist: left to dracut with --no-rd-driver");
+	fake_cleanup(&fs);
+}
+
+static void long_cmdline(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
+	static char line[16384];
+	size_t n = 0;
+
+	while (n < 12000)
+		n += snprintf(line + n, sizeof(line) - n, "opt%zu=\"v a l\" ", n);
+	snprintf(line + n, sizeof(line) - n, "vfio.ids=0000:00:04.0 -- vfio.ids=0000:00:03.0");
+	RUN(devs, 1, 1, line, NULL);
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "long line: selector after 12 KiB applies");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "long line: after -- belongs to init");
+	fake_cleanup(&fs);
+}
+
+int main(void)
+{
+	twins_by_address();
+	short_address_and_unbound();
+	class_with_boot_vga();
+	group_slot();
+	group_all_and_none();
+	chipset_group();
+	no_iommu();
+	no_driver_override();
+	vanishing_device();
+	vfio_refuses();
+	vfio_missing();
+	disabled_and_bad_selectors();
+	kernel_vfio_pci_ids();
+	already_bound();
+	dry_run_writes_nothing();
+	rd_driver_blacklist();
+	long_cmdline();
+	return t_done();
+}
