@@ -7,44 +7,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "pci.h"
 #include "sysfs.h"
 
 #define DEVICES "sys/bus/pci/devices"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int hex_field(const char *s, size_t n, unsigned *out)
-{
-	unsigned v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int h = hexval(s[i]);
-
-		if (h < 0)
-			return -EINVAL;
-		v = v << 4 | h;
-	}
-	*out = v;
-	return 0;
-}
 
 int pci_parse_addr(const char *s, size_t len, unsigned *dom, unsigned *bus,
 		   unsigned *slot, unsigned *fn)
 {
 	if (len != PCI_ADDR_LEN || s[4] != ':' || s[7] != ':' || s[10] != '.')
 		return -EINVAL;
-	if (hex_field(s, 4, dom) || hex_field(s + 5, 2, bus) ||
-	    hex_field(s + 8, 2, slot) || hex_field(s + 11, 1, fn))
+	if (hex_parse(s, 4, dom) || hex_parse(s + 5, 2, bus) ||
+	    hex_parse(s + 8, 2, slot) || hex_parse(s + 11, 1, fn))
 		return -EINVAL;
 	if (*slot > 0x1f || *fn > 7)
 		return -EINVAL;
@@ -66,14 +41,13 @@ static int attr_hex(const char *addr, const char *attr, unsigned *out)
 
 static int read_group(const char *addr)
 {
-	char path[96], name[32], *end;
-	long g;
+	char path[96], name[32];
+	unsigned g;
 
 	snprintf(path, sizeof(path), DEVICES "/%s/iommu_group", addr);
-	if (sysfs_link_name(path, name, sizeof(name)) < 0)
+	if (sysfs_link_name(path, name, sizeof(name)) < 0 || dec_parse(name, strlen(name), &g))
 		return -1;
-	g = strtol(name, &end, 10);
-	return (*end || g < 0) ? -1 : (int)g;
+	return (int)g;
 }
 
 static int read_boot_vga(const char *addr)
@@ -189,5 +163,6 @@ int pci_same_slot(const struct pci_dev *a, const struct pci_dev *b)
 
 void pci_type(const struct pci_dev *d, char *buf, size_t size)
 {
-	snprintf(buf, size, "%04x:%04x:%04x", d->vendor, d->device, d->class >> 8);
+	snprintf(buf, size, "%04x:%04x:%04x", d->vendor & 0xffff, d->device & 0xffff,
+		 (d->class >> 8) & 0xffff);
 }

@@ -2,27 +2,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hex.h"
 #include "select.h"
 
-/* Parse n (1..maxdigits) hex digits. */
+/* 1..maxdigits hex digits. */
 static int hex_n(const char *s, size_t n, size_t maxdigits, unsigned *out)
 {
-	unsigned v = 0;
-
-	if (n == 0 || n > maxdigits)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		int h = (c >= '0' && c <= '9') ? c - '0' :
-			(c >= 'a' && c <= 'f') ? c - 'a' + 10 :
-			(c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-
-		if (h < 0)
-			return -EINVAL;
-		v = v << 4 | (unsigned)h;
-	}
-	*out = v;
-	return 0;
+	return n > maxdigits ? -EINVAL : hex_parse(s, n, out);
 }
 
 /* Split s on ':' into at most max fields; returns the count or -1 if more. */

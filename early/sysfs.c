@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "sysfs.h"
 
 static int root_fd = -1;
@@ -45,15 +46,17 @@ int sysfs_read(const char *path, char *buf, size_t size)
 
 int sysfs_read_hex(const char *path, unsigned long *val)
 {
-	char buf[32], *end;
+	char buf[32];
 	int n = sysfs_read(path, buf, sizeof(buf));
+	int skip = n > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X') ? 2 : 0;
+	unsigned v;
 
 	if (n < 0)
 		return n;
-	if (n == 0)
+	if (hex_parse(buf + skip, n - skip, &v))
 		return -EINVAL;
-	*val = strtoul(buf, &end, 16);
-	return *end ? -EINVAL : 0;
+	*val = v;
+	return 0;
 }
 
 int sysfs_write(const char *path, const char *s)

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VFE_HEX_H
+#define VFE_HEX_H
+
+#include <stddef.h>
+
+/* Exactly n (1..8) hex digits, no prefix, no sign; 0 or -EINVAL. */
+int hex_parse(const char *s, size_t n, unsigned *out);
+/* Exactly n (1..9) decimal digits; 0 or -EINVAL. */
+int dec_parse(const char *s, size_t n, unsigned *out);
+
+#endif
