@@ -38,6 +38,7 @@ BIN_SRC     := early/main.c $(LIB_SRC)
 HDRS        := $(wildcard kcmdline/*.h early/*.h)
 TEST_SRC    := $(wildcard tests/unit/test_*.c)
 TEST_HELPER := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+TEST_HDRS   := $(wildcard tests/unit/*.h)
 TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
@@ -58,11 +59,11 @@ $(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile
 # Unit tests: host compiler, then again with ASan+UBSan (binary included).
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(B)/host/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) tests/unit/t.h
+$(B)/host/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
 	$(HOSTCC) -g -O1 $(WARN) $(DEFS) $(INC) -Itests/unit -o $@ $< $(TEST_HELPER) $(LIB_SRC) -lpthread
 
-$(B)/asan/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) tests/unit/t.h
+$(B)/asan/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
 	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) -Itests/unit -o $@ $< $(TEST_HELPER) $(LIB_SRC) -lpthread
 
@@ -70,7 +71,7 @@ $(B)/asan/vfio-early: $(BIN_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) -o $@ $(BIN_SRC)
 
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(INC) -o $@ $< $(LIB_SRC)
 
@@ -90,7 +91,7 @@ fuzz-short: $(addprefix $(B)/fuzz/,$(FUZZERS))
 	tests/fuzz/run $(FUZZ_SECONDS) $(addprefix $(B)/fuzz/,$(FUZZERS))
 
 fuzz:
-	$(MAKE) fuzz-short FUZZ_SECONDS=600
+	$(MAKE) fuzz-short FUZZ_SECONDS=600 FUZZ_ARGS=-max_len=20000
 
 check: unit unit-asan shellcheck fuzz-short
 

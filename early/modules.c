@@ -65,12 +65,21 @@ static int append(char *buf, size_t size, size_t *n, const char *s, size_t len)
 	return 0;
 }
 
+/* The kernel splits module options on its isspace(): tab, newline, 0xA0 too. */
+static int needs_quotes(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (v[i] == ' ' || (v[i] >= '\t' && v[i] <= '\r') || (unsigned char)v[i] == 0xa0)
+			return 1;
+	return 0;
+}
+
 static int append_param(char *buf, size_t size, size_t *n, const struct kcmd_param *p,
 			size_t modlen)
 {
 	const char *name = p->name + modlen + 1;
 	size_t name_len = p->name_len - modlen - 1;
-	int quote = p->val && memchr(p->val, ' ', p->val_len);
+	int quote = p->val && needs_quotes(p->val, p->val_len);
 
 	if ((*n && append(buf, size, n, " ", 1)) || append(buf, size, n, name, name_len))
 		return -ENOSPC;
