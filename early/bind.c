@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fmt.h"
 #include "bind.h"
 #include "log.h"
 #include "modules.h"
@@ -20,7 +21,7 @@ static const char PENDING[] = "pending";
 
 static void dev_path(const struct pci_dev *d, const char *attr, char *buf, size_t size)
 {
-	snprintf(buf, size, DEVICES "/%s/%s", d->addr, attr);
+	fmt(buf, size, DEVICES "/%s/%s", d->addr, attr);
 }
 
 /* Poll the driver link until it names want ("" = unbound); capped. */
@@ -42,7 +43,7 @@ static int wait_driver(struct pci_dev *d, const char *want, int ms)
 static void fail(struct pci_dev *d, const char *detail)
 {
 	d->result = "failed";
-	snprintf(d->detail, sizeof(d->detail), "%s", detail);
+	fmt(d->detail, sizeof(d->detail), "%s", detail);
 }
 
 static void vanished(struct pci_dev *d, const char *when)
@@ -77,7 +78,7 @@ static void prepare(struct pci_dev *d)
 		vanished(d, "before binding");
 		return;
 	}
-	snprintf(d->prev_driver, sizeof(d->prev_driver), "%s", d->driver);
+	fmt(d->prev_driver, sizeof(d->prev_driver), "%s", d->driver);
 	dev_path(d, "driver_override", path, sizeof(path));
 	if (!sysfs_exists(path)) {
 		fail(d, "no-driver-override");
@@ -154,7 +155,7 @@ void bind_all(struct pci_list *l, const struct bind_opts *o)
 
 		if (d->action == ACT_SKIP) {
 			d->result = "skipped";
-			snprintf(d->detail, sizeof(d->detail), "%s", d->why);
+			fmt(d->detail, sizeof(d->detail), "%s", d->why);
 		} else if (d->action == ACT_BIND) {
 			prepare(d);
 			pending += d->result == PENDING;

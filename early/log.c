@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 
 static int log_fd = 2;
@@ -41,7 +42,7 @@ static const char *prio_word(int prio)
 }
 
 /* One write per record: kmsg takes each write() as one message. */
-void log_msg(int prio, const char *fmt, ...)
+void log_msg(int prio, const char *format, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -50,11 +51,11 @@ void log_msg(int prio, const char *fmt, ...)
 	if (prio == PRIO_DEBUG && !log_debug_on)
 		return;
 	if (log_kmsg)
-		n = snprintf(buf, sizeof(buf), "<%d>vfio-early: ", prio);
+		n = fmt(buf, sizeof(buf), "<%d>vfio-early: ", prio);
 	else
-		n = snprintf(buf, sizeof(buf), "vfio-early: %s", prio_word(prio));
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+		n = fmt(buf, sizeof(buf), "vfio-early: %s", prio_word(prio));
+	va_start(ap, format);
+	n += fmt_v(buf + n, sizeof(buf) - n, format, ap);
 	va_end(ap);
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
@@ -98,6 +99,6 @@ const char *log_errstr(int err)
 	case EKEYREJECTED:
 		return "module signature rejected";
 	}
-	snprintf(other, sizeof(other), "errno %d", err < 0 ? -err : err);
+	fmt(other, sizeof(other), "errno %d", err < 0 ? -err : err);
 	return other;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "kcmdline.h"
 #include "log.h"
 #include "modules.h"
@@ -140,7 +141,7 @@ static int load_resolved_list(const char *cmdline, size_t len)
 
 	if (uname(&u) < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
+	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
 	if (sysfs_slurp(path, &list, &n) < 0)
 		return -ENOENT;
 	for (line = list; r == 0 && line && *line; line = next) {
@@ -262,9 +263,9 @@ int modules_write_blacklist(const struct strlist *blacklist)
 
 	if (!blacklist->n)
 		return 0;
-	n = snprintf(buf, sizeof(buf), "# written by vfio-early from rd.driver.blacklist=\n");
+	n = fmt(buf, sizeof(buf), "# written by vfio-early from rd.driver.blacklist=\n");
 	for (size_t i = 0; i < blacklist->n && n < sizeof(buf); i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "blacklist %s\n", blacklist->v[i]);
+		n += fmt(buf + n, sizeof(buf) - n, "blacklist %s\n", blacklist->v[i]);
 	if (n >= sizeof(buf))
 		return -ENOSPC;
 	sysfs_mkdir("etc", 0755);

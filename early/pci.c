@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "hex.h"
 #include "pci.h"
 #include "sysfs.h"
@@ -32,7 +33,7 @@ static int attr_hex(const char *addr, const char *attr, unsigned *out)
 	unsigned long v;
 	int r;
 
-	snprintf(path, sizeof(path), DEVICES "/%s/%s", addr, attr);
+	fmt(path, sizeof(path), DEVICES "/%s/%s", addr, attr);
 	r = sysfs_read_hex(path, &v);
 	if (r == 0)
 		*out = v;
@@ -44,7 +45,7 @@ static int read_group(const char *addr)
 	char path[96], name[32];
 	unsigned g;
 
-	snprintf(path, sizeof(path), DEVICES "/%s/iommu_group", addr);
+	fmt(path, sizeof(path), DEVICES "/%s/iommu_group", addr);
 	if (sysfs_link_name(path, name, sizeof(name)) < 0 || dec_parse(name, strlen(name), &g))
 		return -1;
 	return (int)g;
@@ -66,12 +67,12 @@ int pci_read_driver(struct pci_dev *d)
 	char path[96];
 	int r;
 
-	snprintf(path, sizeof(path), DEVICES "/%s/driver", d->addr);
+	fmt(path, sizeof(path), DEVICES "/%s/driver", d->addr);
 	r = sysfs_link_name(path, d->driver, sizeof(d->driver));
 	if (r == 0)
 		return 0;
 	d->driver[0] = '\0';
-	snprintf(path, sizeof(path), DEVICES "/%s", d->addr);
+	fmt(path, sizeof(path), DEVICES "/%s", d->addr);
 	return sysfs_exists(path) ? 0 : -ENOENT;
 }
 
@@ -163,6 +164,6 @@ int pci_same_slot(const struct pci_dev *a, const struct pci_dev *b)
 
 void pci_type(const struct pci_dev *d, char *buf, size_t size)
 {
-	snprintf(buf, size, "%04x:%04x:%04x", d->vendor & 0xffff, d->device & 0xffff,
+	fmt(buf, size, "%04x:%04x:%04x", d->vendor & 0xffff, d->device & 0xffff,
 		 (d->class >> 8) & 0xffff);
 }

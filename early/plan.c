@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "plan.h"
 
@@ -12,7 +13,7 @@ static void set(struct pci_dev *d, enum pci_action a, const char *why, const cha
 {
 	d->action = a;
 	d->why = why;
-	snprintf(d->by, sizeof(d->by), by_fmt, by_arg);
+	fmt(d->by, sizeof(d->by), by_fmt, by_arg);
 }
 
 /* The guards that hold even for an explicit selector. */
@@ -54,7 +55,7 @@ static int implicit_ok(const struct pci_dev *m)
 
 static void add_group_mates(struct pci_list *l, const struct pci_dev *d, enum group_policy pol)
 {
-	const char *fmt = pol == GROUP_ALL ? "group=all of=%s" : "group=slot of=%s";
+	const char *by = pol == GROUP_ALL ? "group=all of=%s" : "group=slot of=%s";
 
 	for (size_t j = 0; j < l->n; j++) {
 		struct pci_dev *m = &l->dev[j];
@@ -64,7 +65,7 @@ static void add_group_mates(struct pci_list *l, const struct pci_dev *d, enum gr
 		if (pol == GROUP_SLOT && !pci_same_slot(m, d))
 			continue;
 		if (m->action == ACT_LEAVE && implicit_ok(m))
-			set(m, ACT_BIND, NULL, fmt, d->addr);
+			set(m, ACT_BIND, NULL, by, d->addr);
 	}
 }
 
@@ -178,15 +179,15 @@ static void out_flush(struct out *o)
 	o->n = 0;
 }
 
-static void out_line(struct out *o, const char *fmt, ...)
+static void out_line(struct out *o, const char *format, ...)
 {
 	va_list ap;
 	int n;
 
 	if (o->n + 256 > sizeof(o->buf))
 		out_flush(o);
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->n, sizeof(o->buf) - o->n, fmt, ap);
+	va_start(ap, format);
+	n = fmt_v(o->buf + o->n, sizeof(o->buf) - o->n, format, ap);
 	va_end(ap);
 	if (n > 0)
 		o->n += (size_t)n < sizeof(o->buf) - o->n ? (size_t)n : sizeof(o->buf) - o->n - 1;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "status.h"
 #include "sysfs.h"
@@ -28,11 +29,11 @@ static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 
 	pci_type(d, type, sizeof(type));
 	if (d->group >= 0)
-		snprintf(group, sizeof(group), "%d", d->group);
+		fmt(group, sizeof(group), "%d", d->group);
 	else
 		strcpy(group, "-");
 	token(reason, sizeof(reason), d->detail[0] ? d->detail : d->by);
-	return snprintf(buf, size, "%s %s group=%s prev=%s result=%s reason=%s\n", d->addr,
+	return fmt(buf, size, "%s %s group=%s prev=%s result=%s reason=%s\n", d->addr,
 			type, group, d->prev_driver[0] ? d->prev_driver : "-",
 			d->result ? d->result : "skipped", reason);
 }
@@ -45,7 +46,7 @@ int status_write(const struct pci_list *l, const char *note)
 
 	if (!buf)
 		return -ENOMEM;
-	n = snprintf(buf, cap, "# vfio-early status v1%s%s\n", note ? " " : "", note ? note : "");
+	n = fmt(buf, cap, "# vfio-early status v1%s%s\n", note ? " " : "", note ? note : "");
 	for (size_t i = 0; i < l->n; i++)
 		if (l->dev[i].action != ACT_LEAVE)
 			n += format_dev(&l->dev[i], buf + n, cap - n);
