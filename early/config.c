@@ -77,8 +77,6 @@ static void parse_selectors(struct config *c, const struct kcmd_param *p, int ki
 			reject(c, key, item, len, why);
 			continue;
 		}
-		if (kid && (s.subvendor != PCI_ANY || s.subdevice != PCI_ANY))
-			c->want_subsys = 1;
 		if (add_selector(c, &s))
 			return;
 	}

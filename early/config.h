@@ -21,7 +21,6 @@ struct config {
 	enum group_policy group;	/* rd.vfio.group= */
 	struct selector *sel;		/* vfio.ids, rd.vfio.ids, vfio-pci.ids, in order */
 	size_t nsel;
-	int want_subsys;		/* a vfio-pci.ids entry names subsystem ids */
 	int bad;			/* entries rejected */
 	struct strlist pre, blacklist, post;	/* rd.driver.* module names */
 };

@@ -103,7 +103,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 		log_notice("disabled by rd.vfio=0: binding nothing");
 	if (!c->disabled && c->nsel) {
 		have_iommu = sysfs_dir_nonempty("sys/kernel/iommu_groups") > 0;
-		if (pci_scan(&l, c->want_subsys) < 0)
+		if (pci_scan(&l) < 0)
 			log_err("cannot read /sys/bus/pci/devices: %s", log_errstr(errno));
 		plan_build(&l, c, have_iommu);
 		plan_log(&l, c, have_iommu);

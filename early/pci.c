@@ -76,68 +76,136 @@ int pci_read_driver(struct pci_dev *d)
 	return sysfs_exists(path) ? 0 : -ENOENT;
 }
 
-static int read_dev(struct pci_dev *d, int want_subsys)
+/* "KEY=" line of a uevent text, as hex "A[:B]"; 0 when found and valid. */
+static int uevent_hex(const char *text, const char *key, unsigned *a, unsigned *b)
+{
+	const char *p = strstr(text, key), *end, *colon;
+
+	if (!p || (p != text && p[-1] != '\n'))
+		return -ENOENT;
+	p += strlen(key);
+	end = strchr(p, '\n');
+	end = end ? end : p + strlen(p);
+	colon = b ? memchr(p, ':', end - p) : NULL;
+	if (b && (!colon || hex_parse(colon + 1, end - colon - 1, b)))
+		return -EINVAL;
+	return hex_parse(p, (colon ? colon : end) - p, a);
+}
+
+static void uevent_driver(const char *text, char *driver, size_t size)
+{
+	const char *p = strstr(text, "DRIVER=");
+	size_t n;
+
+	driver[0] = '\0';
+	if (!p || (p != text && p[-1] != '\n'))
+		return;
+	p += 7;
+	n = strcspn(p, "\n");
+	if (n < size) {
+		memcpy(driver, p, n);
+		driver[n] = '\0';
+	}
+}
+
+/* One read gives ids, class and driver: a third of the syscalls of the
+ * single attributes, which stay as the fallback. */
+static int read_uevent(struct pci_dev *d)
+{
+	char path[96], text[512];
+
+	fmt(path, sizeof(path), DEVICES "/%s/uevent", d->addr);
+	if (sysfs_read(path, text, sizeof(text)) <= 0 ||
+	    uevent_hex(text, "PCI_ID=", &d->vendor, &d->device) ||
+	    uevent_hex(text, "PCI_CLASS=", &d->class, NULL) ||
+	    uevent_hex(text, "PCI_SUBSYS_ID=", &d->subvendor, &d->subdevice))
+		return -ENOENT;
+	uevent_driver(text, d->driver, sizeof(d->driver));
+	return 0;
+}
+
+static int read_attrs(struct pci_dev *d)
 {
 	if (attr_hex(d->addr, "vendor", &d->vendor) || attr_hex(d->addr, "device", &d->device) ||
 	    attr_hex(d->addr, "class", &d->class))
 		return -ENOENT;
 	d->subvendor = d->subdevice = PCI_ANY;
-	if (want_subsys) {
-		attr_hex(d->addr, "subsystem_vendor", &d->subvendor);
-		attr_hex(d->addr, "subsystem_device", &d->subdevice);
-	}
-	d->group = read_group(d->addr);
-	d->boot_vga = (d->class >> 16) == 0x03 && read_boot_vga(d->addr);
+	attr_hex(d->addr, "subsystem_vendor", &d->subvendor);
+	attr_hex(d->addr, "subsystem_device", &d->subdevice);
 	pci_read_driver(d);
 	return 0;
 }
 
-static int by_addr(const void *a, const void *b)
+static int read_dev(struct pci_dev *d)
 {
-	return strcmp(((const struct pci_dev *)a)->addr, ((const struct pci_dev *)b)->addr);
-}
-
-static int add_entry(struct pci_list *l, size_t *cap, const char *name, int want_subsys)
-{
-	struct pci_dev *d;
-
-	if (l->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		struct pci_dev *grown = realloc(l->dev, ncap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		l->dev = grown;
-		*cap = ncap;
-	}
-	d = &l->dev[l->n];
-	memset(d, 0, sizeof(*d));
-	if (pci_parse_addr(name, strlen(name), &d->dom, &d->bus, &d->slot, &d->fn))
-		return 0;	/* not a PCI address: never build a path from it */
-	memcpy(d->addr, name, PCI_ADDR_LEN + 1);
-	if (read_dev(d, want_subsys) == 0)
-		l->n++;
+	if (read_uevent(d) && read_attrs(d))
+		return -ENOENT;
+	d->group = read_group(d->addr);
+	d->boot_vga = (d->class >> 16) == 0x03 && read_boot_vga(d->addr);
 	return 0;
 }
 
-int pci_scan(struct pci_list *l, int want_subsys)
+struct name {
+	char s[PCI_ADDR_LEN + 1];
+};
+
+static int by_name(const void *a, const void *b)
 {
+	return strcmp(((const struct name *)a)->s, ((const struct name *)b)->s);
+}
+
+/* Valid PCI addresses only: no path is ever built from anything else. */
+static int read_names(struct name **out, size_t *count)
+{
+	DIR *dir = sysfs_opendir(DEVICES);
+	struct name *v = NULL, *grown;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
-	size_t cap = 0;
-	DIR *dir;
-	int r = 0;
+	unsigned x;
+
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (pci_parse_addr(de->d_name, strlen(de->d_name), &x, &x, &x, &x))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(v, cap * sizeof(*v));
+			if (!grown)
+				break;
+			v = grown;
+		}
+		memcpy(v[n++].s, de->d_name, PCI_ADDR_LEN + 1);
+	}
+	closedir(dir);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+int pci_scan(struct pci_list *l)
+{
+	struct name *names = NULL;
+	size_t n = 0;
+	int r = read_names(&names, &n);
 
 	l->dev = NULL;
 	l->n = 0;
-	dir = sysfs_opendir(DEVICES);
-	if (!dir)
-		return -errno;
-	while (r == 0 && (de = readdir(dir)))
-		r = add_entry(l, &cap, de->d_name, want_subsys);
-	closedir(dir);
-	if (l->n)
-		qsort(l->dev, l->n, sizeof(*l->dev), by_addr);
-	return r;
+	if (r < 0)
+		return r;
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	l->dev = calloc(n ? n : 1, sizeof(*l->dev));
+	for (size_t i = 0; l->dev && i < n; i++) {
+		struct pci_dev *d = &l->dev[l->n];
+
+		memcpy(d->addr, names[i].s, sizeof(names[i].s));
+		pci_parse_addr(d->addr, PCI_ADDR_LEN, &d->dom, &d->bus, &d->slot, &d->fn);
+		if (read_dev(d) == 0)
+			l->n++;
+	}
+	free(names);
+	return l->dev ? 0 : -ENOMEM;
 }
 
 void pci_free(struct pci_list *l)

@@ -14,7 +14,7 @@ struct pci_dev {
 	char addr[PCI_ADDR_LEN + 1];
 	unsigned dom, bus, slot, fn;
 	unsigned vendor, device, class;		/* class: 24 bits, 0xBBSSPP */
-	unsigned subvendor, subdevice;		/* read only when a vfio-pci.ids entry needs them */
+	unsigned subvendor, subdevice;
 	int group;				/* -1: no iommu_group link */
 	int boot_vga;
 	char driver[64];			/* "" when unbound */
@@ -35,8 +35,8 @@ struct pci_list {
 /* Strict "DDDD:BB:DD.F" (lower or upper hex); 0 or -EINVAL. */
 int pci_parse_addr(const char *s, size_t len, unsigned *dom, unsigned *bus,
 		   unsigned *slot, unsigned *fn);
-/* Read every device, sorted by address. want_subsys: also read subsystem ids. */
-int pci_scan(struct pci_list *l, int want_subsys);
+/* Read every device, sorted by address. */
+int pci_scan(struct pci_list *l);
 void pci_free(struct pci_list *l);
 /* Re-read the driver link; 0, or -ENOENT when the device itself is gone. */
 int pci_read_driver(struct pci_dev *d);

@@ -75,9 +75,35 @@ static void add_driver(struct fakesys *f, const char *name)
 	mkfifo(path, 0600);
 }
 
+static struct fake_dev *find_dev(struct fakesys *f, const char *addr);
+
+/* The kernel's pci_uevent() text; DRIVER= follows the driver link. */
+static void write_uevent(struct fakesys *f, const struct fake_dev *d, const char *driver)
+{
+	char path[512], text[256];
+	int n = 0;
+
+	if (d->no_uevent)
+		return;
+	if (driver)
+		n = snprintf(text, sizeof(text), "DRIVER=%s\n", driver);
+	snprintf(text + n, sizeof(text) - n,
+		 "PCI_CLASS=%04X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n"
+		 "MODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n",
+		 d->class, d->vendor, d->device, d->subvendor, d->subdevice, d->addr,
+		 d->vendor, d->device, d->subvendor, d->subdevice, d->class >> 16,
+		 (d->class >> 8) & 0xff, d->class & 0xff);
+	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/uevent", d->addr);
+	put(path, text);
+}
+
 static void link_driver(struct fakesys *f, const char *addr, const char *driver)
 {
 	char path[512], target[256];
+	struct fake_dev *d = find_dev(f, addr);
+
+	if (d)
+		write_uevent(f, d, driver);
 
 	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/driver", addr);
 	unlink(path);
@@ -97,8 +123,8 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 	putf(f, dir, "vendor", "0x%04x\n", d->vendor);
 	putf(f, dir, "device", "0x%04x\n", d->device);
 	putf(f, dir, "class", "0x%06x\n", d->class);
-	putf(f, dir, "subsystem_vendor", "0x%04x\n", d->vendor);
-	putf(f, dir, "subsystem_device", "0x%04x\n", 0);
+	putf(f, dir, "subsystem_vendor", "0x%04x\n", d->subvendor);
+	putf(f, dir, "subsystem_device", "0x%04x\n", d->subdevice);
 	if (!d->no_override) {
 		pathf(path, sizeof(path), f, "%s/driver_override", dir);
 		put(path, "(null)\n");
@@ -301,6 +327,9 @@ int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iomm
 		return -1;
 	memcpy(f->dev, devs, n * sizeof(*devs));
 	f->ndev = n;
+	for (size_t i = 0; i < n; i++)
+		if (!f->dev[i].subvendor)
+			f->dev[i].subvendor = f->dev[i].vendor;
 	f->vfio_loaded = vfio_loaded;
 	pthread_mutex_init(&f->lock, NULL);
 	pathf(path, sizeof(path), f, "sys/bus/pci/devices");
@@ -317,7 +346,7 @@ int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iomm
 	if (vfio_loaded)
 		add_driver(f, "vfio-pci");
 	for (size_t i = 0; i < n; i++)
-		add_device(f, &devs[i], iommu);
+		add_device(f, &f->dev[i], iommu);
 	return pthread_create(&f->thread, NULL, kernel_thread, f);
 }
 

@@ -21,6 +21,8 @@ struct fake_dev {
 	int no_override;		/* kernel without driver_override */
 	int vanish_on_unbind;		/* hot-removed when unbound */
 	int refuse_vfio;		/* vfio-pci's probe fails */
+	int no_uevent;			/* only the single attribute files */
+	unsigned subvendor, subdevice;
 };
 
 #define FAKE_MAX_DEVS 300

@@ -6,6 +6,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fakesys.h"
 #include "t.h"
@@ -273,6 +275,46 @@ static void kernel_vfio_pci_ids(void)
 	fake_cleanup(&fs);
 }
 
+/* Subsystem ids come from uevent, or from the single files when it is absent. */
+static void subsystem_ids(void)
+{
+	static const struct fake_dev with_uevent[] = {
+		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0xa01f },
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0 },
+	};
+	static const struct fake_dev without_uevent[] = {
+		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0xa01f },
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0 },
+	};
+
+	RUN(with_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "uevent: subsystem id matched");
+	T_STREQ(ovr("0000:00:04.0"), "", "uevent: other subsystem id untouched");
+	fake_cleanup(&fs);
+	RUN(without_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "no uevent: subsystem id matched");
+	T_STREQ(ovr("0000:00:04.0"), "", "no uevent: other subsystem id untouched");
+	fake_cleanup(&fs);
+}
+
+static void junk_in_devices_dir(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1) };
+	static const char *const extra[] = { "--dry-run", NULL };
+	char path[256];
+
+	fake_init(&fs, devs, 1, 1, 1);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/..evil", fs.root);
+	T_OK(symlink("../../../../etc", path) == 0, "junk: planted");
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/0000:00:1f.9", fs.root);
+	T_OK(mkdir(path, 0755) == 0, "junk: bad function number planted");
+	fake_run(&fs, "vfio.ids=::0200", extra);
+	T_OK(has(fs.output, "\n0000:00:03.0 bind selector=::0200 type=8086:10d3:0200 group=1 "
+		 "driver=e1000e\n"), "junk: the real device planned");
+	T_OK(!has(fs.output, "evil") && !has(fs.output, "1f.9"), "junk: never read");
+	fake_cleanup(&fs);
+}
+
 static void already_bound(void)
 {
 	static const struct fake_dev devs[] = {
@@ -348,6 +390,8 @@ int main(void)
 	vfio_missing();
 	disabled_and_bad_selectors();
 	kernel_vfio_pci_ids();
+	subsystem_ids();
+	junk_in_devices_dir();
 	already_bound();
 	dry_run_writes_nothing();
 	rd_driver_blacklist();

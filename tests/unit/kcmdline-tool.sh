@@ -1,0 +1,390 @@
+#!/bin/sh
+# kcmdline (the command-line editor) against tests/unit/grub-corpus/: each
+# case has an input file, the arguments ("$F" is the file), and either the
+# expected result or the exit status of a refusal (file left alone).  For
+# every case: exit status, golden file, no temporaries left, owner and mode
+# kept, only the variable's line changed, idempotence, --dry-run (its diff
+# applies with patch) and --backup.  Then bad input, get/show, /proc, the
+# grub.d warning, symlinks, stale temporaries, and crash safety: the writer
+# is SIGKILLed (strace -e inject) at each of its syscalls in turn.
+# usage: tests/unit/kcmdline-tool.sh KCMDLINE-BINARY
+set -u
+
+if [ "$#" -ne 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 KCMDLINE-BINARY" >&2
+	exit 2
+fi
+K=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+corpus=$(cd "$(dirname "$0")" && pwd)/grub-corpus
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kcmdline-tool.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/stdout
+err=$tmp/stderr
+passed=0
+failed=0
+ndir=0
+master_of=
+bdir= # set by fresh
+OWNER=1234:4321
+MODE=640
+
+# result STATUS DESCRIPTION: one "ok"/"not ok" line.
+result() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $((passed + failed)) - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $((passed + failed)) - $2"
+		sed 's/^/#   stderr: /' "$err" 2>/dev/null | head -n 5
+	fi
+}
+
+same() {
+	cmp -s "$1" "$2"
+}
+
+# DIR/target, a fresh copy of SRC with an unusual owner and mode; DIR is
+# a new directory each time (forks are slow on a busy machine: few here).
+fresh() {
+	if [ "$1" != "$master_of" ]; then
+		cp "$1" "$tmp/master"
+		chown "$OWNER" "$tmp/master"
+		chmod "$MODE" "$tmp/master"
+		master_of=$1
+	fi
+	ndir=$((ndir + 1))
+	eval "$2=\$tmp/\$ndir"
+	mkdir "$tmp/$ndir" && cp -p "$tmp/master" "$tmp/$ndir/target"
+}
+
+# run_args CASE FILE [EXTRA...]: kcmdline with the case's arguments, F=FILE.
+run_args() {
+	IFS= read -r args <"$1/args"
+	# shellcheck disable=SC2034 # F is used by the eval'd arguments
+	F=$2
+	shift 2
+	eval "set -- $args \"\$@\""
+	"$K" "$@" >"$out" 2>"$err"
+	rc=$?
+}
+
+# only_files DIR NAME...: DIR holds exactly these (no temporaries).
+only_files() {
+	d=$1
+	shift
+	for f in "$d"/* "$d"/.[!.]* "$d"/..?*; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		case " $* " in
+		*" ${f##*/} "*) ;;
+		*) return 1 ;;
+		esac
+	done
+	for f in "$@"; do
+		[ -e "$d/$f" ] || return 1
+	done
+}
+
+owner_mode_kept() {
+	[ "$(stat -c '%u:%g %a' "$1")" = "$OWNER $MODE" ]
+}
+
+# Lines that differ and do not assign the variable.
+other_lines_changed() {
+	diff "$1" "$2" | grep '^[<>]' | grep -v "^[<>][[:space:]]*$3="
+}
+
+check_status() {
+	[ "$rc" -eq "$want" ]
+	result $? "$name: exit status $rc (want $want)"
+	if [ -f "$case/stderr" ]; then
+		IFS= read -r says <"$case/stderr"
+		grep -qF "$says" "$err"
+		result $? "$name: says '$says'"
+	fi
+}
+
+check_result() {
+	same "$dir/target" "$expected"
+	result $? "$name: result is the golden file"
+	only_files "$dir" target
+	result $? "$name: no temporary or backup file left"
+}
+
+check_refusal_dry_run() {
+	fresh "$case/input" dir
+	run_args "$case" "$dir/target" --dry-run
+	[ "$rc" -eq "$want" ] && [ ! -s "$out" ] && same "$dir/target" "$case/input"
+	result $? "$name: --dry-run refuses too, prints no diff"
+}
+
+check_success_extras() {
+	owner_mode_kept "$dir/target"
+	result $? "$name: owner and mode kept"
+	var=GRUB_CMDLINE_LINUX_DEFAULT
+	[ ! -f "$case/var" ] || IFS= read -r var <"$case/var"
+	if [ -f "$case/adds-final-newline" ]; then
+		{ cat "$case/input"; echo; } | cmp -s -n \
+			"$(($(wc -c <"$case/input") + 1))" - "$dir/target"
+		result $? "$name: the old last line only got its missing newline"
+	else
+		case $args in
+		*--grub*)
+			! other_lines_changed "$case/input" "$dir/target" "$var" >/dev/null
+			result $? "$name: no other line changed" ;;
+		esac
+	fi
+	run_args "$case" "$dir/target"
+	[ "$rc" -eq 0 ] && same "$dir/target" "$expected"
+	result $? "$name: running it again changes nothing"
+}
+
+check_dry_run() {
+	fresh "$case/input" dir
+	run_args "$case" "$dir/target" --dry-run
+	[ "$rc" -eq 0 ] && same "$dir/target" "$case/input" &&
+		only_files "$dir" target
+	result $? "$name: --dry-run leaves the file alone"
+	cp "$case/input" "$tmp/patched"
+	if same "$case/input" "$expected"; then
+		[ ! -s "$out" ]
+	else
+		patch -s --binary "$tmp/patched" <"$out" >/dev/null 2>&1 &&
+			same "$tmp/patched" "$expected"
+	fi
+	result $? "$name: --dry-run diff applies with patch"
+}
+
+check_backup() {
+	fresh "$case/input" dir
+	run_args "$case" "$dir/target" --backup
+	if same "$case/input" "$expected"; then
+		[ "$rc" -eq 0 ] && only_files "$dir" target
+	else
+		[ "$rc" -eq 0 ] && same "$dir/target" "$expected" &&
+			same "$dir/target.bak" "$case/input" &&
+			owner_mode_kept "$dir/target.bak" &&
+			only_files "$dir" target target.bak
+	fi
+	result $? "$name: --backup keeps the old file as target.bak"
+}
+
+run_corpus_case() {
+	case=$1
+	name=${case##*/}
+	dir=$tmp/case
+	want=0
+	[ ! -f "$case/status" ] || read -r want <"$case/status"
+	expected=$case/expected
+	[ -f "$expected" ] || expected=$case/input
+	fresh "$case/input" dir
+	run_args "$case" "$dir/target"
+	check_status
+	check_result
+	if [ "$want" -ne 0 ]; then
+		check_refusal_dry_run
+		return
+	fi
+	check_success_extras
+	check_dry_run
+	check_backup
+}
+
+# bad DESCRIPTION ARGS...: exit 2, a message, the file untouched.
+bad() {
+	what=$1
+	shift
+	cp -p "$tmp/master" "$bdir/target"
+	"$K" "$@" >"$out" 2>"$err"
+	rc=$?
+	[ "$rc" -eq 2 ] && [ -s "$err" ] &&
+		same "$bdir/target" "$corpus/debian-stock-add/input" &&
+		only_files "$bdir" target
+	result $? "bad input ($what): exit 2 with a message, nothing changed"
+}
+
+bad_input() {
+	fresh "$corpus/debian-stock-add/input" bdir
+	f=$bdir/target
+	bad "unknown command" --grub "$f" frobnicate x
+	bad "no command" --grub "$f"
+	bad "empty name" --grub "$f" add =x
+	bad "empty argument" --grub "$f" add ''
+	bad "key with a space" --grub "$f" add 'a b'
+	bad "value with a space, unquoted" --grub "$f" add 'foo=a b'
+	bad "key with quotes" --grub "$f" add '"x"=y'
+	bad "bare --" --grub "$f" remove -- --
+	bad "control character" --grub "$f" add "$(printf 'a\tb=1')"
+	bad "nothing to add" --grub "$f" add
+	bad "get with a value" --grub "$f" get quiet=1
+	bad "get without a key" --grub "$f" get
+	bad "show with an argument" --grub "$f" show x
+	bad "merge without a value" --grub "$f" --merge add vfio.ids
+	bad "unknown option" --grub "$f" --frobnicate add x
+	bad "bad --var" --grub "$f" --var '1X' add x
+	bad "--file with --grub" --grub "$f" --file "$f" add x
+	bad "--proc is read only" --proc add x
+	bad "missing grub file" --grub "$bdir/missing" add x
+	bad "missing plain file" --file "$bdir/missing" show
+	bad "not a regular file" --file /dev/null add x
+}
+
+# get/show on a file and on /proc/cmdline.
+queries() {
+	fresh "$corpus/merge-folds-repeats/input" d
+	f=$d/target
+	"$K" --grub "$f" get vfio-ids >"$out" 2>"$err"
+	[ $? -eq 1 ] && [ ! -s "$out" ]
+	result $? "get: an absent key exits 1 and prints nothing"
+	"$K" --grub "$f" get vfio.ids >"$out" 2>"$err" &&
+		[ "$(cat "$out")" = "10de:11bf
+10de:0e0a,10de:11bf" ]
+	result $? "get: one line per occurrence, in order"
+	"$K" --grub "$f" get quiet >"$out" 2>"$err" && [ "$(cat "$out")" = "" ]
+	result $? "get: a flag prints an empty line, exits 0"
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="vfio_pci.ids=1 x=\\"a b\\""\n' >"$f"
+	"$K" --grub "$f" get vfio-pci.ids >"$out" 2>"$err" &&
+		[ "$(cat "$out")" = 1 ]
+	result $? "get: '-' and '_' are the same"
+	"$K" --grub "$f" get x >"$out" 2>"$err" && [ "$(cat "$out")" = "a b" ]
+	result $? "get: the value as the kernel sees it (quotes dropped)"
+	"$K" --grub "$f" show >"$out" 2>"$err" &&
+		[ "$(cat "$out")" = 'vfio_pci.ids=1 x="a b"' ]
+	result $? "show: the value as the shell reads it"
+	printf 'ro  quiet\n\n' >"$f"
+	"$K" --file "$f" show >"$out" 2>"$err" && [ "$(cat "$out")" = 'ro  quiet' ]
+	result $? "show: a plain file, trailing whitespace trimmed"
+	"$K" show >"$out" 2>"$err" &&
+		[ "$(cat "$out")" = "$(sed 's/[[:space:]]*$//' /proc/cmdline)" ]
+	result $? "show: /proc/cmdline by default"
+	key=$(sed 's/^[[:space:]]*//; s/[=[:space:]].*//' /proc/cmdline)
+	[ -z "$key" ] || "$K" get "$key" >"$out" 2>"$err"
+	result $? "get: reads /proc/cmdline by default ($key)"
+}
+
+# Further behaviour of the writer.
+writer() {
+	fresh "$corpus/debian-stock-add/input" d
+	mkdir "$d/target.d"
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="console=ttyS0"\n' >"$d/target.d/50-cloudimg.cfg"
+	"$K" --grub "$d/target" add iommu=pt >"$out" 2>"$err"
+	[ $? -eq 0 ] && grep -q '50-cloudimg.cfg also sets' "$err"
+	result $? "grub.d: a drop-in that overrides the variable is named"
+
+	fresh "$corpus/debian-stock-add/input" d
+	ln -s target "$d/link"
+	"$K" --grub "$d/link" add vfio.ids=10de:11bf intel_iommu=on >"$out" 2>"$err"
+	[ $? -eq 0 ] && [ -L "$d/link" ] &&
+		same "$d/target" "$corpus/debian-stock-add/expected"
+	result $? "symlink: the file it points to is edited, the link stays"
+
+	fresh "$corpus/debian-stock-add/input" d
+	echo torn >"$d/.target.kcmdline-Ab12Cd"
+	echo torn >"$d/.target.kcmdline-bak"
+	"$K" --grub "$d/target" add vfio.ids=10de:11bf intel_iommu=on >"$out" 2>"$err"
+	[ $? -eq 0 ] && only_files "$d" target &&
+		same "$d/target" "$corpus/debian-stock-add/expected"
+	result $? "stale temporaries of a killed run are removed"
+
+	fresh "$corpus/debian-stock-add/input" d
+	echo older >"$d/target.bak"
+	"$K" --grub "$d/target" --backup add quiet2 >"$out" 2>"$err"
+	[ $? -eq 0 ] && same "$d/target.bak" "$corpus/debian-stock-add/input"
+	result $? "--backup replaces an older target.bak"
+
+	fresh "$corpus/debian-stock-add/input" d
+	"$K" --grub "$d/target" add iommu=pt >"$out" 2>"$err"
+	grep -q '^next: ' "$out"
+	result $? "after a change it says what to run next"
+
+	fresh "$corpus/debian-stock-add/input" d
+	"$K" -q --grub "$d/target" add iommu=pt >"$out" 2>"$err"
+	[ $? -eq 0 ] && [ ! -s "$out" ] && [ ! -s "$err" ]
+	result $? "--quiet prints nothing"
+
+	fresh "$corpus/debian-stock-add/input" d
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\0\n' >"$d/target"
+	"$K" --grub "$d/target" add iommu=pt >"$out" 2>"$err"
+	[ $? -eq 3 ] && [ "$(od -An -c "$d/target" | tr -d ' \n')" = \
+		'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\0\n' ]
+	result $? "a file with a NUL byte is refused and left alone"
+}
+
+# The writer's syscalls worth killing at, as "NAME N" (the Nth call of
+# NAME, as strace counts): from the first that names the directory to the
+# one after the last fsync (not the execve that names it in argv).
+kill_points() {
+	awk -v dir="$1" '
+		{ sc = $0; sub(/\(.*/, "", sc); name[NR] = sc; nth[NR] = ++seen[sc] }
+		NR > 1 && index($0, dir) && !first { first = NR }
+		/^fsync\(/ { last = NR + 1 }
+		END { for (i = first; i <= last && first; i++) print name[i], nth[i] }'
+}
+
+crash_edit() {
+	edit="--grub $d/target --backup add vfio.ids=10de:11bf intel_iommu=on"
+}
+
+crash_one() {
+	fresh "$old" d
+	crash_edit
+	# shellcheck disable=SC2086 # $edit is a list of words
+	ASAN_OPTIONS=detect_leaks=0 strace -o /dev/null \
+		-e inject="$1:signal=KILL:when=$2" "$K" $edit >/dev/null 2>&1
+	killed=$?
+	if same "$d/target" "$old"; then
+		left=old
+	elif same "$d/target" "$new"; then
+		left=new
+	else
+		left=torn
+	fi
+	# shellcheck disable=SC2086
+	"$K" $edit >"$out" 2>"$err"
+	rc=$?
+	[ "$killed" -eq 137 ] && [ "$left" != torn ] && [ "$rc" -eq 0 ] &&
+		same "$d/target" "$new" && same "$d/target.bak" "$old" &&
+		owner_mode_kept "$d/target" &&
+		only_files "$d" target target.bak
+	result $? "crash: SIGKILL at $1 #$2 left the $left file; a rerun completes cleanly"
+}
+
+crash_safety() {
+	if ! command -v strace >/dev/null 2>&1; then
+		echo "# strace is needed for the crash test"
+		result 1 "crash: strace is installed"
+		return
+	fi
+	old=$corpus/debian-stock-add/input
+	new=$corpus/debian-stock-add/expected
+	fresh "$old" d
+	crash_edit
+	# shellcheck disable=SC2086
+	ASAN_OPTIONS=detect_leaks=0 strace -o "$tmp/trace" "$K" $edit >/dev/null 2>&1
+	kill_points "$d" <"$tmp/trace" >"$tmp/points"
+	[ -s "$tmp/points" ]
+	result $? "crash: $(wc -l <"$tmp/points") kill points found in a traced run"
+	n_old=0
+	n_new=0
+	while read -r sc nth; do
+		crash_one "$sc" "$nth"
+		case $left in
+		old) n_old=$((n_old + 1)) ;;
+		new) n_new=$((n_new + 1)) ;;
+		esac
+	done <"$tmp/points"
+	echo "# crash: $n_old kill points left the old file, $n_new the new one"
+	[ "$n_old" -gt 0 ] && [ "$n_new" -gt 0 ]
+	result $? "crash: kills landed both before and after the rename"
+}
+
+for c in "$corpus"/*/; do
+	run_corpus_case "${c%/}"
+done
+bad_input
+queries
+writer
+crash_safety
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
