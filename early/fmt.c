@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <string.h>
+
 #include "fmt.h"
 
 struct sink {
@@ -35,8 +37,13 @@ static void put_num(struct sink *s, unsigned long v, unsigned base, int neg, int
 
 static void put_str(struct sink *s, const char *str)
 {
-	for (str = str ? str : "(null)"; *str; str++)
-		put(s, *str);
+	size_t len, room;
+
+	str = str ? str : "(null)";
+	len = strlen(str);
+	room = s->n + 1 < s->size ? s->size - s->n - 1 : 0;
+	memcpy(s->buf + s->n, str, len < room ? len : room);
+	s->n += len;
 }
 
 static void convert(struct sink *s, char conv, int width, char pad, va_list *ap)

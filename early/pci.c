@@ -76,36 +76,44 @@ int pci_read_driver(struct pci_dev *d)
 	return sysfs_exists(path) ? 0 : -ENOENT;
 }
 
-/* "KEY=" line of a uevent text, as hex "A[:B]"; 0 when found and valid. */
-static int uevent_hex(const char *text, const char *key, unsigned *a, unsigned *b)
+/* "A[:B]" in hex, up to the end of the line. */
+static int hex_pair(const char *p, size_t n, unsigned *a, unsigned *b)
 {
-	const char *p = strstr(text, key), *end, *colon;
+	const char *colon = b ? memchr(p, ':', n) : NULL;
 
-	if (!p || (p != text && p[-1] != '\n'))
-		return -ENOENT;
-	p += strlen(key);
-	end = strchr(p, '\n');
-	end = end ? end : p + strlen(p);
-	colon = b ? memchr(p, ':', end - p) : NULL;
-	if (b && (!colon || hex_parse(colon + 1, end - colon - 1, b)))
+	if (b && (!colon || hex_parse(colon + 1, p + n - colon - 1, b)))
 		return -EINVAL;
-	return hex_parse(p, (colon ? colon : end) - p, a);
+	return hex_parse(p, colon ? (size_t)(colon - p) : n, a);
 }
 
-static void uevent_driver(const char *text, char *driver, size_t size)
+static int starts(const char *line, size_t n, const char *key, size_t klen)
 {
-	const char *p = strstr(text, "DRIVER=");
-	size_t n;
+	return n > klen && !memcmp(line, key, klen);
+}
 
-	driver[0] = '\0';
-	if (!p || (p != text && p[-1] != '\n'))
-		return;
-	p += 7;
-	n = strcspn(p, "\n");
-	if (n < size) {
-		memcpy(driver, p, n);
-		driver[n] = '\0';
+/* One pass over "KEY=value" lines; 0 when ids and class were all there. */
+static int parse_uevent(const char *text, struct pci_dev *d)
+{
+	int found = 0;
+
+	d->driver[0] = '\0';
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+		if (starts(text, n, "PCI_ID=", 7))
+			found += !hex_pair(text + 7, n - 7, &d->vendor, &d->device);
+		else if (starts(text, n, "PCI_CLASS=", 10))
+			found += !hex_pair(text + 10, n - 10, &d->class, NULL);
+		else if (starts(text, n, "PCI_SUBSYS_ID=", 14))
+			found += !hex_pair(text + 14, n - 14, &d->subvendor, &d->subdevice);
+		else if (starts(text, n, "DRIVER=", 7) && n - 7 < sizeof(d->driver)) {
+			memcpy(d->driver, text + 7, n - 7);
+			d->driver[n - 7] = '\0';
+		}
+		text += n + (text[n] == '\n');
 	}
+	return found == 3 ? 0 : -ENOENT;
 }
 
 /* One read gives ids, class and driver: a third of the syscalls of the
@@ -115,13 +123,9 @@ static int read_uevent(struct pci_dev *d)
 	char path[96], text[512];
 
 	fmt(path, sizeof(path), DEVICES "/%s/uevent", d->addr);
-	if (sysfs_read(path, text, sizeof(text)) <= 0 ||
-	    uevent_hex(text, "PCI_ID=", &d->vendor, &d->device) ||
-	    uevent_hex(text, "PCI_CLASS=", &d->class, NULL) ||
-	    uevent_hex(text, "PCI_SUBSYS_ID=", &d->subvendor, &d->subdevice))
+	if (sysfs_read(path, text, sizeof(text)) <= 0)
 		return -ENOENT;
-	uevent_driver(text, d->driver, sizeof(d->driver));
-	return 0;
+	return parse_uevent(text, d);
 }
 
 static int read_attrs(struct pci_dev *d)
@@ -151,7 +155,7 @@ struct name {
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct name *)a)->s, ((const struct name *)b)->s);
+	return memcmp(((const struct name *)a)->s, ((const struct name *)b)->s, PCI_ADDR_LEN);
 }
 
 /* Valid PCI addresses only: no path is ever built from anything else. */

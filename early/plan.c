@@ -149,8 +149,10 @@ void plan_log(const struct pci_list *l, const struct config *c, int have_iommu)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];
 
-		pci_type(d, type, sizeof(type));
+		if (d->action == ACT_LEAVE && strcmp(d->why, "group-conflict"))
+			continue;
 		wanted += d->action != ACT_LEAVE;
+		pci_type(d, type, sizeof(type));
 		if (d->action == ACT_BIND)
 			log_notice("select %s (%s, group %d, driver %s) by %s", d->addr, type,
 				   d->group, d->driver[0] ? d->driver : "none", d->by);
