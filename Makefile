@@ -109,13 +109,13 @@ install: $(B)/vfio-early
 	for f in dracut-module/90vfio-early/*; do \
 		install -D -m 0755 "$$f" "$(DESTDIR)$(DRACUTDIR)/$${f##*/}"; done
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
-	install -D -m 0755 initramfs-tools-hook/scripts/init-top/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/vfio-early
+	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early
 	rm -rf $(DESTDIR)$(DRACUTDIR)
-	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/vfio-early
+	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
 
 clean:
