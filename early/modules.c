@@ -111,15 +111,28 @@ int modules_cmdline_params(const char *mod, const char *cmdline, size_t len,
 	return 0;
 }
 
-static int load_one(const char *path, const char *cmdline, size_t len)
+/*
+ * A list line is "PATH [OPTIONS]": the options the image's modprobe.d gives
+ * the module, resolved when the image was built. The command line's come
+ * after them, so they win, as with kmod.
+ */
+static int load_one(char *line, const char *cmdline, size_t len)
 {
-	char name[64], params[1024];
+	char name[64], params[1024], *path = line, *opts = strchr(line, ' ');
+	size_t n = 0;
 	long r;
 	int fd;
 
+	if (opts) {
+		*opts++ = '\0';
+		n = fmt(params, sizeof(params), "%s ", opts);
+	}
 	module_name(path, name, sizeof(name));
-	if (modules_cmdline_params(name, cmdline, len, params, sizeof(params)))
-		log_warn("options for %s on the command line are too long; loading without", name);
+	if (n >= sizeof(params) ||
+	    modules_cmdline_params(name, cmdline, len, params + n, sizeof(params) - n)) {
+		log_warn("options for %s are too long; loading without", name);
+		params[0] = '\0';
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -127,8 +140,7 @@ static int load_one(const char *path, const char *cmdline, size_t len)
 	close(fd);
 	if (r == -EEXIST)
 		r = 0;
-	log_debug("finit_module %s%s%s: %s", path, params[0] ? " " : "", params,
-		  r ? log_errstr((int)r) : "ok");
+	log_debug("finit_module %s %s: %s", path, params, r ? log_errstr((int)r) : "ok");
 	return (int)r;
 }
 
