@@ -1,0 +1,69 @@
+# shellcheck shell=sh
+# Common helpers for the VM tests. Source it from a script in tests/vm/:
+#   . "$(dirname "$0")/lib.sh"
+# Sets VM_DIR, REPO_ROOT and VM_CACHE (default build/vm-cache, absolute).
+
+VM_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO_ROOT=$(cd "$VM_DIR/../.." && pwd)
+VM_CACHE=${VM_CACHE:-$REPO_ROOT/build/vm-cache}
+export VM_CACHE
+
+# Native drivers every test image carries, so the scenarios can show that
+# vfio-early wins against them. "dummy" is never auto-loaded by udev: the
+# rd.driver.pre= scenario loads it on purpose. One module name per line.
+vm_native_modules() {
+	printf "%s\n" e1000e snd_hda_intel snd_hda_codec_generic bochs qxl dummy
+}
+
+vm_say() {
+	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+vm_die() {
+	vm_say "error: $*"
+	exit 1
+}
+
+vm_abspath() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s\n' "$(pwd)" "$1" ;;
+	esac
+}
+
+vm_kver() {
+	[ -s "$1/kver" ] || vm_die "no kernel in $1: run tests/vm/kernel.sh $1"
+	cat "$1/kver"
+}
+
+vm_vmlinuz() {
+	printf '%s/kernel/boot/vmlinuz-%s\n' "$1" "$(vm_kver "$1")"
+}
+
+vm_moddir() {
+	printf '%s/kernel/lib/modules/%s\n' "$1" "$(vm_kver "$1")"
+}
+
+# The binder the images carry: $VFIO_EARLY_BIN, the working tree's, or
+# the packaged one.
+vm_binder() {
+	if [ -n "${VFIO_EARLY_BIN:-}" ]; then
+		echo "$VFIO_EARLY_BIN"
+	elif [ "${VFIO_EARLY_INSTALLED:-0}" = 1 ]; then
+		echo /usr/sbin/vfio-early
+	else
+		echo "$REPO_ROOT/build/vfio-early"
+	fi
+}
+
+vm_require() {
+	for vm_cmd in "$@"; do
+		command -v "$vm_cmd" >/dev/null 2>&1 ||
+			vm_die "$vm_cmd not found (see README: make vmcheck prerequisites)"
+	done
+}
+
+# Elapsed whole seconds since the epoch time given.
+vm_since() {
+	echo $(($(date +%s) - $1))
+}

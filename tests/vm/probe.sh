@@ -1,0 +1,77 @@
+#!/bin/sh
+# Test probe, run inside a test initrd after udev has loaded the native
+# drivers. Prints the PCI/driver state as PROBE* lines on the console,
+# then powers the VM off. usage: probe.sh [--no-poweroff]
+# Lines: PROBE dev=.. id=VVVV:DDDD:CCCC driver=..|- override=..|- group=N|-
+#        PROBE-KMSG <binder log>   PROBE-KLOG <native driver log>
+#        PROBE-MODULE <loaded module>   PROBE-STATUS <status file line>
+#        PROBE-UPTIME <seconds>   PROBE-END
+
+NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|vfio-pci|vfio_pci)[ :]'
+STATUS_FILE=/run/vfio-early/status
+KLOG_COPY=/run/vfio-probe.klog
+
+# These set $v instead of printing: a fork per value is slow under TCG.
+read_attr() {
+	v=
+	read -r v 2>/dev/null <"$1"
+}
+
+link_target() {
+	v=-
+	if cd -P "$1" 2>/dev/null; then
+		v=${PWD##*/}
+		cd /
+	fi
+}
+
+print_device() {
+	read_attr "$1/vendor"
+	ven=${v#0x}
+	read_attr "$1/device"
+	dev=${v#0x}
+	read_attr "$1/class"
+	cls=${v#0x}
+	cls=${cls%??}
+	read_attr "$1/driver_override"
+	case $v in '' | '(null)') ovr=- ;; *) ovr=$v ;; esac
+	link_target "$1/driver"
+	drv=$v
+	link_target "$1/iommu_group"
+	echo "PROBE dev=${1##*/} id=$ven:$dev:$cls driver=$drv override=$ovr group=$v"
+}
+
+print_devices() {
+	for d in /sys/bus/pci/devices/*; do
+		[ -e "$d/vendor" ] && print_device "$d"
+	done
+}
+
+# Kernel log lines, without the "[    1.234567] " time stamps.
+print_logs() {
+	dmesg >"$KLOG_COPY"
+	sed -n 's/^\[[^]]*\] *//; /vfio-early:/s/^/PROBE-KMSG /p' "$KLOG_COPY"
+	sed -n -E "s/^\[[^]]*\] *//; /^$NATIVE_LOG/s/^/PROBE-KLOG /p" "$KLOG_COPY"
+	while read -r name _; do
+		echo "PROBE-MODULE $name"
+	done </proc/modules
+	if [ -r "$STATUS_FILE" ]; then
+		sed 's/^/PROBE-STATUS /' "$STATUS_FILE"
+	fi
+	read -r up _ </proc/uptime
+	echo "PROBE-UPTIME $up"
+}
+
+# Keep kernel messages from interleaving with ours on the serial console.
+dmesg -n 1 2>/dev/null
+if [ -w /dev/console ]; then
+	exec >/dev/console 2>&1
+fi
+echo
+print_devices
+print_logs
+echo PROBE-END
+[ "${1:-}" = --no-poweroff ] && exit 0
+# Let the UART drain before the VM disappears.
+sleep 1
+poweroff -f

@@ -1,0 +1,185 @@
+# shellcheck shell=sh
+# VM scenarios, sourced by tests/vm/run. Each scenario_NAME boots once
+# (boot APPEND "QEMU ARGS") and asserts on the probe's lines; a failed
+# assertion prints a "#" line and counts in VM_FAILS. The caller sets IMG
+# (initrd), LOG (serial log) and FLAVOUR. flavours_NAME, if defined, lists
+# the only flavours a scenario runs under.
+
+scenario_names() {
+	echo twins vendor_device multifunction class_vga no_iommu disabled \
+		invalid_selectors kernel_ids rd_driver
+}
+
+IOMMU="-device intel-iommu,intremap=on"
+
+# An e1000e NIC at ADDR (slot.function) on the root bus.
+nic() {
+	echo "-netdev user,id=net${1%.*} -device e1000e,netdev=net${1%.*},addr=$1"
+}
+
+# An Intel HDA controller with a (silent) codec at ADDR on the root bus.
+hda() {
+	echo "-audiodev none,id=au${1%.*} -device ich9-intel-hda,id=hda${1%.*},addr=$1" \
+		"-device hda-duplex,bus=hda${1%.*}.0,audiodev=au${1%.*}"
+}
+
+# A two-function card behind a PCIe root port at 00:06.0 (bus 01):
+# display controller at 01:00.0, its audio function at 01:00.1.
+gpu_card() {
+	echo "-device pcie-root-port,id=rp6,bus=pcie.0,addr=06.0,chassis=6" \
+		"-device qxl,bus=rp6,addr=00.0,multifunction=on" \
+		"-audiodev none,id=augpu -device ich9-intel-hda,id=gpuhda,bus=rp6,addr=00.1" \
+		"-device hda-duplex,bus=gpuhda.0,audiodev=augpu"
+}
+
+scenario_twins() {
+	boot "vfio.ids=0000:00:04.0" "$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:03.0 e1000e
+	# prev=-: bound before udev loaded e1000e, no unbind needed
+	expect_status 0000:00:04.0 "prev=- result=bound"
+	expect_no_klog "e1000e 0000:00:04.0"
+}
+
+scenario_vendor_device() {
+	boot "vfio.ids=8086:10d3" "$IOMMU $(nic 03.0) $(hda 05.0)" || return
+	expect_driver 0000:00:03.0 vfio-pci
+	expect_driver 0000:00:05.0 snd_hda_intel
+}
+
+scenario_multifunction() {
+	boot "vfio.ids=0000:01:00.0" "$IOMMU $(gpu_card)" || return
+	expect_driver 0000:01:00.0 vfio-pci
+	expect_driver 0000:01:00.1 vfio-pci
+	expect_status 0000:01:00.1 "result=bound reason=group=slot"
+	expect_driver 0000:00:06.0 pcieport
+}
+
+# qxl-vga must come before the boot VGA on QEMU's command line.
+scenario_class_vga() {
+	boot "vfio.ids=::0300" "$IOMMU -device qxl-vga,addr=05.0 -device VGA,addr=02.0" || return
+	expect_driver 0000:00:05.0 vfio-pci
+	expect_driver 0000:00:02.0 bochs-drm
+	expect_status 0000:00:02.0 "result=skipped"
+}
+
+scenario_no_iommu() {
+	boot "vfio.ids=0000:00:04.0" "$(nic 03.0) $(nic 04.0)" || return
+	expect_none_on_vfio
+	expect_driver 0000:00:03.0 e1000e
+	expect_driver 0000:00:04.0 e1000e
+	expect_kmsg "no IOMMU"
+	expect_status 0000:00:04.0 "result=skipped"
+}
+
+scenario_disabled() {
+	boot "rd.vfio=0 vfio.ids=0000:00:04.0" "$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_none_on_vfio
+	expect_driver 0000:00:04.0 e1000e
+}
+
+scenario_invalid_selectors() {
+	boot "vfio.ids=zz:zz,../../x,0000:00:04.0,0000:00:1f" \
+		"$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:03.0 e1000e
+	expect_kmsg "'zz:zz'"
+	expect_kmsg "'../../x'"
+	expect_kmsg "'0000:00:1f'"
+}
+
+# The kernel's own vfio-pci.ids= is honoured before e1000e can probe.
+scenario_kernel_ids() {
+	boot "vfio-pci.ids=8086:10d3" "$IOMMU $(nic 04.0) $(hda 05.0)" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:05.0 snd_hda_intel
+	expect_module e1000e
+	expect_no_klog "e1000e 0000:00:04.0"
+}
+
+# initramfs-tools has no rd.driver.*: the binder provides it there. dracut
+# implements it itself (the binder runs with --no-rd-driver): same outcome.
+
+scenario_rd_driver() {
+	boot "rd.driver.blacklist=e1000e rd.driver.pre=dummy vfio.ids=0000:00:04.0" \
+		"$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:03.0 -
+	expect_no_module e1000e
+	expect_module dummy
+}
+
+# --- plumbing -------------------------------------------------------------
+
+# boot APPEND "QEMU ARGS": one boot; the probe's lines (CRs and the
+# duplicates a console flush can cause removed) go to $PROBES. A boot that
+# died before the kernel ran /init cannot be vfio-early's fault: retried once.
+boot() {
+	PROBES=$LOG.probe
+	if ! boot_once "$@" && ! reached_init; then
+		echo "#   note: the kernel died before /init, booting again"
+		boot_once "$@"
+	fi
+	tr -d '\r' <"$LOG" | grep -a '^PROBE' | awk '!seen[$0]++' >"$PROBES"
+	grep -qx PROBE-END "$PROBES" && return 0
+	fail "the probe did not finish (no PROBE-END); last lines of the console and QEMU:"
+	tr -d '\r' <"$LOG" | tail -n 8 | sed 's/^/#     /'
+	tail -n 3 "$LOG.stderr" | sed 's/^/#     /'
+	return 1
+}
+
+boot_once() {
+	# shellcheck disable=SC2086 # QEMU ARGS are space-separated words
+	"$VM_DIR/boot.sh" "$IMG" "$LOG" "$1" $2
+}
+
+reached_init() {
+	grep -aq 'Run /init as init process' "$LOG"
+}
+
+fail() {
+	echo "#   $*"
+	VM_FAILS=$((VM_FAILS + 1))
+}
+
+device_field() {
+	sed -n "s/^PROBE dev=$1 .* $2=\\([^ ]*\\).*/\\1/p" "$PROBES"
+}
+
+expect_driver() {
+	got=$(device_field "$1" driver)
+	[ "$got" = "$2" ] || fail "$1: driver=${got:-<no such device>}, want $2"
+}
+
+expect_none_on_vfio() {
+	if grep -q '^PROBE dev=.* driver=vfio-pci ' "$PROBES"; then
+		fail "devices on vfio-pci: $(grep '^PROBE dev=.* driver=vfio-pci ' "$PROBES" |
+			cut -d' ' -f2 | tr '\n' ' ')"
+	fi
+}
+
+expect_status() {
+	grep -q "^PROBE-STATUS $1 .*$2" "$PROBES" ||
+		fail "$1: no status line with $2"
+}
+
+expect_kmsg() {
+	grep '^PROBE-KMSG ' "$PROBES" | grep -qiF -- "$1" ||
+		fail "no vfio-early kernel log line mentions $1"
+}
+
+expect_no_klog() {
+	if grep '^PROBE-KLOG ' "$PROBES" | grep -qF -- "$1"; then
+		fail "kernel log has \"$1\""
+	fi
+}
+
+expect_module() {
+	grep -qx "PROBE-MODULE $1" "$PROBES" || fail "module $1 is not loaded"
+}
+
+expect_no_module() {
+	if grep -qx "PROBE-MODULE $1" "$PROBES"; then
+		fail "module $1 is loaded"
+	fi
+}
