@@ -81,11 +81,8 @@ unit: $(B)/vfio-early $(addprefix $(B)/host/,$(TESTS))
 unit-asan: $(B)/asan/vfio-early $(addprefix $(B)/asan/,$(TESTS))
 	VFIO_EARLY=$(CURDIR)/$(B)/asan/vfio-early tests/unit/run $(B)/asan $(TESTS)
 
-SHELL_FILES = $(shell git ls-files 2>/dev/null | while read -r f; do \
-	case "$$f" in *.sh) echo "$$f";; *) head -c 64 "$$f" 2>/dev/null | grep -qE '^#!.*\b(ba|da)?sh\b' && echo "$$f";; esac; done)
-
 shellcheck:
-	shellcheck -S warning $(SHELL_FILES)
+	tests/shellcheck.sh
 
 fuzz-short: $(addprefix $(B)/fuzz/,$(FUZZERS))
 	tests/fuzz/run $(FUZZ_SECONDS) $(addprefix $(B)/fuzz/,$(FUZZERS))

@@ -29,6 +29,12 @@ void log_set_debug(int debug)
 	log_debug_on = debug;
 }
 
+void log_set_fd(int fd)
+{
+	log_fd = fd;
+	log_kmsg = 0;
+}
+
 static const char *prio_word(int prio)
 {
 	switch (prio) {

@@ -8,6 +8,8 @@ enum { PRIO_ERR = 3, PRIO_WARNING = 4, PRIO_NOTICE = 5, PRIO_INFO = 6, PRIO_DEBU
 /* to_kmsg: try /dev/kmsg first; debug: let PRIO_DEBUG through. */
 void log_open(int to_kmsg, int debug);
 void log_set_debug(int debug);
+/* Send records to fd instead (tests and fuzzers silence the log). */
+void log_set_fd(int fd);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Short text for an errno, either sign. */
