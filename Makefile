@@ -43,7 +43,11 @@ TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-all: $(B)/vfio-early
+KC_SRC      := $(filter-out kcmdline/kcmdline.c,$(wildcard kcmdline/*.c)) kcmdline/kcmdline.c
+KC_HDRS     := $(wildcard kcmdline/*.h)
+KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline
+
+all: $(B)/vfio-early $(B)/kcmdline
 
 # One translation unit with -fwhole-program: the compiler sees the whole
 # binder and drops what it does not need; it keeps klibc's build under 24 KiB.
@@ -55,6 +59,19 @@ $(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile
 	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
 	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
+
+# kcmdline runs in the real root: a normal dynamic host build.
+$(B)/kcmdline: $(KC_SRC) $(KC_HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) -O2 $(KC_FLAGS) -o $@ $(KC_SRC)
+
+$(B)/asan/kcmdline: $(KC_SRC) $(KC_HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) -O1 $(SAN) $(KC_FLAGS) -o $@ $(KC_SRC)
+
+kcmdline-check: $(B)/kcmdline $(B)/asan/kcmdline
+	tests/unit/kcmdline-tool.sh $(B)/kcmdline
+	tests/unit/kcmdline-tool.sh $(B)/asan/kcmdline
 
 # Unit tests: host compiler, then again with ASan+UBSan (binary included).
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -90,7 +107,7 @@ fuzz-short: $(addprefix $(B)/fuzz/,$(FUZZERS))
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=600 FUZZ_ARGS=-max_len=20000
 
-check: unit unit-asan shellcheck fuzz-short
+check: unit unit-asan kcmdline-check shellcheck fuzz-short
 
 bench: $(B)/vfio-early
 	bench/run $(B)/vfio-early
@@ -101,7 +118,11 @@ vmcheck: $(B)/vfio-early
 demo:
 	tests/vm/demo
 
-install: $(B)/vfio-early
+instKC_SRC      := $(filter-out kcmdline/kcmdline.c,$(wildcard kcmdline/*.c)) kcmdline/kcmdline.c
+KC_HDRS     := $(wildcard kcmdline/*.h)
+KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline
+
+all: $(B)/vfio-early $(B)/kcmdline
 	install -D -m 0755 $(B)/vfio-early $(DESTDIR)$(SBINDIR)/vfio-early
 	for f in dracut-module/90vfio-early/*; do \
 		install -D -m 0755 "$$f" "$(DESTDIR)$(DRACUTDIR)/$${f##*/}"; done
@@ -110,7 +131,8 @@ install: $(B)/vfio-early
 	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/vfio-early
+	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(SBINDIR)/kcmdline
+	rm -f $(DESTDIR)$(MANDIR)/man8/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/kcmdline.8
 	rm -rf $(DESTDIR)$(DRACUTDIR)
 	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
@@ -118,5 +140,5 @@ uninstall:
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit unit-asan shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.PHONY: all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
 .SECONDARY:

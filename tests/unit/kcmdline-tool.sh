@@ -1,12 +1,17 @@
 #!/bin/sh
-# kcmdline (the command-line editor) against tests/unit/grub-corpus/: each
-# case has an input file, the arguments ("$F" is the file), and either the
-# expected result or the exit status of a refusal (file left alone).  For
-# every case: exit status, golden file, no temporaries left, owner and mode
-# kept, only the variable's line changed, idempotence, --dry-run (its diff
-# applies with patch) and --backup.  Then bad input, get/show, /proc, the
-# grub.d warning, symlinks, stale temporaries, and crash safety: the writer
-# is SIGKILLed (strace -e inject) at each of its syscalls in turn.
+# kcmdline (the command-line editor) against tests/unit/grub-corpus/.  A
+# case is a directory: "input" (the file before), "args" (one line of
+# kcmdline arguments in shell syntax; "$F" is the file), "expected" (the
+# file after; absent: unchanged), and optionally "status" (the exit status,
+# default 0), "stderr" (a string the messages must contain), "var" (the
+# variable, default GRUB_CMDLINE_LINUX_DEFAULT), "adds-final-newline".
+# Every case checks: exit status, golden file, no temporaries left, owner
+# and mode kept, only the variable's line changed, that sh reads the value
+# kcmdline shows, idempotence, --dry-run (its diff applies with patch) and
+# --backup; refusals leave the file alone, with --dry-run too.  Then bad
+# input, get/show, /proc, the grub.d warning, symlinks, stale temporaries,
+# concurrent runs, the man page, and crash safety: the writer is SIGKILLed
+# (strace -e inject) at each of its syscalls in turn.
 # usage: tests/unit/kcmdline-tool.sh KCMDLINE-BINARY
 set -u
 
@@ -24,9 +29,11 @@ passed=0
 failed=0
 ndir=0
 master_of=
-bdir= # set by fresh
-OWNER=1234:4321
+dir='' bdir='' d=''	# set by fresh
+OWNER=1234:4321	# root can give files away: a foreign owner shows it is kept
+[ "$(id -u)" -eq 0 ] || OWNER=$(id -u):$(id -g)
 MODE=640
+root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # result STATUS DESCRIPTION: one "ok"/"not ok" line.
 result() {
@@ -97,8 +104,8 @@ other_lines_changed() {
 check_status() {
 	[ "$rc" -eq "$want" ]
 	result $? "$name: exit status $rc (want $want)"
-	if [ -f "$case/stderr" ]; then
-		IFS= read -r says <"$case/stderr"
+	if [ -f "$tc/stderr" ]; then
+		IFS= read -r says <"$tc/stderr"
 		grep -qF "$says" "$err"
 		result $? "$name: says '$says'"
 	fi
@@ -112,9 +119,9 @@ check_result() {
 }
 
 check_refusal_dry_run() {
-	fresh "$case/input" dir
-	run_args "$case" "$dir/target" --dry-run
-	[ "$rc" -eq "$want" ] && [ ! -s "$out" ] && same "$dir/target" "$case/input"
+	fresh "$tc/input" dir
+	run_args "$tc" "$dir/target" --dry-run
+	[ "$rc" -eq "$want" ] && [ ! -s "$out" ] && same "$dir/target" "$tc/input"
 	result $? "$name: --dry-run refuses too, prints no diff"
 }
 
@@ -122,31 +129,43 @@ check_success_extras() {
 	owner_mode_kept "$dir/target"
 	result $? "$name: owner and mode kept"
 	var=GRUB_CMDLINE_LINUX_DEFAULT
-	[ ! -f "$case/var" ] || IFS= read -r var <"$case/var"
-	if [ -f "$case/adds-final-newline" ]; then
-		{ cat "$case/input"; echo; } | cmp -s -n \
-			"$(($(wc -c <"$case/input") + 1))" - "$dir/target"
+	[ ! -f "$tc/var" ] || IFS= read -r var <"$tc/var"
+	if [ -f "$tc/adds-final-newline" ]; then
+		{ cat "$tc/input"; echo; } | cmp -s -n \
+			"$(($(wc -c <"$tc/input") + 1))" - "$dir/target"
 		result $? "$name: the old last line only got its missing newline"
 	else
 		case $args in
 		*--grub*)
-			! other_lines_changed "$case/input" "$dir/target" "$var" >/dev/null
-			result $? "$name: no other line changed" ;;
+			! other_lines_changed "$tc/input" "$dir/target" "$var" >/dev/null
+			result $? "$name: no other line changed"
+			check_shell_agrees ;;
 		esac
 	fi
-	run_args "$case" "$dir/target"
+	run_args "$tc" "$dir/target"
 	[ "$rc" -eq 0 ] && same "$dir/target" "$expected"
 	result $? "$name: running it again changes nothing"
 }
 
+# The variable once a real shell has sourced FILE.
+shell_value() {
+	sh -c '. "$1" >/dev/null 2>&1; eval "printf %s \"\${$2}\""' sh "$1" "$2"
+}
+
+check_shell_agrees() {
+	[ "$(shell_value "$dir/target" "$var" | sed 's/[[:space:]]*$//')" = \
+		"$("$K" --grub "$dir/target" --var "$var" show)" ]
+	result $? "$name: sh reads the value that kcmdline shows"
+}
+
 check_dry_run() {
-	fresh "$case/input" dir
-	run_args "$case" "$dir/target" --dry-run
-	[ "$rc" -eq 0 ] && same "$dir/target" "$case/input" &&
+	fresh "$tc/input" dir
+	run_args "$tc" "$dir/target" --dry-run
+	[ "$rc" -eq 0 ] && same "$dir/target" "$tc/input" &&
 		only_files "$dir" target
 	result $? "$name: --dry-run leaves the file alone"
-	cp "$case/input" "$tmp/patched"
-	if same "$case/input" "$expected"; then
+	cp "$tc/input" "$tmp/patched"
+	if same "$tc/input" "$expected"; then
 		[ ! -s "$out" ]
 	else
 		patch -s --binary "$tmp/patched" <"$out" >/dev/null 2>&1 &&
@@ -156,13 +175,13 @@ check_dry_run() {
 }
 
 check_backup() {
-	fresh "$case/input" dir
-	run_args "$case" "$dir/target" --backup
-	if same "$case/input" "$expected"; then
+	fresh "$tc/input" dir
+	run_args "$tc" "$dir/target" --backup
+	if same "$tc/input" "$expected"; then
 		[ "$rc" -eq 0 ] && only_files "$dir" target
 	else
 		[ "$rc" -eq 0 ] && same "$dir/target" "$expected" &&
-			same "$dir/target.bak" "$case/input" &&
+			same "$dir/target.bak" "$tc/input" &&
 			owner_mode_kept "$dir/target.bak" &&
 			only_files "$dir" target target.bak
 	fi
@@ -170,15 +189,14 @@ check_backup() {
 }
 
 run_corpus_case() {
-	case=$1
-	name=${case##*/}
-	dir=$tmp/case
+	tc=$1
+	name=${tc##*/}
 	want=0
-	[ ! -f "$case/status" ] || read -r want <"$case/status"
-	expected=$case/expected
-	[ -f "$expected" ] || expected=$case/input
-	fresh "$case/input" dir
-	run_args "$case" "$dir/target"
+	[ ! -f "$tc/status" ] || read -r want <"$tc/status"
+	expected=$tc/expected
+	[ -f "$expected" ] || expected=$tc/input
+	fresh "$tc/input" dir
+	run_args "$tc" "$dir/target"
 	check_status
 	check_result
 	if [ "$want" -ne 0 ]; then
@@ -303,6 +321,14 @@ writer() {
 	result $? "--quiet prints nothing"
 
 	fresh "$corpus/debian-stock-add/input" d
+	for i in 1 2 3 4 5 6 7 8; do
+		"$K" -q --grub "$d/target" add "p$i=1" >/dev/null 2>&1 &
+	done
+	wait
+	[ "$("$K" --grub "$d/target" show | tr ' ' '\n' | grep -c '^p[1-8]=1$')" -eq 8 ]
+	result $? "8 concurrent runs on one file: no update is lost (lock)"
+
+	fresh "$corpus/debian-stock-add/input" d
 	printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\0\n' >"$d/target"
 	"$K" --grub "$d/target" add iommu=pt >"$out" 2>"$err"
 	[ $? -eq 3 ] && [ "$(od -An -c "$d/target" | tr -d ' \n')" = \
@@ -378,12 +404,24 @@ crash_safety() {
 	result $? "crash: kills landed both before and after the rename"
 }
 
+# The man page renders without a warning (needs man-db and groff-base).
+man_page() {
+	if ! command -v man >/dev/null 2>&1; then
+		echo "# SKIP man page check: man (man-db, groff-base) is not installed"
+		return
+	fi
+	MANWIDTH=80 man --warnings -l "$root/doc/kcmdline.8" >"$out" 2>"$err"
+	[ $? -eq 0 ] && [ ! -s "$err" ] && grep -q 'kcmdline' "$out"
+	result $? "man page: doc/kcmdline.8 renders without warnings"
+}
+
 for c in "$corpus"/*/; do
 	run_corpus_case "${c%/}"
 done
 bad_input
 queries
 writer
+man_page
 crash_safety
 
 echo "$passed passed, $failed failed"

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "exitcode.h"
+#include "note.h"
+#include "tokens.h"
+
+struct items {
+	struct item {
+		const char *p;
+		size_t n;
+	} *v;
+	size_t n, cap;
+};
+
+static void items_push(struct items *l, const char *p, size_t n)
+{
+	struct item *v;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		v = realloc(l->v, l->cap * sizeof(*v));
+		if (!v)
+			errx(EXIT_IO, "out of memory");
+		l->v = v;
+	}
+	l->v[l->n].p = p;
+	l->v[l->n].n = n;
+	l->n++;
+}
+
+static int items_has(const struct items *l, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].n == n && !memcmp(l->v[i].p, p, n))
+			return 1;
+	return 0;
+}
+
+/* The non-empty items of a comma list not yet in L, in order. */
+static void items_merge(struct items *l, const char *val, size_t len)
+{
+	const char *cur = val, *item;
+	size_t left = len, n;
+
+	while (kcmd_next_item(&cur, &left, &item, &n))
+		if (n && !items_has(l, item, n))
+			items_push(l, item, n);
+}
+
+/* The items of VAL that are not in DROP (empty ones kept), in order. */
+static void items_without(struct items *l, const char *val, size_t len,
+			  const struct items *drop)
+{
+	const char *cur = val, *item;
+	size_t left = len, n;
+
+	while (kcmd_next_item(&cur, &left, &item, &n))
+		if (!items_has(drop, item, n))
+			items_push(l, item, n);
+}
+
+static void items_join(const struct items *l, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			buf_addc(out, ',');
+		buf_add(out, l->v[i].p, l->v[i].n);
+	}
+}
+
+static int has_space(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (kc_space(s[i]))
+			return 1;
+	return 0;
+}
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int val_eq(const struct kcmd_param *p, const char *v, size_t n)
+{
+	if (!p->val || !v)
+		return !p->val && !v;
+	return p->val_len == n && !memcmp(p->val, v, n);
+}
+
+static int name_eq(const struct kcmd_param *p, const struct param_arg *a)
+{
+	return kcmd_name_eq(p->name, p->name_len, a->key);
+}
+
+int param_arg_parse(const char *arg, int allow_value, struct param_arg *a)
+{
+	struct kcmd_param p;
+	size_t n = strlen(arg);
+
+	memset(a, 0, sizeof(*a));
+	if (!n || arg[0] == '=') {
+		warnx("bad KEY '%s': the name is empty", arg);
+		return -1;
+	}
+	if (has_control(arg)) {
+		warnx("bad KEY '%s': control characters are not allowed", arg);
+		return -1;
+	}
+	if (!tok_is_single_param(arg, n, &p)) {
+		warnx("bad KEY '%s': not exactly one kernel parameter "
+		      "(a value with spaces needs quotes: 'foo=\"a b\"')", arg);
+		return -1;
+	}
+	if (!p.name_len || memchr(p.name, '"', p.name_len) ||
+	    has_space(p.name, p.name_len)) {
+		warnx("bad KEY '%s': the name may not be empty or contain "
+		      "quotes or spaces", arg);
+		return -1;
+	}
+	if (p.val && !allow_value) {
+		warnx("bad KEY '%s': give the name only", arg);
+		return -1;
+	}
+	a->text = arg;
+	a->key = strndup(p.name, p.name_len);
+	if (!a->key)
+		errx(EXIT_IO, "out of memory");
+	a->val = p.val;
+	a->val_len = p.val_len;
+	return 0;
+}
+
+void param_arg_free(struct param_arg *a)
+{
+	free(a->key);
+	a->key = NULL;
+}
+
+static int token_ok(const struct edit_ctx *ctx, const char *tok, size_t n)
+{
+	return !ctx->token_ok || ctx->token_ok(tok, n);
+}
+
+/* NAME=VALUE, quoted when VALUE has spaces; -1 if the kernel would not
+ * read it back as exactly that. */
+static int render_param(const char *name, size_t name_len,
+			const struct buf *val, struct buf *out)
+{
+	int quote = has_space(buf_str(val), val->len);
+	struct kcmd_param p;
+
+	buf_add(out, name, name_len);
+	buf_addc(out, '=');
+	if (quote)
+		buf_addc(out, '"');
+	buf_add(out, buf_str(val), val->len);
+	if (quote)
+		buf_addc(out, '"');
+	if (tok_is_single_param(buf_str(out), out->len, &p) &&
+	    p.name_len == name_len && !memcmp(p.name, name, name_len) &&
+	    val_eq(&p, buf_str(val), val->len))
+		return 0;
+	warnx("cannot write '%s' as one kernel parameter", buf_str(out));
+	return -1;
+}
+
+/* Make token K read NAME=VAL (K's own name spelling), unless it does. */
+static int set_value(struct tok *k, const struct buf *val,
+		     const struct edit_ctx *ctx)
+{
+	if (val_eq(&k->p, buf_str(val), val->len))
+		return 0;
+	if (render_param(k->p.name, k->p.name_len, val, &k->repl) < 0)
+		return -1;
+	return token_ok(ctx, k->repl.p, k->repl.len) ? 0 : -1;
+}
+
+static void note_repeats(size_t more, const char *key, const char *what)
+{
+	if (more)
+		note("%s was there %zu times; %s", key, more + 1, what);
+}
+
+/* Drop all but the first occurrence; the first's index or t->n. */
+static size_t keep_first(struct toks *t, const struct param_arg *a,
+			 size_t *dropped)
+{
+	size_t i, first = t->n;
+
+	*dropped = 0;
+	for (i = 0; i < t->n; i++) {
+		if (!name_eq(&t->v[i].p, a))
+			continue;
+		if (first == t->n) {
+			first = i;
+		} else {
+			t->v[i].drop = 1;
+			++*dropped;
+		}
+	}
+	return first;
+}
+
+/* add KEY[=VAL]: the first occurrence becomes the argument, others go. */
+static int plan_add(struct toks *t, const struct param_arg *a,
+		    const struct edit_ctx *ctx, const char **append)
+{
+	size_t more, first = keep_first(t, a, &more);
+	struct tok *k;
+	size_t n = strlen(a->text);
+
+	note_repeats(more, a->key, "keeping one");
+	if (first == t->n) {
+		*append = a->text;
+		return token_ok(ctx, a->text, n) ? 0 : -1;
+	}
+	k = &t->v[first];
+	if (val_eq(&k->p, a->val, a->val_len))
+		return 0;
+	buf_add(&k->repl, a->text, n);
+	return token_ok(ctx, a->text, n) ? 0 : -1;
+}
+
+/* add --merge KEY=A,B: one KEY whose items are the union, in order. */
+static int plan_merge(struct toks *t, const struct param_arg *a,
+		      const struct edit_ctx *ctx, struct buf *append)
+{
+	struct items l = { 0 };
+	struct buf val = { 0 };
+	size_t i, more, first = keep_first(t, a, &more);
+	int rc;
+
+	note_repeats(more, a->key, "merging them into one");
+	for (i = 0; i < t->n; i++)
+		if (name_eq(&t->v[i].p, a) && t->v[i].p.val)
+			items_merge(&l, t->v[i].p.val, t->v[i].p.val_len);
+	items_merge(&l, a->val, a->val_len);
+	items_join(&l, &val);
+	if (first < t->n) {
+		rc = set_value(&t->v[first], &val, ctx);
+	} else {
+		rc = render_param(a->key, strlen(a->key), &val, append);
+		if (!rc && !token_ok(ctx, append->p, append->len))
+			rc = -1;
+	}
+	free(l.v);
+	buf_free(&val);
+	return rc;
+}
+
+static void apply(struct buf *line, const struct toks *t, const char *append)
+{
+	struct buf out = { 0 };
+
+	toks_render(t, append, &out);
+	buf_free(line);
+	*line = out;
+}
+
+static int split_checked(struct toks *t, const struct buf *line)
+{
+	toks_split(t, buf_str(line), line->len);
+	if (toks_quotes_balanced(t))
+		return 0;
+	warnx("the command line has an unterminated '\"'; edit it by hand");
+	return -1;
+}
+
+int edit_add(struct buf *line, const struct param_arg *a,
+	     const struct edit_ctx *ctx)
+{
+	struct toks t;
+	struct buf merged = { 0 };
+	const char *append = NULL;
+	int rc = split_checked(&t, line);
+
+	if (!rc && ctx->merge) {
+		rc = plan_merge(&t, a, ctx, &merged);
+		append = merged.p;
+	} else if (!rc) {
+		rc = plan_add(&t, a, ctx, &append);
+	}
+	if (!rc)
+		apply(line, &t, append);
+	toks_free(&t);
+	buf_free(&merged);
+	return rc;
+}
+
+/* remove --merge KEY=A,B: drop those items; a KEY left empty goes. */
+static int unmerge_one(struct tok *k, const struct items *drop,
+		       const struct edit_ctx *ctx, size_t *hits)
+{
+	struct items l = { 0 };
+	struct buf val = { 0 };
+	int rc = 0;
+
+	items_without(&l, k->p.val, k->p.val_len, drop);
+	if (!l.n) {
+		k->drop = 1;
+		++*hits;
+	} else {
+		items_join(&l, &val);
+		if (val.len != k->p.val_len) {
+			++*hits;
+			rc = set_value(k, &val, ctx);
+		}
+	}
+	free(l.v);
+	buf_free(&val);
+	return rc;
+}
+
+static int plan_remove(struct toks *t, const struct param_arg *a,
+		       const struct edit_ctx *ctx, size_t *hits)
+{
+	struct items drop = { 0 };
+	size_t i;
+	int rc = 0;
+
+	if (ctx->merge)
+		items_merge(&drop, a->val, a->val_len);
+	for (i = 0; i < t->n && !rc; i++) {
+		struct tok *k = &t->v[i];
+
+		if (!name_eq(&k->p, a))
+			continue;
+		if (ctx->merge && k->p.val) {
+			rc = unmerge_one(k, &drop, ctx, hits);
+		} else if (!ctx->merge &&
+			   (!a->val || val_eq(&k->p, a->val, a->val_len))) {
+			k->drop = 1;
+			++*hits;
+		}
+	}
+	free(drop.v);
+	return rc;
+}
+
+int edit_remove(struct buf *line, const struct param_arg *a,
+		const struct edit_ctx *ctx)
+{
+	struct toks t;
+	size_t hits = 0;
+	int rc = split_checked(&t, line);
+
+	if (!rc)
+		rc = plan_remove(&t, a, ctx, &hits);
+	if (!rc && !hits)
+		note("%s is not there; nothing to remove", a->text);
+	if (!rc && hits)
+		apply(line, &t, NULL);
+	toks_free(&t);
+	return rc;
+}

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kcmdline: show, query and safely edit a kernel command line kept in
+ * /etc/default/grub, in a plain file such as /etc/kernel/cmdline, or (read
+ * only) in /proc/cmdline.  See doc/kcmdline.8.
+ */
+#define _GNU_SOURCE
+#include <err.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "exitcode.h"
+#include "nextstep.h"
+#include "note.h"
+#include "target.h"
+#include "tokens.h"
+#include "udiff.h"
+
+#ifndef KCMDLINE_VERSION
+#define KCMDLINE_VERSION "0.1.0"
+#endif
+
+enum command { CMD_SHOW, CMD_GET, CMD_ADD, CMD_REMOVE };
+
+struct options {
+	enum command cmd;
+	struct target target;
+	int merge, backup, dry_run;
+	char **args;
+	int nargs;
+};
+
+static const char usage_text[] =
+	"usage: kcmdline [TARGET] show\n"
+	"       kcmdline [TARGET] get KEY\n"
+	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] add KEY[=VAL]...\n"
+	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] remove KEY[=VAL]...\n"
+	"TARGET: --proc (default for show/get: /proc/cmdline)\n"
+	"        --grub FILE, --var NAME (default for add/remove:\n"
+	"          " DEFAULT_GRUB ", " DEFAULT_VAR ")\n"
+	"        --file PATH (a plain command-line file, e.g. /etc/kernel/cmdline)\n"
+	"other:  -q, --quiet; -h, --help; --version.  See kcmdline(8).\n";
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_command(const char *word, enum command *cmd)
+{
+	static const char *const names[] = { "show", "get", "add", "remove" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(word, names[i])) {
+			*cmd = (enum command)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int shell_name_ok(const char *s)
+{
+	static const char first[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+				    "abcdefghijklmnopqrstuvwxyz";
+	static const char rest[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+				   "abcdefghijklmnopqrstuvwxyz0123456789";
+
+	return *s && strchr(first, *s) && strspn(s, rest) == strlen(s);
+}
+
+static int is_edit(enum command cmd)
+{
+	return cmd == CMD_ADD || cmd == CMD_REMOVE;
+}
+
+/* Which target the options picked, or the command's default. */
+static int pick_target(struct options *o, const char *grub, const char *file,
+		       int proc)
+{
+	struct target *t = &o->target;
+	int editing = is_edit(o->cmd);
+
+	if ((file && (grub || t->var)) || (proc && (file || grub || t->var)))
+		return usage_error("choose one of --proc, --file and "
+				   "--grub/--var");
+	if (proc && editing)
+		return usage_error("%s is read only", PROC_CMDLINE);
+	if (t->var && !shell_name_ok(t->var))
+		return usage_error("--var %s: not a shell variable name",
+				   t->var);
+	if (file) {
+		t->kind = TARGET_FILE;
+		t->path = file;
+	} else if (grub || t->var || editing) {
+		t->kind = TARGET_GRUB;
+		t->path = grub ? grub : DEFAULT_GRUB;
+		t->var = t->var ? t->var : DEFAULT_VAR;
+	} else {
+		t->kind = TARGET_PROC;
+		t->path = PROC_CMDLINE;
+	}
+	return 0;
+}
+
+static int check_nargs(const struct options *o)
+{
+	if (o->cmd == CMD_SHOW && o->nargs)
+		return usage_error("show takes no arguments");
+	if (o->cmd == CMD_GET && o->nargs != 1)
+		return usage_error("get takes one KEY");
+	if (is_edit(o->cmd) && !o->nargs)
+		return usage_error("nothing to %s", o->args[-1]);
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{ "grub", required_argument, NULL, 'g' },
+		{ "var", required_argument, NULL, 'v' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "proc", no_argument, NULL, 'p' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "backup", no_argument, NULL, 'b' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *grub = NULL, *file = NULL;
+	int c, proc = 0;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "qh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'g': grub = optarg; break;
+		case 'v': o->target.var = optarg; break;
+		case 'f': file = optarg; break;
+		case 'p': proc = 1; break;
+		case 'm': o->merge = 1; break;
+		case 'b': o->backup = 1; break;
+		case 'n': o->dry_run = 1; break;
+		case 'q': note_quiet = 1; break;
+		case 'h': fputs(usage_text, stdout); exit(EXIT_DONE);
+		case 'V': puts("kcmdline " KCMDLINE_VERSION); exit(EXIT_DONE);
+		default:
+			return usage_error("bad option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no command given");
+	if (parse_command(argv[optind], &o->cmd) < 0)
+		return usage_error("unknown command '%s'", argv[optind]);
+	o->args = argv + optind + 1;
+	o->nargs = argc - optind - 1;
+	c = check_nargs(o);
+	return c ? c : pick_target(o, grub, file, proc);
+}
+
+/* The line without the kernel-insignificant spaces at its end. */
+static void print_line(const struct buf *line)
+{
+	size_t n = line->len;
+
+	while (n && kc_space(line->p[n - 1]))
+		n--;
+	printf("%.*s\n", (int)n, buf_str(line));
+}
+
+static int do_get(const struct buf *line, const struct param_arg *a)
+{
+	struct kcmd_iter it;
+	struct kcmd_param p;
+	int found = 0;
+
+	kcmd_iter_init(&it, buf_str(line), line->len);
+	while (kcmd_next(&it, &p)) {
+		if (!kcmd_name_eq(p.name, p.name_len, a->key))
+			continue;
+		printf("%.*s\n", (int)p.val_len, p.val ? p.val : "");
+		found = 1;
+	}
+	return found ? EXIT_DONE : EXIT_ABSENT;
+}
+
+static int parse_args(const struct options *o, struct param_arg *pa)
+{
+	int i, need_value = o->merge && o->cmd != CMD_GET;
+
+	for (i = 0; i < o->nargs; i++) {
+		if (param_arg_parse(o->args[i], o->cmd != CMD_GET, &pa[i]) < 0)
+			return EXIT_USAGE;
+		if (need_value && !pa[i].val) {
+			warnx("--merge needs KEY=ITEM[,ITEM...], not '%s'",
+			      o->args[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static int apply_edits(const struct options *o, const struct param_arg *pa,
+		       struct buf *line)
+{
+	struct edit_ctx ctx = { o->merge, target_token_check(&o->target) };
+	int i, rc = 0;
+
+	for (i = 0; i < o->nargs && !rc; i++)
+		rc = o->cmd == CMD_ADD ? edit_add(line, &pa[i], &ctx)
+				       : edit_remove(line, &pa[i], &ctx);
+	return rc ? EXIT_REFUSED : 0;
+}
+
+static void report_change(const struct options *o, const struct buf *line)
+{
+	const struct target *t = &o->target;
+
+	if (note_quiet)
+		return;
+	if (t->kind == TARGET_GRUB)
+		printf("updated %s: %s is now: ", t->path, t->var);
+	else
+		printf("updated %s: the command line is now: ", t->path);
+	print_line(line);
+	nextstep_print(stdout, t->kind == TARGET_GRUB);
+}
+
+/* Edit, then show the diff or write the file. */
+static int do_edit(struct options *o, const struct param_arg *pa)
+{
+	struct target *t = &o->target;
+	struct buf line = { 0 }, file = { 0 };
+	int rc;
+
+	buf_add(&line, buf_str(&t->line), t->line.len);
+	rc = apply_edits(o, pa, &line);
+	if (!rc)
+		rc = target_render(t, &line, &file);
+	if (!rc && file.len == t->lf.data.len &&
+	    !memcmp(buf_str(&file), buf_str(&t->lf.data), file.len)) {
+		note("no change: %s already says that", t->path);
+	} else if (!rc && o->dry_run) {
+		udiff_print(stdout, t->path, buf_str(&t->lf.data),
+			    t->lf.data.len, buf_str(&file), file.len);
+	} else if (!rc) {
+		rc = lf_replace(&t->lf, buf_str(&file), file.len, o->backup);
+		if (!rc)
+			report_change(o, &line);
+	}
+	buf_free(&line);
+	buf_free(&file);
+	return rc;
+}
+
+static int run(struct options *o, struct param_arg *pa)
+{
+	int rc = parse_args(o, pa);
+
+	if (!rc)
+		rc = target_load(&o->target, is_edit(o->cmd), !o->dry_run);
+	if (rc)
+		return rc;
+	switch (o->cmd) {
+	case CMD_SHOW:
+		print_line(&o->target.line);
+		return EXIT_DONE;
+	case CMD_GET:
+		return do_get(&o->target.line, &pa[0]);
+	default:
+		return do_edit(o, pa);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct param_arg *pa;
+	int i, rc = parse_options(argc, argv, &o);
+
+	if (rc)
+		return rc;
+	pa = calloc((size_t)o.nargs + 1, sizeof(*pa));
+	if (!pa)
+		errx(EXIT_IO, "out of memory");
+	rc = run(&o, pa);
+	if (fflush(stdout) != 0 && !rc)
+		rc = EXIT_IO;
+	for (i = 0; i < o.nargs; i++)
+		param_arg_free(&pa[i]);
+	free(pa);
+	target_free(&o.target);
+	return rc;
+}

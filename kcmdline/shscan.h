@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Just enough of the POSIX shell lexer to read a file that is sourced as
+ * configuration (/etc/default/grub): quotes, backslashes, comments, `...`
+ * and $(...) nesting, and line continuations.  It finds every place a
+ * variable's name is used outside comments and single quotes, and flags
+ * the shapes it cannot follow, so that callers refuse rather than guess.
+ */
+#ifndef KC_SHSCAN_H
+#define KC_SHSCAN_H
+
+#include <stddef.h>
+
+struct sh_use {
+	size_t off;		/* where the name starts */
+	unsigned line;		/* 1-based */
+	int first_word;		/* the first word of a top-level line */
+};
+
+struct sh_scan {
+	struct sh_use *v;
+	size_t n, cap;
+	const char *problem;	/* a shape we cannot follow, or NULL */
+	unsigned problem_line;
+};
+
+void sh_scan(const char *s, size_t len, const char *var, struct sh_scan *sc);
+void sh_scan_free(struct sh_scan *sc);
+
+int sh_is_blank(char c);
+
+#endif
