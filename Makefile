@@ -1,5 +1,9 @@
 # vfio-early — see README.md.  `make`, `make check`, `make install`.
-VERSION     := 0.1.0
+VERSION     := $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+  $(error no VERSION file: the version lives there)
+endif
+DIST        := vfio-early-$(VERSION)
 
 PREFIX      ?= /usr/local
 SBINDIR     ?= $(PREFIX)/sbin
@@ -55,15 +59,15 @@ $(B)/unity.c: $(BIN_SRC) Makefile
 	@mkdir -p $(B)
 	@for f in $(BIN_SRC); do echo "#include \"$(CURDIR)/$$f\""; done > $@
 
-$(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile
+$(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
 	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
 	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
 
 # kcmdline runs in the real root: a normal dynamic host build.
-$(B)/kcmdline: $(KC_SRC) $(KC_HDRS)
+$(B)/kcmdline: $(KC_SRC) $(KC_HDRS) VERSION
 	@mkdir -p $(@D)
-	$(HOSTCC) -O2 $(KC_FLAGS) -o $@ $(KC_SRC)
+	$(HOSTCC) -O2 $(KC_FLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(KC_SRC)
 
 $(B)/asan/kcmdline: $(KC_SRC) $(KC_HDRS)
 	@mkdir -p $(@D)
@@ -118,17 +122,16 @@ vmcheck: $(B)/vfio-early
 demo:
 	tests/vm/demo
 
-instKC_SRC      := $(filter-out kcmdline/kcmdline.c,$(wildcard kcmdline/*.c)) kcmdline/kcmdline.c
-KC_HDRS     := $(wildcard kcmdline/*.h)
-KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline
-
-all: $(B)/vfio-early $(B)/kcmdline
+install: $(B)/vfio-early $(B)/kcmdline
 	install -D -m 0755 $(B)/vfio-early $(DESTDIR)$(SBINDIR)/vfio-early
 	for f in dracut-module/90vfio-early/*; do \
 		install -D -m 0755 "$$f" "$(DESTDIR)$(DRACUTDIR)/$${f##*/}"; done
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
+	install -D -m 0755 $(B)/kcmdline $(DESTDIR)$(SBINDIR)/kcmdline
+	install -D -m 0644 doc/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/vfio-early.8
+	install -D -m 0644 doc/kcmdline.8 $(DESTDIR)$(MANDIR)/man8/kcmdline.8
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(SBINDIR)/kcmdline
@@ -137,8 +140,19 @@ uninstall:
 	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
 
+# The release tarball: what HEAD holds, under vfio-early-VERSION/.
+dist:
+	tests/pkg/version-check
+	@git diff --quiet HEAD -- 2>/dev/null || echo "make dist: uncommitted changes are not in the tarball (made from HEAD)" >&2
+	@mkdir -p $(B)
+	git archive --prefix=$(DIST)/ -o $(B)/$(DIST).tar.gz HEAD
+	@echo "make dist: $(B)/$(DIST).tar.gz"
+
+pkgcheck:
+	tests/pkg/run
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.PHONY: dist pkgcheck all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
 .SECONDARY:
