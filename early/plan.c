@@ -80,7 +80,8 @@ static void mark_conflicts(struct pci_list *l)
 		for (size_t j = 0; j < l->n; j++) {
 			struct pci_dev *m = &l->dev[j];
 
-			if (m->group == d->group && m->action == ACT_LEAVE && !pci_is_bridge(m))
+			if (m->group == d->group && m->action == ACT_LEAVE && !pci_is_bridge(m) &&
+			    strcmp(m->why, "group-conflict"))
 				set(m, ACT_LEAVE, "group-conflict", "with=%s", d->addr);
 		}
 	}
@@ -123,9 +124,9 @@ static void log_skip(const struct pci_dev *d, const char *type)
 
 static void log_conflict(const struct pci_dev *m, const char *type, const struct config *c)
 {
-	log_warn("group %d: %s (%s, %s) stays on the host, so vfio cannot use the group "
-		 "(%s); to include it: vfio.ids=%s%s", m->group, m->addr, type,
-		 m->driver[0] ? m->driver : "no driver yet", m->by, m->addr,
+	log_warn("group %d: %s (%s, %s) stays on the host, so a VM cannot use %s (vfio "
+		 "needs the whole group); to include it: vfio.ids=%s%s", m->group, m->addr, type,
+		 m->driver[0] ? m->driver : "no driver yet", m->by + 5, m->addr,
 		 m->boot_vga ? " rd.vfio.boot_vga=1" : "");
 }
 

@@ -120,6 +120,8 @@ static void group_slot(void)
 	T_OK(has(fs.output, "0000:02:00.0") && has(fs.output, "vfio.ids=0000:02:00.0"),
 	     "slot: warning names the member and the selector that would include it");
 	T_OK(!has(fs.output, "vfio.ids=0000:00:01.0"), "slot: no warning for the bridge");
+	T_OK(has(fs.output, "a VM cannot use 0000:01:00.0 "),
+	     "slot: warning names the selected device, not a slot mate");
 	T_OK(has(status(), "0000:01:00.1 10de:10f0:0403 group=1 prev=snd_hda_intel result=bound "
 		 "reason=group=slot,of=0000:01:00.0"), "slot: audio status names the reason");
 	fake_cleanup(&fs);
