@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "bind.h"
+#include "cmd.h"
 #include "config.h"
 #include "log.h"
 #include "modules.h"
+#include "pass.h"
 #include "pci.h"
 #include "plan.h"
 #include "status.h"
@@ -46,7 +48,17 @@ static const char usage[] =
 "  rd.vfio=0          off (recovery)\n"
 "  rd.vfio.group=slot|all|none   add IOMMU-group mates: same slot (default)/all\n"
 "  rd.vfio.boot_vga=1 may take the boot display    rd.vfio.debug  log more\n"
-"  rd.driver.pre=M,... rd.driver.blacklist=M,... rd.driver.post=M,...\n";
+"  rd.driver.pre=M,... rd.driver.blacklist=M,... rd.driver.post=M,...\n"
+#ifndef VFE_BOOT_ONLY
+"Admin subcommands (on the booted host; vfio-early SUBCOMMAND --help):\n"
+"  list [--filter F] [--json]   PCI devices, IOMMU groups, drivers, names\n"
+"  status                       what the boot pass did, checked against now\n"
+"  plan [--cmdline S|--grub F]  what the next boot will do\n"
+"  check                        IOMMU, interrupt remapping, cmdline, initrd\n"
+"  acl | template [--address]   libvirt cgroup_device_acl, OpenNebula PCI blocks\n"
+"  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n"
+#endif
+;
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
@@ -101,13 +113,8 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 		modules_write_blacklist(&c->blacklist);
 	if (c->disabled)
 		log_notice("disabled by rd.vfio=0: binding nothing");
-	if (!c->disabled && c->nsel) {
-		have_iommu = sysfs_dir_nonempty("sys/kernel/iommu_groups") > 0;
-		if (pci_scan(&l) < 0)
-			log_err("cannot read /sys/bus/pci/devices: %s", log_errstr(errno));
-		plan_build(&l, c, have_iommu);
+	if (pass_select(&l, c, &have_iommu))
 		plan_log(&l, c, have_iommu);
-	}
 	if (o->dry_run) {
 		plan_print(&l, 1);
 		pci_free(&l);
@@ -128,8 +135,14 @@ int main(int argc, char **argv)
 	struct config c;
 	char *line;
 	size_t len;
-	int r = parse_args(argc, argv, &o);
+	int r;
 
+#ifndef VFE_BOOT_ONLY	/* a boot-only build drops every subcommand (-fwhole-program) */
+	r = cmd_find(argc, argv);
+	if (r)
+		return cmd_main(argc, argv, r);
+#endif
+	r = parse_args(argc, argv, &o);
 	if (r < 0) {
 		say(2, "vfio-early: unknown option or missing value: ");
 		say(2, o.bad);

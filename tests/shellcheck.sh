@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck every tracked shell file (by name or by shebang); one ok/not ok
+# Run shellcheck on every tracked shell file (by name or by shebang); one ok/not ok
 # line per file and the closing "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 passed=0; failed=0

@@ -392,6 +392,19 @@ int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
 	return f->exit_status;
 }
 
+int fake_write(struct fakesys *f, const char *rel, const char *text, int mode)
+{
+	char path[512], *slash;
+
+	pathf(path, sizeof(path), f, "%s", rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdirs(path);
+	*slash = '/';
+	put(path, text);
+	return chmod(path, (mode_t)mode);
+}
+
 const char *fake_file(struct fakesys *f, const char *rel, char *buf, size_t size)
 {
 	char path[512];

@@ -47,6 +47,8 @@ int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iomm
 int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra);
 const char *fake_driver(struct fakesys *f, const char *addr, char *buf, size_t size);
 const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t size);
+/* Create a file under the root (parents too) with text and mode. */
+int fake_write(struct fakesys *f, const char *path, const char *text, int mode);
 /* Contents of a file under the root, or NULL. */
 const char *fake_file(struct fakesys *f, const char *path, char *buf, size_t size);
 void fake_cleanup(struct fakesys *f);

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "print.h"
+#include "sysfs.h"
+
+enum {
+	OPT_CMDLINE = 1 << 0, OPT_GRUB = 1 << 1, OPT_FILTER = 1 << 2, OPT_JSON = 1 << 3,
+	OPT_ADDRESS = 1 << 4, OPT_GROUP = 1 << 5, OPT_BOOT_VGA = 1 << 6, OPT_ARGS = 1 << 7,
+};
+
+struct cmd_opt {
+	const char *name;
+	unsigned flag;		/* 0: every subcommand takes it */
+	int takes_value;
+	size_t off;		/* where it goes in struct cmd_ctx */
+};
+
+static const struct cmd_opt cmd_opts[] = {
+	{ "--root", 0, 1, offsetof(struct cmd_ctx, root) },
+	{ "--cmdline", OPT_CMDLINE, 1, offsetof(struct cmd_ctx, cmdline) },
+	{ "--grub", OPT_GRUB, 1, offsetof(struct cmd_ctx, grub) },
+	{ "--filter", OPT_FILTER, 1, offsetof(struct cmd_ctx, filter) },
+	{ "--group", OPT_GROUP, 1, offsetof(struct cmd_ctx, group) },
+	{ "--json", OPT_JSON, 0, offsetof(struct cmd_ctx, json) },
+	{ "--address", OPT_ADDRESS, 0, offsetof(struct cmd_ctx, address) },
+	{ "--boot-vga", OPT_BOOT_VGA, 0, offsetof(struct cmd_ctx, boot_vga) },
+};
+
+#define ROOT_HELP "  --root DIR      a tree laid out like / (tests): no modules, tools from DIR\n"
+
+struct subcmd {
+	const char *name;
+	int (*run)(struct cmd_ctx *x);
+	unsigned opts;
+	const char *help;
+};
+
+static const struct subcmd subcmds[] = {
+	{ "list", cmd_list, OPT_CMDLINE | OPT_FILTER | OPT_JSON,
+	  "usage: vfio-early list [--filter F[,F...]] [--json] [--cmdline STR] [--root DIR]\n"
+	  "One line per PCI device: ADDR, TYPE (vendor:device:class), IOMMU GROUP,\n"
+	  "current DRIVER, CMDLINE and NAME (from pci.ids). CMDLINE is what the kernel\n"
+	  "command line does with the device at boot: bind, skip (a guard keeps it;\n"
+	  "see plan) or -.\n"
+	  "  --filter F,...  lspci -d filters [vendor]:[device][:class], e.g. ::0300,\n"
+	  "                  10de::0300, 10de:11bf:0300, 8086::0300,::0106 (empty: all)\n"
+	  "  --json          a JSON array, one object per device\n"
+	  "  --cmdline STR   instead of /proc/cmdline\n" ROOT_HELP },
+	{ "status", cmd_status, 0,
+	  "usage: vfio-early status [--root DIR]\n"
+	  "What the boot pass did (/run/vfio-early/status) against the devices now:\n"
+	  "ADDR TYPE boot=RESULT now=DRIVER VERDICT[: why]. VERDICT is ok, kept (a\n"
+	  "guard kept it on the host by design), FAIL or after-boot (on vfio-pci, not\n"
+	  "by the boot pass). Exit 1 when a device the boot pass selected is not on\n"
+	  "vfio-pci now, or when the boot pass left no status; else 0.\n" ROOT_HELP },
+	{ "plan", cmd_plan, OPT_CMDLINE | OPT_GRUB,
+	  "usage: vfio-early plan [--cmdline STR | --grub FILE] [--root DIR]\n"
+	  "What the next boot will do on this host, decided by the boot pass's own\n"
+	  "code, for the command line GRUB writes (GRUB_CMDLINE_LINUX, then\n"
+	  "GRUB_CMDLINE_LINUX_DEFAULT, from /etc/default/grub and\n"
+	  "/etc/default/grub.d/*.cfg), or for --cmdline STR, or --grub FILE alone.\n"
+	  "Prints each decision (ADDR ACTION [REASON] [BY] type= group= driver=), the\n"
+	  "warnings, and a summary. Exit 0 when every selected device will be bound\n"
+	  "or is kept by design (boot display, bridge, mass storage); 1 when another\n"
+	  "guard skips one, a group conflicts or a selector is bad or unmatched.\n"
+	  ROOT_HELP },
+	{ "check", cmd_check, OPT_CMDLINE,
+	  "usage: vfio-early check [--cmdline STR] [--root DIR]\n"
+	  "Checks what vfio-early needs: an IOMMU, interrupt remapping, selectors on\n"
+	  "the kernel command line (/proc/cmdline or STR), vfio-pci for this kernel,\n"
+	  "and vfio-early and the vfio modules in this kernel's initrd (lsinitramfs or\n"
+	  "lsinitrd). Each finding is PASS, WARN or FAIL with the fix.\n"
+	  "Exit 0: all PASS; 1: a WARN; 2: a FAIL.\n" ROOT_HELP },
+	{ "acl", cmd_acl, 0,
+	  "usage: vfio-early acl [--root DIR]\n"
+	  "Prints libvirt's qemu.conf cgroup_device_acl: libvirt's default entries,\n"
+	  "/dev/vfio/vfio and /dev/vfio/N for each IOMMU group with a device on\n"
+	  "vfio-pci. Warns about such groups that still hold devices on host drivers.\n"
+	  "Exit 1 when no device is on vfio-pci.\n" ROOT_HELP },
+	{ "template", cmd_template, OPT_ADDRESS,
+	  "usage: vfio-early template [--address] [--root DIR]\n"
+	  "Prints an OpenNebula VM-template block PCI = [ VENDOR, DEVICE, CLASS ] for\n"
+	  "each device on vfio-pci. Exit 1 when no device is on vfio-pci.\n"
+	  "  --address       PCI = [ SHORT_ADDRESS = \"BB:DD.F\" ]: that very device\n"
+	  ROOT_HELP },
+	{ "bind", cmd_bind, OPT_CMDLINE | OPT_GROUP | OPT_BOOT_VGA | OPT_ARGS,
+	  "usage: vfio-early bind [--group slot|all|none] [--boot-vga] [--cmdline STR]\n"
+	  "                       [--root DIR] SEL...\n"
+	  "Binds the devices SEL selects to vfio-pci now, as the boot pass does: the\n"
+	  "vfio.ids= selectors ([DDDD:]BB:DD.F or [vendor]:[device][:class], commas\n"
+	  "allowed), its guards and group policy, a bind verified through the driver\n"
+	  "link and rolled back on failure; loads vfio-pci if needed (not under --root).\n"
+	  "Prints ADDR TYPE RESULT per device. Exit 0: all on vfio-pci; 1: a device\n"
+	  "failed or was skipped; 2: a bad selector (nothing changed).\n"
+	  "  --group P       slot, all or none (default: rd.vfio.group= of the cmdline)\n"
+	  "  --boot-vga      may take the boot display (as rd.vfio.boot_vga=1)\n"
+	  "  --cmdline STR   read rd.vfio.* and vfio-pci options here, not /proc/cmdline\n"
+	  ROOT_HELP },
+	{ "unbind", cmd_unbind, OPT_CMDLINE | OPT_GROUP | OPT_ARGS,
+	  "usage: vfio-early unbind [--group slot|all|none] [--cmdline STR] [--root DIR]\n"
+	  "                         SEL...\n"
+	  "Gives the devices SEL selects (with the group mates bind takes along) back\n"
+	  "to the host: clears driver_override, unbinds vfio-pci, probes again (and\n"
+	  "loads the native driver by modalias, not under --root) and checks the\n"
+	  "device left vfio-pci. Prints ADDR TYPE RESULT per device. Exit 0: done;\n"
+	  "1: a device is still on vfio-pci; 2: a bad selector (nothing changed).\n"
+	  "  --group P       slot, all or none (default: rd.vfio.group= of the cmdline)\n"
+	  "  --cmdline STR   read rd.vfio.group= here, not /proc/cmdline\n" ROOT_HELP },
+};
+
+#define NSUBCMDS (sizeof(subcmds) / sizeof(subcmds[0]))
+
+static const struct cmd_opt *find_opt(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmd_opts) / sizeof(cmd_opts[0]); i++)
+		if (!strcmp(name, cmd_opts[i].name))
+			return &cmd_opts[i];
+	return NULL;
+}
+
+int cmd_find(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct cmd_opt *o = find_opt(argv[i]);
+
+		if (argv[i][0] != '-')
+			return i;
+		if (o && o->takes_value)
+			i++;
+	}
+	return 0;
+}
+
+static void err2(const char *a, const char *b, const char *c)
+{
+	pr_flush();
+	log_err("%s%s%s", a, b, c);
+}
+
+/* The field of x an option sets, found by its offset. */
+static void *field_of(struct cmd_ctx *x, const struct cmd_opt *o)
+{
+	return (char *)x + o->off;
+}
+
+static int set_opt(const struct subcmd *sc, struct cmd_ctx *x, int argc, char **argv, int *i)
+{
+	const struct cmd_opt *o = find_opt(argv[*i]);
+
+	if (!o || (o->flag && !(sc->opts & o->flag))) {
+		err2(sc->name, ": unknown option ", argv[*i]);
+		return -1;
+	}
+	if (!o->takes_value) {
+		*(int *)field_of(x, o) = 1;
+		return 0;
+	}
+	if (*i + 1 >= argc) {
+		err2(sc->name, ": missing value for ", argv[*i]);
+		return -1;
+	}
+	*(const char **)field_of(x, o) = argv[++*i];
+	return 0;
+}
+
+/* 1 for --help, 0 parsed, -1 usage error (said). */
+static int parse_cmd_args(const struct subcmd *sc, int argc, char **argv, int at,
+			  struct cmd_ctx *x)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (i == at)
+			continue;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (a[0] == '-') {
+			if (set_opt(sc, x, argc, argv, &i))
+				return -1;
+		} else if (sc->opts & OPT_ARGS) {
+			x->args[x->nargs++] = argv[i];
+		} else {
+			err2(sc->name, ": unexpected argument ", a);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_subcmd(const struct subcmd *sc, int argc, char **argv, int at)
+{
+	struct cmd_ctx x;
+	int r;
+
+	memset(&x, 0, sizeof(x));
+	x.args = calloc((size_t)argc, sizeof(*x.args));
+	if (!x.args)
+		return CMD_USAGE;
+	r = parse_cmd_args(sc, argc, argv, at, &x);
+	if (r > 0) {
+		pr_str(sc->help);
+		r = CMD_OK;
+	} else if (r < 0) {
+		log_msg(PRIO_INFO, "see: vfio-early %s --help", sc->name);
+	} else if (sysfs_open_root(x.root ? x.root : "/") < 0) {
+		err2("cannot open root ", x.root ? x.root : "/", "");
+		r = -1;
+	} else {
+		r = sc->run(&x);
+	}
+	pr_flush();
+	free(x.args);
+	return r < 0 ? CMD_USAGE : r;
+}
+
+int cmd_main(int argc, char **argv, int at)
+{
+	log_open(0, 0);
+	for (size_t i = 0; i < NSUBCMDS; i++)
+		if (!strcmp(argv[at], subcmds[i].name))
+			return run_subcmd(&subcmds[i], argc, argv, at);
+	err2("unknown subcommand '", argv[at], "' (list, status, plan, check, acl, template, "
+	     "bind, unbind; see vfio-early --help)");
+	return CMD_USAGE;
+}

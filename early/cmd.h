@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The admin subcommands: vfio-early list|status|plan|check|acl|template|
+ * bind|unbind on the booted host. Reports go to stdout, log lines to stderr
+ * (never /dev/kmsg). Exit 0: all good; 1: something needs attention;
+ * 2: usage error (and for check: a FAIL finding).
+ */
+#ifndef VFE_CMD_H
+#define VFE_CMD_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "pci.h"
+
+enum { CMD_OK = 0, CMD_ATTENTION = 1, CMD_USAGE = 2 };
+
+struct cmd_ctx {
+	const char *root;	/* --root; NULL for the running system */
+	const char *cmdline;	/* --cmdline */
+	const char *grub;	/* --grub */
+	const char *filter;	/* --filter */
+	const char *group;	/* --group */
+	int json, address, boot_vga;
+	char **args;		/* the selectors of bind and unbind */
+	int nargs;
+};
+
+/* Index of the subcommand word in argv, or 0 for boot mode. */
+int cmd_find(int argc, char **argv);
+int cmd_main(int argc, char **argv, int at);
+
+int cmd_list(struct cmd_ctx *x);
+int cmd_status(struct cmd_ctx *x);
+int cmd_plan(struct cmd_ctx *x);
+int cmd_check(struct cmd_ctx *x);
+int cmd_acl(struct cmd_ctx *x);
+int cmd_template(struct cmd_ctx *x);
+int cmd_bind(struct cmd_ctx *x);
+int cmd_unbind(struct cmd_ctx *x);
+
+/* cmd_common.c: what several subcommands share. */
+
+/* ROOT/rel for open() and exec ("/rel" without --root). */
+const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size);
+int cmd_read_file(const char *path, char **text, size_t *len);
+/* --cmdline, else /proc/cmdline. */
+int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len);
+/* Every device, sorted; logs and returns -errno when sysfs is unreadable. */
+int cmd_scan(struct pci_list *l);
+struct pci_dev *cmd_dev(const struct pci_list *l, const char *addr);
+/* "BB:DD.F" when short_form and the domain is 0000, else DDDD:BB:DD.F. */
+const char *cmd_addr(const struct pci_dev *d, int short_form);
+int cmd_domain0_only(const struct pci_list *l);
+/* The IOMMU group number, or "-". */
+const char *cmd_group(const struct pci_dev *d, char *buf, size_t size);
+/* Replace c's selectors by the arguments' (vfio.ids syntax, commas too);
+ * -EINVAL after naming every bad one. */
+int cmd_selectors(const struct cmd_ctx *x, struct config *c);
+/* How many of c's selectors match no device of l. */
+int cmd_unmatched(const struct pci_list *l, const struct config *c);
+/* bind and unbind: the rd.vfio.* settings of the command line, the
+ * arguments' selectors, --group and --boot-vga; CMD_USAGE after saying why. */
+int cmd_bind_setup(const struct cmd_ctx *x, struct config *c, char **line, size_t *len);
+/* ADDR TYPE RESULT [reason=R] now=DRIVER was=DRIVER by=HOW */
+void cmd_result_line(const struct pci_dev *d);
+/* Send log lines to stdout, for a report that reads in order; returns the
+ * saved stderr for cmd_log_restore. */
+int cmd_log_to_stdout(void);
+void cmd_log_restore(int saved);
+/* A guard that keeps a device by design (boot-vga, bridge, mass-storage),
+ * as opposed to one that means the setup is broken (no IOMMU). */
+int cmd_by_design(const char *why);
+
+#endif

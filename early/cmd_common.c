@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fmt.h"
+#include "kcmdline.h"
+#include "log.h"
+#include "print.h"
+#include "sysfs.h"
+
+const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size)
+{
+	const char *root = x->root ? x->root : "";
+	size_t n = strlen(root), m = strlen(rel);
+
+	while (n && root[n - 1] == '/')
+		n--;
+	if (n + m + 2 > size) {
+		buf[0] = '\0';
+		return buf;
+	}
+	memcpy(buf, root, n);
+	buf[n] = '/';
+	memcpy(buf + n + 1, rel, m + 1);
+	return buf;
+}
+
+int cmd_read_file(const char *path, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap), *grown;
+	ssize_t r;
+
+	*text = NULL;
+	*len = 0;
+	if (fd < 0 || !buf) {
+		r = fd < 0 ? -errno : -ENOMEM;
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return (int)r;
+	}
+	while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
+		n += (size_t)r;
+		if (n + 1 < cap)
+			continue;
+		grown = realloc(buf, cap * 2);
+		if (!grown)
+			break;
+		buf = grown;
+		cap *= 2;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len)
+{
+	int r;
+
+	if (!x->cmdline) {
+		r = sysfs_slurp("proc/cmdline", line, len);
+		if (r < 0)
+			log_err("cannot read /proc/cmdline: %s", log_errstr(r));
+		return r;
+	}
+	*line = strdup(x->cmdline);
+	*len = *line ? strlen(*line) : 0;
+	return *line ? 0 : -ENOMEM;
+}
+
+int cmd_scan(struct pci_list *l)
+{
+	int r = pci_scan(l);
+
+	if (r < 0)
+		log_err("cannot read /sys/bus/pci/devices: %s", log_errstr(r));
+	return r;
+}
+
+struct pci_dev *cmd_dev(const struct pci_list *l, const char *addr)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->dev[i].addr, addr))
+			return &l->dev[i];
+	return NULL;
+}
+
+const char *cmd_addr(const struct pci_dev *d, int short_form)
+{
+	return short_form && d->dom == 0 ? d->addr + 5 : d->addr;
+}
+
+const char *cmd_group(const struct pci_dev *d, char *buf, size_t size)
+{
+	if (d->group >= 0)
+		fmt(buf, size, "%d", d->group);
+	else
+		fmt(buf, size, "-");
+	return buf;
+}
+
+int cmd_domain0_only(const struct pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->dev[i].dom)
+			return 0;
+	return 1;
+}
+
+static int add_arg_selectors(struct config *c, const char *arg, int *bad)
+{
+	const char *cur = arg, *item, *why;
+	size_t left = strlen(arg), len;
+	struct selector s, *grown;
+	char shown[72];
+
+	while (kcmd_next_item(&cur, &left, &item, &len)) {
+		if (!len)
+			continue;
+		if (sel_parse(item, len, &s, &why)) {
+			config_printable(shown, sizeof(shown), item, len);
+			log_err("bad selector '%s': %s", shown, why);
+			(*bad)++;
+			continue;
+		}
+		grown = realloc(c->sel, (c->nsel + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		c->sel = grown;
+		c->sel[c->nsel++] = s;
+	}
+	return 0;
+}
+
+int cmd_selectors(const struct cmd_ctx *x, struct config *c)
+{
+	int bad = 0;
+
+	free(c->sel);
+	c->sel = NULL;
+	c->nsel = 0;
+	for (int i = 0; i < x->nargs; i++)
+		if (add_arg_selectors(c, x->args[i], &bad))
+			return -ENOMEM;
+	if (bad)
+		log_err("%d bad selector%s: nothing changed", bad, bad == 1 ? "" : "s");
+	else if (!c->nsel)
+		log_err("no selector given (SEL: [DDDD:]BB:DD.F or [vendor]:[device][:class])");
+	return bad || !c->nsel ? -EINVAL : 0;
+}
+
+int cmd_unmatched(const struct pci_list *l, const struct config *c)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		size_t j = 0;
+
+		while (j < l->n && !sel_match(&c->sel[i], &l->dev[j]))
+			j++;
+		n += j == l->n;
+	}
+	return n;
+}
+
+int cmd_log_to_stdout(void)
+{
+	int saved = dup(2);
+
+	pr_flush();
+	dup2(1, 2);
+	return saved;
+}
+
+void cmd_log_restore(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, 2);
+	close(saved);
+}
+
+int cmd_by_design(const char *why)
+{
+	return why && (!strcmp(why, "boot-vga") || !strcmp(why, "bridge") ||
+		       !strcmp(why, "mass-storage"));
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/* vfio-early plan: what the next boot will do, decided by the boot pass's code. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fmt.h"
+#include "grubdef.h"
+#include "log.h"
+#include "pass.h"
+#include "plan.h"
+#include "print.h"
+
+#define GRUB_FILE "etc/default/grub"
+#define GRUB_DIR "etc/default/grub.d"
+
+static int apply_grub_file(const char *path, struct grub_vars *v)
+{
+	const char *why;
+	unsigned line;
+	size_t len = 0;
+	char *text = NULL;
+	int r = cmd_read_file(path, &text, &len);
+
+	if (r < 0) {
+		log_err("cannot read %s: %s", path, log_errstr(r));
+		return r;
+	}
+	r = grubdef_apply(v, text, len, &why, &line);
+	free(text);
+	if (r)
+		log_err("%s:%u: plan cannot follow %s; give the line with --cmdline", path, line,
+			why);
+	return r;
+}
+
+static int by_file_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cfg_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && name[0] != '.' && !strcmp(name + n - 4, ".cfg");
+}
+
+/* grub-mkconfig sources the grub.d *.cfg files after the main file, in name order. */
+static int apply_dropins(const char *dir, struct grub_vars *v, int *count)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL, **grown, path[512];
+	struct dirent *de;
+	size_t n = 0;
+	int r = 0;
+
+	while (d && (de = readdir(d))) {
+		if (!cfg_name(de->d_name) || !(grown = realloc(names, (n + 1) * sizeof(*names))))
+			continue;
+		names = grown;
+		if ((names[n] = strdup(de->d_name)))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), by_file_name);
+	for (size_t i = 0; i < n; i++) {
+		fmt(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!r)
+			r = apply_grub_file(path, v);
+		free(names[i]);
+	}
+	free(names);
+	*count = (int)n;
+	return r;
+}
+
+/* The line to plan for; the source described in src. NULL after saying why. */
+static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
+{
+	struct grub_vars v = { NULL, NULL };
+	char path[512], dir[512], *line = NULL;
+	int dropins = 0;
+
+	if (x->cmdline) {
+		fmt(src, size, "--cmdline");
+		return strdup(x->cmdline);
+	}
+	if (x->grub) {
+		fmt(path, sizeof(path), "%s", x->grub);
+	} else {
+		cmd_path(x, GRUB_FILE, path, sizeof(path));
+		cmd_path(x, GRUB_DIR, dir, sizeof(dir));
+	}
+	if (!apply_grub_file(path, &v) && (x->grub || !apply_dropins(dir, &v, &dropins)))
+		line = grubdef_cmdline(&v);
+	grubdef_free(&v);
+	fmt(src, size, "GRUB_CMDLINE_LINUX + GRUB_CMDLINE_LINUX_DEFAULT in %s%s", path,
+	    dropins ? " and grub.d/*.cfg" : "");
+	if (!line && !x->grub && !x->cmdline)
+		log_err("no usable /" GRUB_FILE ": give the line with --cmdline STR or --grub FILE");
+	return line;
+}
+
+static int plan_shows(const struct pci_dev *d)
+{
+	return d->action != ACT_LEAVE || !strcmp(d->why, "group-conflict");
+}
+
+/* The dry-run lines of the devices the plan touches or warns about. */
+static void print_decisions(const struct pci_list *l)
+{
+	struct pci_list touched = { calloc(l->n ? l->n : 1, sizeof(*l->dev)), 0 };
+
+	for (size_t i = 0; touched.dev && i < l->n; i++)
+		if (plan_shows(&l->dev[i]))
+			touched.dev[touched.n++] = l->dev[i];
+	pr_flush();
+	plan_print(&touched, 1);
+	free(touched.dev);
+}
+
+/* Prints the summary; 1 when the boot pass will not do all the line asks
+ * (a guard that keeps a device by design does not count). */
+static int summary(const struct pci_list *l, const struct config *c)
+{
+	int bind = 0, skip = 0, kept = 0, conflict = 0, lost = cmd_unmatched(l, c);
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *d = &l->dev[i];
+
+		bind += d->action == ACT_BIND;
+		skip += d->action == ACT_SKIP;
+		kept += d->action == ACT_SKIP && cmd_by_design(d->why);
+		conflict += d->action == ACT_LEAVE && !strcmp(d->why, "group-conflict");
+	}
+	pr("summary: %d to bind, %d skipped (%d by design), %d in conflicting groups, "
+	   "%d bad selectors, %d selectors matching nothing\n", bind, skip, kept, conflict,
+	   c->bad, lost);
+	return skip > kept || conflict || c->bad || lost;
+}
+
+static int report_plan(const struct config *c)
+{
+	struct pci_list l;
+	int have_iommu, attention;
+
+	if (!pass_select(&l, c, &have_iommu)) {
+		pr("%s: nothing will be bound\n", c->disabled ? "rd.vfio=0 turns the boot pass off" :
+		   "no selector (vfio.ids=, rd.vfio.ids=, vfio-pci.ids=)");
+		return c->bad != 0;
+	}
+	print_decisions(&l);
+	plan_log(&l, c, have_iommu);
+	if (!have_iommu)
+		pr("note: this kernel runs without an IOMMU; once the new line turns it on, "
+		   "run plan again after that boot to see the IOMMU groups\n");
+	attention = summary(&l, c);
+	pci_free(&l);
+	return attention;
+}
+
+int cmd_plan(struct cmd_ctx *x)
+{
+	char src[640], *line;
+	struct config c;
+	int saved, attention;
+
+	if (x->cmdline && x->grub) {
+		log_err("plan: give --cmdline or --grub, not both");
+		return CMD_USAGE;
+	}
+	line = planned_line(x, src, sizeof(src));
+	if (!line)
+		return CMD_USAGE;
+	pr("cmdline (%s):\n  ", src);
+	pr_str(line);
+	pr_str("\n");
+	saved = cmd_log_to_stdout();
+	config_parse(&c, line, strlen(line));
+	attention = report_plan(&c);
+	pr_flush();
+	cmd_log_restore(saved);
+	config_free(&c);
+	free(line);
+	return attention ? CMD_ATTENTION : CMD_OK;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/* vfio-early status: the boot pass's record checked against the devices now. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "print.h"
+#include "status.h"
+#include "sysfs.h"
+
+struct record {
+	char addr[PCI_ADDR_LEN + 1];
+	char type[16];
+	char group[12];
+	char result[16];
+	char reason[96];
+};
+
+static const struct {
+	const char *token, *text;
+} reasons[] = {
+	{ "vfio-pci-unavailable", "vfio-pci could not be loaded in the initrd (vfio-early check)" },
+	{ "vfio-pci-did-not-bind", "vfio-pci's probe refused it (dmesg | grep -i vfio)" },
+	{ "unbind-failed", "its driver did not let go of it" },
+	{ "driver_override-write-failed", "driver_override could not be written" },
+	{ "no-driver-override", "this kernel has no driver_override (Linux 3.16+ needed)" },
+	{ "vanished", "the device vanished during the boot pass" },
+	{ "no-iommu", "no IOMMU at boot: enable VT-d/AMD-Vi and intel_iommu=on (vfio-early check)" },
+	{ "no-iommu-group", "the device had no IOMMU group at boot" },
+	{ "boot-vga", "the boot display (rd.vfio.boot_vga=1 takes it)" },
+	{ "bridge", "bridges are never bound" },
+	{ "mass-storage", "a class-only selector never takes mass storage (name its address)" },
+};
+
+static const char *explain(const char *token)
+{
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!strcmp(token, reasons[i].token))
+			return reasons[i].text;
+	return token;
+}
+
+/* The value of the "key=value" word of a record line; "" when absent. */
+static void word_value(const char *line, const char *key, char *dst, size_t size)
+{
+	size_t klen = strlen(key);
+
+	dst[0] = '\0';
+	for (const char *p = line; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n > klen && !memcmp(p, key, klen)) {
+			n -= klen;
+			n = n < size ? n : size - 1;
+			memcpy(dst, p + klen, n);
+			dst[n] = '\0';
+			return;
+		}
+		p += n + strspn(p + n, " ");
+	}
+}
+
+/* ADDR TYPE group=N prev=D result=R reason=T */
+static int parse_record(const char *line, struct record *r)
+{
+	size_t n;
+	unsigned x;
+
+	if (strlen(line) < PCI_ADDR_LEN + 2 ||
+	    pci_parse_addr(line, PCI_ADDR_LEN, &x, &x, &x, &x) || line[PCI_ADDR_LEN] != ' ')
+		return -1;
+	memcpy(r->addr, line, PCI_ADDR_LEN);
+	r->addr[PCI_ADDR_LEN] = '\0';
+	n = strcspn(line + PCI_ADDR_LEN + 1, " ");
+	n = n < sizeof(r->type) ? n : sizeof(r->type) - 1;
+	memcpy(r->type, line + PCI_ADDR_LEN + 1, n);
+	r->type[n] = '\0';
+	word_value(line, "group=", r->group, sizeof(r->group));
+	word_value(line, "result=", r->result, sizeof(r->result));
+	word_value(line, "reason=", r->reason, sizeof(r->reason));
+	return 0;
+}
+
+/* Prints the verdict; 1 when the device is not where the boot pass meant it. */
+static int judge(const struct record *r, const struct pci_dev *d)
+{
+	const char *now = !d ? "gone" : d->driver[0] ? d->driver : "none";
+	int on_vfio = d && !strcmp(d->driver, "vfio-pci");
+	int meant = !strcmp(r->result, "bound") || !strcmp(r->result, "already");
+
+	pr("%s %s group=%s boot=%s now=%s ", r->addr, r->type, r->group, r->result, now);
+	if (on_vfio) {
+		pr_str("ok\n");
+		return 0;
+	}
+	if (!strcmp(r->result, "skipped") && cmd_by_design(r->reason)) {
+		pr("kept: %s\n", explain(r->reason));
+		return 0;
+	}
+	if (!d)
+		pr_str("FAIL: the device is gone (hot-removed?)\n");
+	else if (meant)
+		pr("FAIL: on vfio-pci at boot, %s now: %s after boot (vfio-early unbind, "
+		   "driverctl, a udev rule or a manual unbind); vfio-early bind %s takes it back\n",
+		   d->driver[0] ? d->driver : "unbound",
+		   d->driver[0] ? "rebound" : "unbound", r->addr);
+	else
+		pr("FAIL: %s at boot: %s\n", r->result, explain(r->reason));
+	return 1;
+}
+
+/* Devices on vfio-pci that the boot pass did not put there. */
+static void after_boot(const struct pci_list *l, const char *text)
+{
+	char type[16], group[12];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *d = &l->dev[i];
+
+		if (strcmp(d->driver, "vfio-pci") || strstr(text, d->addr))
+			continue;
+		pci_type(d, type, sizeof(type));
+		pr("%s %s group=%s boot=- now=vfio-pci after-boot: not bound by the boot pass\n",
+		   d->addr, type, cmd_group(d, group, sizeof(group)));
+	}
+}
+
+static int judge_all(const struct pci_list *l, char *text)
+{
+	int bad = 0, records = 0;
+	struct record r;
+
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#') {
+			if (strstr(line, "disabled=rd.vfio=0"))
+				pr_str("boot pass: disabled by rd.vfio=0\n");
+			continue;
+		}
+		if (parse_record(line, &r))
+			continue;
+		records++;
+		bad += judge(&r, cmd_dev(l, r.addr));
+	}
+	if (!records)
+		pr_str("boot pass: selected no device\n");
+	return bad;
+}
+
+int cmd_status(struct cmd_ctx *x)
+{
+	struct pci_list l = { NULL, 0 };
+	char *text, *copy;
+	size_t len;
+	int bad;
+
+	if (sysfs_slurp(STATUS_PATH, &text, &len) < 0) {
+		log_err("no /" STATUS_PATH ": the boot pass did not run this boot (is vfio-early "
+			"in the initrd? see vfio-early check)");
+		return CMD_ATTENTION;
+	}
+	copy = strdup(text);
+	if (!copy || cmd_scan(&l) < 0) {
+		free(text);
+		free(copy);
+		return CMD_ATTENTION;
+	}
+	bad = judge_all(&l, copy);
+	after_boot(&l, text);
+	if (bad) {
+		pr_flush();
+		log_err("%d selected device%s not on vfio-pci", bad, bad == 1 ? " is" : "s are");
+	}
+	free(copy);
+	free(text);
+	pci_free(&l);
+	return bad ? CMD_ATTENTION : CMD_OK;
+}

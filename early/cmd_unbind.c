@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/* vfio-early unbind: give devices back to their own drivers, verified. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fmt.h"
+#include "log.h"
+#include "plan.h"
+#include "print.h"
+#include "runtool.h"
+#include "sysfs.h"
+
+#define UNBIND_STEP_MS 10
+#define LET_GO_MS 1000
+#define NATIVE_MS 500
+#define MODPROBE_MS 10000
+
+/* Poll the driver link until it is off vfio-pci (and, if bound, on any driver). */
+static int wait_off_vfio(struct pci_dev *d, int bound, int ms)
+{
+	struct timespec tick = { 0, UNBIND_STEP_MS * 1000 * 1000 };
+
+	for (int waited = 0;; waited += UNBIND_STEP_MS) {
+		if (pci_read_driver(d) < 0)
+			return -ENOENT;
+		if (strcmp(d->driver, "vfio-pci") && (!bound || d->driver[0]))
+			return 0;
+		if (waited >= ms)
+			return -ETIMEDOUT;
+		nanosleep(&tick, NULL);
+	}
+}
+
+static void give_up(struct pci_dev *d, const char *detail)
+{
+	d->result = "failed";
+	fmt(d->detail, sizeof(d->detail), "%s", detail);
+	log_err("%s: %s", d->addr, detail);
+}
+
+/* The native driver may never have been loaded: vfio-pci took the device
+ * before udev would have loaded it. */
+static void load_native(const struct pci_dev *d)
+{
+	static const char *const paths[] = { "/sbin/modprobe", "/usr/sbin/modprobe" };
+	char rel[96], alias[256], *argv[4];
+
+	fmt(rel, sizeof(rel), "sys/bus/pci/devices/%s/modalias", d->addr);
+	if (sysfs_read(rel, alias, sizeof(alias)) <= 0)
+		return;
+	argv[0] = "modprobe";
+	argv[1] = "-q";
+	argv[2] = alias;
+	argv[3] = NULL;
+	for (size_t i = 0; i < 2; i++)
+		if (spawn_lines(paths[i], argv, MODPROBE_MS, NULL, NULL) != -ENOENT)
+			break;
+	sysfs_write("sys/bus/pci/drivers_probe", d->addr);
+}
+
+static int clear_override(struct pci_dev *d, int *had)
+{
+	char path[96], ovr[64];
+
+	fmt(path, sizeof(path), "sys/bus/pci/devices/%s/driver_override", d->addr);
+	*had = sysfs_read(path, ovr, sizeof(ovr)) > 0 && !strcmp(ovr, "vfio-pci");
+	return *had ? sysfs_write(path, "\n") : 0;
+}
+
+/* Clear the override, unbind vfio-pci, probe; 0 or the reason it failed. */
+static const char *hand_back(struct pci_dev *d, int load_modules)
+{
+	char path[96];
+	int had;
+
+	if (clear_override(d, &had) < 0)
+		return "driver_override-write-failed";
+	if (!had && strcmp(d->driver, "vfio-pci")) {
+		d->result = "untouched";
+		return NULL;
+	}
+	if (!strcmp(d->driver, "vfio-pci")) {
+		fmt(path, sizeof(path), "sys/bus/pci/devices/%s/driver/unbind", d->addr);
+		sysfs_write(path, d->addr);
+		if (wait_off_vfio(d, 0, LET_GO_MS) < 0)
+			return "vfio-pci-did-not-let-go";
+	}
+	sysfs_write("sys/bus/pci/drivers_probe", d->addr);
+	if (wait_off_vfio(d, 1, NATIVE_MS) == -ETIMEDOUT && load_modules)
+		load_native(d);
+	if (pci_read_driver(d) < 0)
+		return "vanished";
+	if (!strcmp(d->driver, "vfio-pci"))
+		return "still-on-vfio-pci";
+	d->result = "released";
+	log_notice("%s: released from vfio-pci, now on %s", d->addr,
+		   d->driver[0] ? d->driver : "no driver (its own is not loaded)");
+	return NULL;
+}
+
+static void release(struct pci_dev *d, int load_modules)
+{
+	const char *failure = "vanished";
+
+	if (pci_read_driver(d) == 0) {
+		fmt(d->prev_driver, sizeof(d->prev_driver), "%s", d->driver);
+		failure = hand_back(d, load_modules);
+	}
+	if (failure)
+		give_up(d, failure);
+}
+
+/* 1 if a device the selectors name stays on vfio-pci. */
+static int report_unbind(const struct pci_list *l, const struct config *c)
+{
+	int bad = cmd_unmatched(l, c), touched = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *d = &l->dev[i];
+
+		if (d->action == ACT_LEAVE)
+			continue;
+		touched++;
+		bad += !strcmp(d->driver, "vfio-pci");
+		cmd_result_line(d);
+	}
+	pr_flush();
+	if (!touched)
+		log_err("the selectors match no device: nothing released");
+	return bad || !touched;
+}
+
+int cmd_unbind(struct cmd_ctx *x)
+{
+	struct pci_list l = { NULL, 0 };
+	struct config c;
+	char *line;
+	size_t len;
+	int r = cmd_bind_setup(x, &c, &line, &len);
+
+	if (r)
+		return r;
+	c.boot_vga = 1;		/* whatever is on vfio-pci may go back */
+	if (cmd_scan(&l) == 0) {
+		/* The IOMMU's state does not matter for giving a device back. */
+		plan_build(&l, &c, 1);
+		for (size_t i = 0; i < l.n; i++)
+			if (l.dev[i].action == ACT_BIND)
+				release(&l.dev[i], !x->root);
+			else if (l.dev[i].action == ACT_SKIP)
+				l.dev[i].result = "skipped";
+	}
+	r = report_unbind(&l, &c);
+	pci_free(&l);
+	config_free(&c);
+	free(line);
+	return r ? CMD_ATTENTION : CMD_OK;
+}

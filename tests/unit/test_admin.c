@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The admin subcommands of the real vfio-early binary against fake sysfs
+ * trees: list, status, plan (and plan == boot pass), check, acl, template,
+ * bind and unbind through the fake kernel, and bad input.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "fakesys.h"
+#include "grubdef.h"
+#include "t.h"
+
+/* addr, ids, class, group, driver now, native driver, boot_vga, refuse_vfio */
+#define DEV(a, v, d, c, g, drv, nat, vga, refuse) \
+	{ a, v, d, c, g, drv, nat, vga, 0, 0, refuse, 0, 0, 0 }
+#define E1000E(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0)
+#define ON_VFIO(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "vfio-pci", "e1000e", 0, 0)
+#define NDEVS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static struct fakesys fs;
+static char b1[256];
+
+static const char *drv(const char *addr)
+{
+	return fake_driver(&fs, addr, b1, sizeof(b1));
+}
+
+static const char *ovr(const char *addr)
+{
+	return fake_override(&fs, addr, b1, sizeof(b1));
+}
+
+static int has(const char *hay, const char *needle)
+{
+	return strstr(hay, needle) != NULL;
+}
+
+/* Run "vfio-early --root R [--cmdline C] ARGS..." in the current tree. */
+#define RUN(cmdline, ...)                                                      \
+	do {                                                                   \
+		const char *const args_[] = { __VA_ARGS__, NULL };             \
+		fs.journal[0] = '\0';                                          \
+		fake_run(&fs, cmdline, args_);                                 \
+	} while (0)
+
+#define EXIT_IS(code, name)                                                    \
+	do {                                                                   \
+		T_OK(fs.exit_status == (code), "%s: exit %d", name, code);     \
+		if (fs.exit_status != (code))                                  \
+			printf("# exit %d, output:\n%s\n", fs.exit_status, fs.output); \
+	} while (0)
+
+/* How many lines of the output start with prefix. */
+static int count_lines(const char *text, const char *prefix)
+{
+	int n = 0;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+static const char pci_ids[] =
+	"# tiny pci.ids for the tests\n"
+	"8086  Intel Corporation\n"
+	"\t10d3  82574L Gigabit Network Connection\n"
+	"\t\t8086 a01f  Gigabit CT Desktop Adapter\n"
+	"10de  NVIDIA Corporation\n"
+	"\t10f0  GP104 High Definition Audio Controller\n"
+	"\t1b80  GP104 [GeForce GTX 1080]\n"
+	"\t1b81  Quote \"q\" and back\\slash\n"
+	"C 03  Display controller\n"
+	"\t1b80  not a device\n";
+
+static const struct fake_dev gpu[] = {
+	DEV("0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0),
+	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "nouveau", "nouveau", 0, 0),
+	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0),
+	DEV("0000:02:00.0", 0x8086, 0x1234, 0x0c0330, 1, "xhci_hcd", "xhci_hcd", 0, 0),
+	E1000E("0000:03:00.0", 2),
+	DEV("0000:04:00.0", 0x10de, 0x1b81, 0x030000, 3, NULL, NULL, 0, 0),
+};
+
+static void gpu_tree(void)
+{
+	fake_init(&fs, gpu, NDEVS(gpu), 1, 1);
+	fake_write(&fs, "usr/share/misc/pci.ids", pci_ids, 0644);
+}
+
+static void list_table(void)
+{
+	gpu_tree();
+	RUN("quiet vfio.ids=10de:1b80", "list");
+	EXIT_IS(0, "list");
+	T_OK(has(fs.output, "ADDR    TYPE           GROUP DRIVER        CMDLINE NAME\n"),
+	     "list: header");
+	T_OK(has(fs.output, "\n01:00.0 10de:1b80:0300 1     nouveau       bind    "
+		 "GP104 [GeForce GTX 1080]\n"), "list: selected GPU with its name");
+	T_OK(has(fs.output, "\n01:00.1 10de:10f0:0403 1     snd_hda_intel bind    "
+		 "GP104 High Definition Audio Controller\n"), "list: its slot mate marked too");
+	T_OK(has(fs.output, "\n03:00.0 8086:10d3:0200 2     e1000e        -       "
+		 "82574L Gigabit Network Connection\n"), "list: unselected device");
+	T_OK(has(fs.output, "\n00:01.0 8086:1901:0604 1     pcieport      -\n"),
+	     "list: unknown device has a blank name");
+	T_OK(has(fs.output, "\n04:00.0 10de:1b81:0300 3     -             -       Quote"),
+	     "list: unbound device");
+	T_OK(count_lines(fs.output, "0") == 6, "list: one line per device");
+	T_STREQ(fs.journal, "", "list: nothing written");
+	fake_cleanup(&fs);
+}
+
+static void list_filter_case(const char *filter, int lines, const char *first)
+{
+	static const char *args[4] = { "list", "--filter", NULL, NULL };
+
+	args[2] = filter;
+	fs.journal[0] = '\0';
+	fake_run(&fs, "", args);
+	T_OK(fs.exit_status == 0 && count_lines(fs.output, "0") == lines,
+	     "list --filter '%s': %d devices", filter, lines);
+	if (first)
+		T_OK(has(fs.output, first), "list --filter '%s': %s", filter, first + 1);
+}
+
+static void list_filters(void)
+{
+	gpu_tree();
+	list_filter_case("::0300", 2, "\n01:00.0 ");
+	list_filter_case("10de::0300", 2, "\n04:00.0 ");
+	list_filter_case("10de:1b80:0300", 1, "\n01:00.0 ");
+	list_filter_case("8086::0200,::0403", 2, "\n01:00.1 ");
+	list_filter_case("8086:", 3, "\n02:00.0 ");
+	list_filter_case("", 6, NULL);
+	list_filter_case("::", 6, NULL);
+	RUN(NULL, "list", "--filter", "10de::zz");
+	EXIT_IS(2, "list: bad filter");
+	T_OK(has(fs.output, "bad filter '10de::zz'"), "list: bad filter named");
+	fake_cleanup(&fs);
+}
+
+/* Brackets and braces balance outside strings; strings close. */
+static int json_balanced(const char *s)
+{
+	int depth = 0, in_str = 0;
+
+	for (; *s; s++) {
+		if (in_str) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				in_str = 0;
+			else if ((unsigned char)*s < 0x20)
+				return 0;
+			continue;
+		}
+		in_str = *s == '"';
+		depth += (*s == '[' || *s == '{') - (*s == ']' || *s == '}');
+		if (depth < 0)
+			return 0;
+	}
+	return depth == 0 && !in_str;
+}
+
+static int python_accepts(const char *json)
+{
+	char path[] = "/tmp/vfe-json.XXXXXX", cmd[128];
+	int fd = mkstemp(path), r;
+
+	if (fd < 0 || write(fd, json, strlen(json)) < 0)
+		return -1;
+	close(fd);
+	if (system("command -v python3 >/dev/null 2>&1") != 0) {
+		unlink(path);
+		return 1;	/* no python3: the structural check stands alone */
+	}
+	snprintf(cmd, sizeof(cmd), "python3 -m json.tool %s >/dev/null", path);
+	r = system(cmd) == 0;
+	unlink(path);
+	return r;
+}
+
+static void list_json(void)
+{
+	gpu_tree();
+	RUN("vfio.ids=10de:1b80", "list", "--json");
+	EXIT_IS(0, "list --json");
+	T_OK(fs.output[0] == '[' && json_balanced(fs.output), "list --json: balanced");
+	T_OK(python_accepts(fs.output) == 1, "list --json: python3 -m json.tool accepts it");
+	T_OK(has(fs.output, "{\"address\": \"0000:01:00.0\", \"type\": \"10de:1b80:0300\", "
+		 "\"vendor\": \"10de\", \"device\": \"1b80\", \"class\": \"0300\", "
+		 "\"name\": \"GP104 [GeForce GTX 1080]\", \"iommu_group\": 1, \"driver\": "
+		 "\"nouveau\", \"cmdline\": \"bind\", \"by\": \"selector=10de:1b80\", "
+		 "\"guard\": null}"), "list --json: GPU object");
+	T_OK(has(fs.output, "\"name\": \"Quote \\\"q\\\" and back\\\\slash\""),
+	     "list --json: quotes and backslashes escaped");
+	T_OK(has(fs.output, "\"driver\": null"), "list --json: no driver is null");
+	RUN("", "list", "--json", "--filter", "ffff:");
+	T_STREQ(fs.output, "[\n]\n", "list --json: empty list");
+	fake_cleanup(&fs);
+}
+
+/* The decision lines: "0000:..." lines, without the untouched devices. */
+static void decisions(const char *out, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const char *p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		size_t len = strcspn(p, "\n");
+
+		if (strncmp(p, "0000:", 5) || memmem(p, len, " leave not-selected ", 20))
+			continue;
+		if (n + len + 2 < size) {
+			memcpy(buf + n, p, len);
+			n += len;
+			buf[n++] = '\n';
+			buf[n] = '\0';
+		}
+	}
+}
+
+/* plan --cmdline X and the boot pass's --dry-run --cmdline X decide alike. */
+static void same_decisions(const char *line)
+{
+	static const char *const plan_args[] = { "plan", NULL };
+	static const char *const boot_args[] = { "--dry-run", NULL };
+	static char plan[4096], boot[4096];
+
+	fake_run(&fs, line, plan_args);
+	decisions(fs.output, plan, sizeof(plan));
+	T_OK(has(fs.output, "\nsummary: "), "plan '%s': summary", line);
+	fake_run(&fs, line, boot_args);
+	decisions(fs.output, boot, sizeof(boot));
+	T_OK(plan[0] != '\0', "plan '%s': decides something", line);
+	T_STREQ(plan, boot, line);
+}
+
+static const struct fake_dev twins[] = {
+	DEV("0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, "bochs-drm", "bochs-drm", 1, 0),
+	E1000E("0000:00:04.0", 2), E1000E("0000:00:05.0", 3),
+};
+
+static void plan_equals_boot(void)
+{
+	static const char *const lines[] = {
+		"vfio.ids=10de:1b80", "vfio.ids=10de:1b80 rd.vfio.group=all",
+		"vfio.ids=::0300", "vfio.ids=0000:02:00.0 rd.vfio.group=none",
+		"vfio.ids=8086::0c03,zz vfio-pci.ids=8086:10d3", "vfio.ids=8086:1901",
+	};
+
+	gpu_tree();
+	for (size_t i = 0; i < NDEVS(lines); i++)
+		same_decisions(lines[i]);
+	T_STREQ(fs.journal, "", "plan: nothing written");
+	fake_cleanup(&fs);
+	fake_init(&fs, twins, NDEVS(twins), 1, 1);
+	same_decisions("vfio.ids=::0300,8086:10d3");
+	same_decisions("vfio.ids=::0300 rd.vfio.boot_vga=1");
+	fake_cleanup(&fs);
+	fake_init(&fs, twins, NDEVS(twins), 0, 1);
+	same_decisions("vfio.ids=8086:10d3");
+	fake_cleanup(&fs);
+}
+
+static void plan_report(void)
+{
+	gpu_tree();
+	RUN("vfio.ids=10de:1b80", "plan");
+	EXIT_IS(1, "plan: a group conflict needs attention");
+	T_OK(has(fs.output, "0000:02:00.0 leave group-conflict with=0000:01:00.0") &&
+	     has(fs.output, "to include it: vfio.ids=0000:02:00.0"), "plan: conflict and fix");
+	T_OK(has(fs.output, "summary: 2 to bind, 0 skipped (0 by design), 1 in conflicting "
+		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan: summary counts");
+	RUN("vfio.ids=10de:1b81,8086:1901", "plan");
+	EXIT_IS(0, "plan: guards by design need no attention");
+	T_OK(has(fs.output, "summary: 1 to bind, 1 skipped (1 by design)"), "plan: bridge kept");
+	RUN("vfio.ids=0000:03:00.0,zz:zz,0000:09:00.0", "plan");
+	EXIT_IS(1, "plan: bad and unmatched selectors");
+	T_OK(has(fs.output, "bad selector 'zz:zz'") &&
+	     has(fs.output, "selector 0000:09:00.0 matches no PCI device"),
+	     "plan: bad and unmatched selectors named");
+	RUN("vfio.ids=0000:03:00.0", "plan");
+	EXIT_IS(0, "plan: all selected devices bound");
+	RUN("quiet", "plan");
+	EXIT_IS(0, "plan: no selector");
+	T_OK(has(fs.output, "nothing will be bound"), "plan: no selector said");
+	fake_cleanup(&fs);
+}
+
+static const char grub_file[] =
+	"# /etc/default/grub\n"
+	"GRUB_DEFAULT=0\n"
+	"GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian` # it's\n"
+	"GRUB_CMDLINE_LINUX_DEFAULT=\"quiet vfio.ids=10de:1b80\"\n"
+	"export GRUB_CMDLINE_LINUX='rd.vfio.group=none'\n"
+	"#GRUB_CMDLINE_LINUX=\"vfio.ids=zz\"\n";
+
+static void plan_grub(void)
+{
+	char path[256];
+
+	gpu_tree();
+	fake_write(&fs, "etc/default/grub", grub_file, 0644);
+	fake_write(&fs, "etc/default/grub.d/50-iommu.cfg",
+		   "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} intel_iommu=on\"\n", 0644);
+	RUN(NULL, "plan");
+	EXIT_IS(1, "plan from /etc/default/grub");
+	T_OK(has(fs.output, ":\n  rd.vfio.group=none quiet vfio.ids=10de:1b80 intel_iommu=on\n"),
+	     "plan: LINUX then LINUX_DEFAULT, grub.d applied after");
+	T_OK(has(fs.output, "0000:01:00.0 bind selector=10de:1b80 ") &&
+	     has(fs.output, "0000:01:00.1 leave group-conflict "), "plan: grub line planned");
+	snprintf(path, sizeof(path), "%s/etc/default/grub", fs.root);
+	RUN(NULL, "plan", "--grub", path);
+	T_OK(has(fs.output, ":\n  rd.vfio.group=none quiet vfio.ids=10de:1b80\n"),
+	     "plan --grub: that file alone");
+	fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX=\"$(cat /x) a\"\n", 0644);
+	RUN(NULL, "plan");
+	EXIT_IS(2, "plan: unfollowable grub file");
+	T_OK(has(fs.output, "etc/default/grub:1: plan cannot follow command substitution"),
+	     "plan: says which line it cannot follow");
+	RUN(NULL, "plan", "--grub", "/nonexistent/grub");
+	EXIT_IS(2, "plan: missing --grub file");
+	T_OK(has(fs.output, "cannot read /nonexistent/grub"), "plan: missing file named");
+	RUN("vfio.ids=::0300", "plan", "--grub", path);
+	EXIT_IS(2, "plan: --cmdline and --grub");
+	T_STREQ(fs.journal, "", "plan: nothing written");
+	fake_cleanup(&fs);
+}
+
+static void status_after_unbind(void)
+{
+	static const char *const boot[] = { NULL };
+
+	fake_init(&fs, twins, NDEVS(twins), 1, 1);
+	RUN(NULL, "status");
+	EXIT_IS(1, "status: no status file");
+	T_OK(has(fs.output, "the boot pass did not run"), "status: says the pass did not run");
+	fake_run(&fs, "vfio.ids=8086:10d3,::0300", boot);
+	RUN(NULL, "status");
+	EXIT_IS(0, "status: all as the boot pass left them");
+	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 group=2 boot=bound now=vfio-pci ok\n"),
+	     "status: ok line");
+	T_OK(has(fs.output, "0000:00:02.0 1234:1111:0300 group=0 boot=skipped now=bochs-drm "
+		 "kept: the boot display"), "status: guard is by design");
+	RUN("", "unbind", "0000:00:05.0");
+	EXIT_IS(0, "status: unbind one device");
+	RUN(NULL, "status");
+	EXIT_IS(1, "status: a selected device is not on vfio-pci");
+	T_OK(has(fs.output, "0000:00:05.0 8086:10d3:0200 group=3 boot=bound now=e1000e FAIL: "
+		 "on vfio-pci at boot, e1000e now: rebound after boot") &&
+	     has(fs.output, "vfio-early bind 0000:00:05.0 takes it back"), "status: says why");
+	fake_cleanup(&fs);
+}
+
+static void status_failed_and_manual(void)
+{
+	fake_init(&fs, twins, NDEVS(twins), 1, 1);
+	fake_write(&fs, "run/vfio-early/status", "# vfio-early status v1\n"
+		   "0000:00:04.0 8086:10d3:0200 group=2 prev=e1000e result=failed "
+		   "reason=vfio-pci-unavailable\n", 0644);
+	RUN(NULL, "bind", "0000:00:05.0");
+	RUN(NULL, "status");
+	EXIT_IS(1, "status: failed at boot");
+	T_OK(has(fs.output, "boot=failed now=e1000e FAIL: failed at boot: vfio-pci could not "
+		 "be loaded in the initrd"), "status: failure explained");
+	T_OK(has(fs.output, "0000:00:05.0 8086:10d3:0200 group=3 boot=- now=vfio-pci "
+		 "after-boot"), "status: device bound after boot shown");
+	fake_write(&fs, "run/vfio-early/status", "# vfio-early status v1\n"
+		   "0000:00:04.0 8086:10d3:0200 group=2 prev=e1000e result=bound "
+		   "reason=selector=8086:10d3\n", 0644);
+	RUN(NULL, "status");
+	EXIT_IS(1, "status: recorded bound, on e1000e now");
+	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 group=2 boot=bound now=e1000e FAIL: "
+		 "on vfio-pci at boot, e1000e now: rebound after boot"), "status: the reason");
+	fake_write(&fs, "run/vfio-early/status", "# vfio-early status v1 disabled=rd.vfio=0\n",
+		   0644);
+	RUN(NULL, "status");
+	EXIT_IS(0, "status: disabled");
+	T_OK(has(fs.output, "disabled by rd.vfio=0"), "status: disabled said");
+	fake_cleanup(&fs);
+}
+
+static const char acl_head[] =
+	"cgroup_device_acl = [\n"
+	"    \"/dev/null\", \"/dev/full\", \"/dev/zero\",\n"
+	"    \"/dev/random\", \"/dev/urandom\",\n"
+	"    \"/dev/ptmx\", \"/dev/kvm\",\n"
+	"    \"/dev/vfio/vfio\"";
+
+static void acl(void)
+{
+	static const struct fake_dev devs[] = {
+		E1000E("0000:00:03.0", 1), ON_VFIO("0000:00:04.0", 10), ON_VFIO("0000:00:05.0", 9),
+		ON_VFIO("0000:00:06.0", 13), E1000E("0000:00:07.0", 13),
+		ON_VFIO("0000:00:08.0", 9),
+	};
+	char want[512];
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	RUN(NULL, "acl");
+	EXIT_IS(0, "acl");
+	snprintf(want, sizeof(want), "%s,\n    \"/dev/vfio/9\", \"/dev/vfio/10\", "
+		 "\"/dev/vfio/13\"\n]\n", acl_head);
+	T_OK(!strncmp(fs.output, want, strlen(want)), "acl: defaults, then groups in order");
+	T_OK(has(fs.output, "group 13: 0000:00:07.0 is on e1000e"), "acl: unusable group warned");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, 1, 1, 1);
+	RUN(NULL, "acl");
+	EXIT_IS(1, "acl: nothing on vfio-pci");
+	snprintf(want, sizeof(want), "%s\n]\n", acl_head);
+	T_OK(!strncmp(fs.output, want, strlen(want)), "acl: only /dev/vfio/vfio");
+	fake_cleanup(&fs);
+}
+
+static void template(void)
+{
+	static const struct fake_dev devs[] = {
+		DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "vfio-pci", "nouveau", 0, 0),
+		DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "vfio-pci", NULL, 0, 0),
+		E1000E("0000:03:00.0", 2),
+	};
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	fake_write(&fs, "usr/share/hwdata/pci.ids", pci_ids, 0644);
+	RUN(NULL, "template");
+	EXIT_IS(0, "template");
+	T_STREQ(fs.output, "# 0000:01:00.0 GP104 [GeForce GTX 1080], IOMMU group 1\n"
+		"PCI = [\n  VENDOR = \"10de\",\n  DEVICE = \"1b80\",\n  CLASS = \"0300\"\n]\n\n"
+		"# 0000:01:00.1 GP104 High Definition Audio Controller, IOMMU group 1\n"
+		"PCI = [\n  VENDOR = \"10de\",\n  DEVICE = \"10f0\",\n  CLASS = \"0403\"\n]\n",
+		"template: one block per device on vfio-pci");
+	RUN(NULL, "template", "--address");
+	T_OK(has(fs.output, "PCI = [\n  SHORT_ADDRESS = \"01:00.0\"\n]\n") &&
+	     has(fs.output, "PCI = [\n  SHORT_ADDRESS = \"01:00.1\"\n]\n") &&
+	     !has(fs.output, "VENDOR"), "template --address");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs + 2, 1, 1, 1);
+	RUN(NULL, "template");
+	EXIT_IS(1, "template: nothing on vfio-pci");
+	fake_cleanup(&fs);
+}
+
+static void bind_one(void)
+{
+	char buf[64];
+
+	fake_init(&fs, twins, NDEVS(twins), 1, 1);
+	RUN("quiet", "bind", "0000:00:04.0");
+	EXIT_IS(0, "bind");
+	T_STREQ(fs.journal, "unbind e1000e 0000:00:04.0\nprobe 0000:00:04.0\n", "bind: writes");
+	T_STREQ(ovr("0000:00:04.0"), "vfio-pci", "bind: override");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "bind: on vfio-pci");
+	T_STREQ(drv("0000:00:05.0"), "e1000e", "bind: twin untouched");
+	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 bound now=vfio-pci was=e1000e "
+		 "by=selector=0000:00:04.0\n"), "bind: result line");
+	T_OK(!fake_file(&fs, "run/vfio-early/status", buf, sizeof(buf)),
+	     "bind: the boot status is left alone");
+	RUN("quiet", "bind", "0000:00:04.0");
+	EXIT_IS(0, "bind again");
+	T_STREQ(fs.journal, "", "bind again: nothing written");
+	T_OK(has(fs.output, " already now=vfio-pci was=vfio-pci "), "bind again: already");
+	fake_cleanup(&fs);
+}
+
+static void bind_guards(void)
+{
+	fake_init(&fs, twins, NDEVS(twins), 1, 1);
+	RUN("", "bind", "::0300,8086:10d3");
+	EXIT_IS(1, "bind: a guard skipped a device");
+	T_OK(has(fs.output, "0000:00:02.0 1234:1111:0300 skipped reason=boot-vga now=bochs-drm "
+		 "was=bochs-drm by=selector=::0300"), "bind: boot VGA skipped");
+	T_STREQ(ovr("0000:00:02.0"), "", "bind: boot VGA override untouched");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "bind: the others bound");
+	RUN("", "bind", "--boot-vga", "::0300");
+	EXIT_IS(0, "bind --boot-vga");
+	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "bind --boot-vga: boot VGA taken");
+	RUN("", "bind", "0000:00:09.0");
+	EXIT_IS(1, "bind: selector matching nothing");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, twins, NDEVS(twins), 0, 1);
+	RUN("", "bind", "0000:00:04.0");
+	EXIT_IS(1, "bind without IOMMU");
+	T_STREQ(fs.journal, "", "bind without IOMMU: nothing written");
+	T_OK(has(fs.output, "skipped reason=no-iommu"), "bind without IOMMU: said");
+	fake_cleanup(&fs);
+}
+
+static void bind_groups_and_failures(void)
+{
+	static const struct fake_dev refuses[] = {
+		DEV("0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 1),
+	};
+
+	gpu_tree();
+	RUN("rd.vfio.group=none", "bind", "--group", "slot", "10de:1b80");
+	EXIT_IS(0, "bind --group slot");
+	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "bind --group slot: audio function taken along");
+	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "bind --group slot: other slot stays");
+	T_OK(has(fs.output, "to include it: vfio.ids=0000:02:00.0"), "bind: conflict warned");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, refuses, 1, 1, 1);
+	RUN("", "bind", "0000:00:04.0");
+	EXIT_IS(1, "bind refused by vfio-pci");
+	T_STREQ(fs.journal, "unbind e1000e 0000:00:04.0\nprobe 0000:00:04.0\nprobe 0000:00:04.0\n",
+		"bind refused: unbind, probe, rollback probe");
+	T_STREQ(ovr("0000:00:04.0"), "", "bind refused: override cleared");
+	/* The fake kernel probes asynchronously: "now=" may still be "-". */
+	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 failed reason=vfio-pci-did-not-bind "
+		 "now=") && has(fs.output, " was=e1000e "), "bind refused: result line");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "bind refused: back on e1000e");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, refuses, 1, 1, 0);
+	RUN("", "bind", "0000:00:04.0");
+	EXIT_IS(1, "bind: vfio-pci not loaded (never loaded under --root)");
+	T_OK(has(fs.output, "failed reason=vfio-pci-unavailable now="),
+	     "bind: vfio-pci unavailable said");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "bind: vfio-pci unavailable, rolled back");
+	fake_cleanup(&fs);
+}
+
+static void unbind(void)
+{
+	static const struct fake_dev devs[] = {
+		ON_VFIO("0000:00:04.0", 2), E1000E("0000:00:05.0", 3),
+		DEV("0000:00:06.0", 0x8086, 0x10d3, 0x020000, 4, "vfio-pci", NULL, 0, 0),
+	};
+	char buf[64];
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	fake_write(&fs, "sys/devices/pci0000:00/0000:00:04.0/driver_override", "vfio-pci\n", 0644);
+	RUN("", "unbind", "0000:00:04.0");
+	EXIT_IS(0, "unbind");
+	T_STREQ(fs.journal, "unbind vfio-pci 0000:00:04.0\nprobe 0000:00:04.0\n", "unbind: writes");
+	T_STREQ(fake_file(&fs, "sys/bus/pci/devices/0000:00:04.0/driver_override", buf,
+			  sizeof(buf)), "\n", "unbind: override cleared with a newline");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "unbind: back on e1000e");
+	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 released now=e1000e was=vfio-pci "
+		 "by=selector=0000:00:04.0\n"), "unbind: result line");
+	RUN("", "unbind", "0000:00:05.0");
+	EXIT_IS(0, "unbind: device not on vfio-pci");
+	T_STREQ(fs.journal, "", "unbind: nothing written for it");
+	T_OK(has(fs.output, " untouched now=e1000e "), "unbind: untouched said");
+	RUN("", "unbind", "0000:00:06.0");
+	EXIT_IS(0, "unbind: no native driver");
+	T_OK(has(fs.output, "0000:00:06.0 8086:10d3:0200 released now=- was=vfio-pci"),
+	     "unbind: left without a driver");
+	fake_cleanup(&fs);
+}
+
+static void unbind_group(void)
+{
+	static const char *const boot[] = { NULL };
+
+	gpu_tree();
+	fake_run(&fs, "vfio.ids=10de:1b80", boot);
+	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "unbind group: bound at boot");
+	RUN("", "unbind", "10de:1b80");
+	EXIT_IS(0, "unbind group");
+	T_STREQ(drv("0000:01:00.0"), "nouveau", "unbind group: GPU back on nouveau");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "unbind group: audio back too");
+	fake_cleanup(&fs);
+}
+
+static void check_setup(struct utsname *u, int iommu)
+{
+	char rel[256];
+
+	uname(u);
+	fake_init(&fs, twins, NDEVS(twins), iommu, 1);
+	fake_write(&fs, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\n", 0644);
+	if (!iommu)
+		return;
+	fake_write(&fs, "sys/class/iommu/dmar0/intel-iommu/ecap", "f0207a\n", 0644);
+	fake_write(&fs, "proc/interrupts", " 24:  0  IR-PCI-MSI 512000-edge  ahci\n", 0644);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u->release);
+	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/vfio.ko.xz\n",
+		   0644);
+}
+
+static void check_no_iommu(void)
+{
+	struct utsname u;
+
+	check_setup(&u, 0);
+	RUN("quiet vfio.ids=8086:10d3", "check");
+	EXIT_IS(2, "check without IOMMU");
+	T_OK(has(fs.output, "FAIL iommu "), "check: no IOMMU is a FAIL");
+	T_OK(has(fs.output, "FAIL iommu-param   Intel CPU and no intel_iommu=on") &&
+	     has(fs.output, "fix: kcmdline add intel_iommu=on"), "check: says to add intel_iommu=on");
+	T_OK(has(fs.output, "WARN irq-remap "), "check: no interrupt remapping seen");
+	fake_cleanup(&fs);
+}
+
+/* An lsinitramfs that lists vfio-early and the vfio modules of release. */
+static void fake_lister(const char *release)
+{
+	char script[512];
+
+	snprintf(script, sizeof(script), "#!/bin/sh\n[ -f \"$1\" ] || exit 1\n"
+		 "echo usr/sbin/vfio-early\necho usr/lib/modules/%s/kernel/drivers/vfio/vfio.ko\n"
+		 "echo usr/lib/modules/%s/kernel/drivers/vfio/pci/vfio-pci.ko.zst\n", release,
+		 release);
+	fake_write(&fs, "usr/bin/lsinitramfs", script, 0755);
+}
+
+static void check_with_iommu(void)
+{
+	struct utsname u;
+	char rel[256];
+
+	check_setup(&u, 1);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	EXIT_IS(1, "check: no initrd is a WARN");
+	T_OK(has(fs.output, "PASS iommu         IOMMU on (dmar0), 3 IOMMU groups"),
+	     "check: IOMMU PASS");
+	T_OK(has(fs.output, "PASS irq-remap "), "check: interrupt remapping PASS");
+	T_OK(has(fs.output, "PASS iommu-param   intel_iommu=on"), "check: param PASS");
+	T_OK(has(fs.output, "PASS selectors     1 selector(s) bind 2 device(s); 0 skipped"),
+	     "check: selectors PASS");
+	T_OK(has(fs.output, "PASS vfio-pci "), "check: vfio-pci PASS");
+	T_OK(has(fs.output, "WARN initrd        no initrd for kernel "), "check: no initrd WARN");
+	snprintf(rel, sizeof(rel), "boot/initrd.img-%s", u.release);
+	fake_write(&fs, rel, "not really an initrd\n", 0644);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	EXIT_IS(1, "check: no lsinitramfs is a WARN, not a crash");
+	T_OK(has(fs.output, "no lsinitramfs or lsinitrd"), "check: says it cannot look inside");
+	fake_lister("other-kernel");
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	EXIT_IS(2, "check: modules of another kernel");
+	T_OK(has(fs.output, "lacks vfio.ko vfio-pci.ko (for kernel "), "check: wrong kernel said");
+	fake_lister(u.release);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	EXIT_IS(0, "check: everything PASS");
+	T_OK(has(fs.output, "has vfio-early and vfio-pci"), "check: initrd PASS");
+	fake_write(&fs, "usr/bin/lsinitramfs", "#!/bin/sh\necho usr/sbin/other\n", 0755);
+	RUN("intel_iommu=on vfio.ids=zz", "check");
+	EXIT_IS(2, "check: initrd without vfio-early");
+	T_OK(has(fs.output, "lacks vfio-early vfio.ko vfio-pci.ko") &&
+	     has(fs.output, "update-initramfs -u -k "), "check: initrd FAIL and fix");
+	T_OK(has(fs.output, "FAIL selectors     1 bad selector(s)"), "check: bad selector FAIL");
+	fake_cleanup(&fs);
+}
+
+static void grub_value(const char *text, const char *want, const char *name)
+{
+	struct grub_vars v = { NULL, NULL };
+	const char *why = NULL;
+	unsigned line = 0;
+	char *got = NULL;
+
+	if (grubdef_apply(&v, text, strlen(text), &why, &line) == 0)
+		got = grubdef_cmdline(&v);
+	else
+		printf("# line %u: %s\n", line, why);
+	T_STREQ(got, want, name);
+	free(got);
+	grubdef_free(&v);
+}
+
+static void grub_refused(const char *text, unsigned want_line, const char *want_why)
+{
+	struct grub_vars v = { NULL, NULL };
+	const char *why = "";
+	unsigned line = 0;
+	int r = grubdef_apply(&v, text, strlen(text), &why, &line);
+
+	T_OK(r == -1 && line == want_line && has(why, want_why), "grub refused: %s (line %u: %s)",
+	     want_why, line, why);
+	grubdef_free(&v);
+}
+
+static void grub_files(void)
+{
+	grub_value("GRUB_CMDLINE_LINUX=\"a  b\"\n", "a  b", "grub: double quotes");
+	grub_value("GRUB_CMDLINE_LINUX_DEFAULT='x \"y\"'\nGRUB_CMDLINE_LINUX=z\n", "z x \"y\"",
+		   "grub: LINUX first, single quotes literal");
+	grub_value("GRUB_CMDLINE_LINUX=a\\ b\" c\"'d'\n", "a b cd", "grub: one word of three parts");
+	grub_value("GRUB_CMDLINE_LINUX=\"a \\\"q\\\" \\$ \\x\"\n", "a \"q\" $ \\x",
+		   "grub: escapes inside double quotes");
+	grub_value("GRUB_CMDLINE_LINUX=\"a \\\nb\"\n", "a b", "grub: line continuation");
+	grub_value("GRUB_CMDLINE_LINUX=a\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ${GRUB_CMDLINE_LINUX}\"\n",
+		   "a a", "grub: $VAR and ${VAR} of the same variable");
+	grub_value("  # c\nif true; then X=1; fi\nGRUB_CMDLINE_LINUX=a # GRUB_CMDLINE_LINUX=b\n",
+		   "a", "grub: comments and other commands skipped");
+	grub_value("X=\"GRUB_CMDLINE_LINUX=no\nmore\"\nGRUB_CMDLINE_LINUX=yes\n", "yes",
+		   "grub: text inside another value is not an assignment");
+	grub_value("GRUB_CMDLINE_LINUX=\"$ 5\"\n", "$ 5", "grub: lone dollar");
+	grub_value("", "", "grub: empty file");
+	grub_refused("\nGRUB_CMDLINE_LINUX=\"$(x)\"\n", 2, "command substitution");
+	grub_refused("GRUB_CMDLINE_LINUX=`x`\n", 1, "command substitution");
+	grub_refused("GRUB_CMDLINE_LINUX=\"$FOO\"\n", 1, "the value of $FOO");
+	grub_refused("GRUB_CMDLINE_LINUX=\"${GRUB_CMDLINE_LINUX:-x}\"\n", 1, "operator");
+	grub_refused("\n\nGRUB_CMDLINE_LINUX=\"a\n", 3, "unterminated double quote");
+	grub_refused("GRUB_CMDLINE_LINUX='a\n", 1, "unterminated single quote");
+}
+
+static void bad_input(void)
+{
+	char buf[64];
+
+	fake_init(&fs, twins, NDEVS(twins), 1, 1);
+	RUN(NULL, "frobnicate");
+	EXIT_IS(2, "unknown subcommand");
+	T_OK(has(fs.output, "unknown subcommand 'frobnicate'"), "unknown subcommand named");
+	RUN(NULL, "list", "--bogus");
+	EXIT_IS(2, "unknown option");
+	T_OK(has(fs.output, "list: unknown option --bogus"), "unknown option named");
+	RUN("x", "status");
+	EXIT_IS(2, "status takes no --cmdline");
+	RUN(NULL, "bind", "zz:zz", "0000:00:04.0", "0000:00:1f");
+	EXIT_IS(2, "bind: bad selectors");
+	T_OK(has(fs.output, "bad selector 'zz:zz'") && has(fs.output, "bad selector '0000:00:1f'") &&
+	     has(fs.output, "nothing changed"), "bind: every bad selector named");
+	T_STREQ(fs.journal, "", "bind: bad selector, nothing written");
+	T_STREQ(ovr("0000:00:04.0"), "", "bind: bad selector, override untouched");
+	RUN(NULL, "unbind", "../x");
+	EXIT_IS(2, "unbind: bad selector");
+	RUN(NULL, "bind");
+	EXIT_IS(2, "bind: no selector");
+	RUN(NULL, "bind", "--group", "most", "0000:00:04.0");
+	EXIT_IS(2, "bind: bad --group");
+	T_STREQ(fs.journal, "", "bad input: nothing written");
+	T_OK(!fake_file(&fs, "run/vfio-early/status", buf, sizeof(buf)), "bad input: no status");
+	RUN(NULL, "list", "--help");
+	EXIT_IS(0, "list --help");
+	T_OK(!strncmp(fs.output, "usage: vfio-early list", 22), "list --help: usage");
+	fake_cleanup(&fs);
+}
+
+int main(void)
+{
+	list_table();
+	list_filters();
+	list_json();
+	plan_equals_boot();
+	plan_report();
+	plan_grub();
+	grub_files();
+	status_after_unbind();
+	status_failed_and_manual();
+	acl();
+	template();
+	bind_one();
+	bind_guards();
+	bind_groups_and_failures();
+	unbind();
+	unbind_group();
+	check_no_iommu();
+	check_with_iommu();
+	bad_input();
+	return t_done();
+}
