@@ -64,6 +64,20 @@ $(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
 	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
 
+# The boot path alone (no admin subcommands), held to the 24 KiB target:
+# make check builds it, runs the binder tests on it and checks its size.
+BOOT_MAX    := 24576
+$(B)/vfio-early-boot: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
+	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program -DVFE_BOOT_ONLY $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
+	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
+
+boot-size: $(B)/vfio-early-boot
+	@n=$$(stat -c %s $<); if [ "$(STATIC_CC)" != klcc ]; then \
+		echo "ok - boot path $$n bytes with $(STATIC_CC) # SKIP the target is for klibc"; \
+	elif [ $$n -le $(BOOT_MAX) ]; then \
+		echo "ok - boot path $$n bytes stripped <= $(BOOT_MAX) ($(STATIC_CC))"; echo "1 passed, 0 failed"; \
+	else echo "not ok - boot path $$n bytes stripped > $(BOOT_MAX)"; echo "0 passed, 1 failed"; exit 1; fi
+
 # kcmdline runs in the real root: a normal dynamic host build.
 $(B)/kcmdline: $(KC_SRC) $(KC_HDRS) VERSION
 	@mkdir -p $(@D)
@@ -99,6 +113,9 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 unit: $(B)/vfio-early $(addprefix $(B)/host/,$(TESTS))
 	VFIO_EARLY=$(CURDIR)/$(B)/vfio-early tests/unit/run $(B)/host $(TESTS)
 
+unit-boot: $(B)/vfio-early-boot $(B)/host/test_binder
+	VFIO_EARLY=$(CURDIR)/$(B)/vfio-early-boot tests/unit/run $(B)/host test_binder
+
 unit-asan: $(B)/asan/vfio-early $(addprefix $(B)/asan/,$(TESTS))
 	VFIO_EARLY=$(CURDIR)/$(B)/asan/vfio-early tests/unit/run $(B)/asan $(TESTS)
 
@@ -111,7 +128,7 @@ fuzz-short: $(addprefix $(B)/fuzz/,$(FUZZERS))
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=600 FUZZ_ARGS=-max_len=20000
 
-check: unit unit-asan kcmdline-check shellcheck fuzz-short
+check: unit unit-boot boot-size unit-asan kcmdline-check shellcheck fuzz-short
 
 bench: $(B)/vfio-early
 	bench/run $(B)/vfio-early
@@ -154,5 +171,5 @@ pkgcheck:
 clean:
 	rm -rf $(B)
 
-.PHONY: dist pkgcheck all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.PHONY: dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
 .SECONDARY:
