@@ -130,8 +130,9 @@ fuzz:
 
 check: unit unit-boot boot-size unit-asan kcmdline-check shellcheck fuzz-short
 
-bench: $(B)/vfio-early
+bench: $(B)/vfio-early $(B)/vfio-early-boot
 	bench/run $(B)/vfio-early
+	@echo "== boot path alone ($(B)/vfio-early-boot): $$(stat -c %s $(B)/vfio-early-boot) bytes stripped"
 
 vmcheck: $(B)/vfio-early
 	tests/vm/run
