@@ -64,6 +64,8 @@ int cmd_unmatched(const struct pci_list *l, const struct config *c);
 int cmd_bind_setup(const struct cmd_ctx *x, struct config *c, char **line, size_t *len);
 /* ADDR TYPE RESULT [reason=R] now=DRIVER was=DRIVER by=HOW */
 void cmd_result_line(const struct pci_dev *d);
+int cmd_report(const struct pci_list *l, const struct config *c, int want_vfio,
+	       const char *verb);
 /* Send log lines to stdout, for a report that reads in order; returns the
  * saved stderr for cmd_log_restore. */
 int cmd_log_to_stdout(void);

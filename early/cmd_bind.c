@@ -73,8 +73,12 @@ void cmd_result_line(const struct pci_dev *d)
 	   d->prev_driver[0] ? d->prev_driver : "-", by[0] ? by : "-");
 }
 
-/* One line per device the plan touches; 1 if one is not on vfio-pci. */
-static int report_bind(const struct pci_list *l, const struct config *c)
+/*
+ * One line per device the plan touches; 1 when one is not where it should be
+ * (on vfio-pci after bind, off it after unbind) or nothing matched.
+ */
+int cmd_report(const struct pci_list *l, const struct config *c, int want_vfio,
+	       const char *verb)
 {
 	int bad = cmd_unmatched(l, c), touched = 0;
 
@@ -84,12 +88,12 @@ static int report_bind(const struct pci_list *l, const struct config *c)
 		if (d->action == ACT_LEAVE)
 			continue;
 		touched++;
-		bad += strcmp(d->driver, "vfio-pci") != 0;
+		bad += (strcmp(d->driver, "vfio-pci") == 0) != want_vfio;
 		cmd_result_line(d);
 	}
 	pr_flush();
 	if (!touched)
-		log_err("the selectors match no device: nothing bound");
+		log_err("the selectors match no device: nothing %s", verb);
 	return bad || !touched;
 }
 
@@ -112,7 +116,7 @@ int cmd_bind(struct cmd_ctx *x)
 	bo.cmdline = line;
 	bo.cmdline_len = len;
 	bind_all(&l, &bo);
-	r = report_bind(&l, &c);
+	r = cmd_report(&l, &c, 1, "bound");
 	pci_free(&l);
 	config_free(&c);
 	free(line);

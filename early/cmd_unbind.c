@@ -114,26 +114,6 @@ static void release(struct pci_dev *d, int load_modules)
 		give_up(d, failure);
 }
 
-/* 1 if a device the selectors name stays on vfio-pci. */
-static int report_unbind(const struct pci_list *l, const struct config *c)
-{
-	int bad = cmd_unmatched(l, c), touched = 0;
-
-	for (size_t i = 0; i < l->n; i++) {
-		const struct pci_dev *d = &l->dev[i];
-
-		if (d->action == ACT_LEAVE)
-			continue;
-		touched++;
-		bad += !strcmp(d->driver, "vfio-pci");
-		cmd_result_line(d);
-	}
-	pr_flush();
-	if (!touched)
-		log_err("the selectors match no device: nothing released");
-	return bad || !touched;
-}
-
 int cmd_unbind(struct cmd_ctx *x)
 {
 	struct pci_list l = { NULL, 0 };
@@ -154,7 +134,7 @@ int cmd_unbind(struct cmd_ctx *x)
 			else if (l.dev[i].action == ACT_SKIP)
 				l.dev[i].result = "skipped";
 	}
-	r = report_unbind(&l, &c);
+	r = cmd_report(&l, &c, 0, "released");
 	pci_free(&l);
 	config_free(&c);
 	free(line);
