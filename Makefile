@@ -122,13 +122,16 @@ unit-asan: $(B)/asan/vfio-early $(addprefix $(B)/asan/,$(TESTS))
 shellcheck:
 	tests/shellcheck.sh
 
+man-check:
+	tests/man.sh
+
 fuzz-short: $(addprefix $(B)/fuzz/,$(FUZZERS))
 	tests/fuzz/run $(FUZZ_SECONDS) $(addprefix $(B)/fuzz/,$(FUZZERS))
 
 fuzz:
 	$(MAKE) fuzz-short FUZZ_SECONDS=600 FUZZ_ARGS=-max_len=20000
 
-check: unit unit-boot boot-size unit-asan kcmdline-check shellcheck fuzz-short
+check: unit unit-boot boot-size unit-asan kcmdline-check shellcheck man-check fuzz-short
 
 bench: $(B)/vfio-early $(B)/vfio-early-boot
 	bench/run $(B)/vfio-early
@@ -172,5 +175,5 @@ pkgcheck:
 clean:
 	rm -rf $(B)
 
-.PHONY: dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.PHONY: man-check dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
 .SECONDARY:
