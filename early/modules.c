@@ -133,6 +133,8 @@ static int load_one(char *line, const char *cmdline, size_t len)
 		log_warn("options for %s are too long; loading without", name);
 		params[0] = '\0';
 	}
+	for (n = strlen(params); n && params[n - 1] == ' '; n--)
+		params[n - 1] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

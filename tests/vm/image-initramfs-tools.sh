@@ -81,8 +81,20 @@ build_in_namespace() {
 	if [ "${VFIO_EARLY_INSTALLED:-0}" != 1 ]; then
 		hide_installed_copies
 	fi
+	add_test_modprobe_option
 	VFIO_EARLY_BIN=$(vm_binder) VFIO_PROBE_SRC=$VM_DIR/probe.sh \
 		mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
+}
+
+# An admin's modprobe.d option for vfio-pci must reach it through the
+# binder's load list (scenario modprobe_options). No scenario but that one
+# has an 8086:100e device, so the option changes nothing else.
+add_test_modprobe_option() {
+	[ -d /etc/modprobe.d ] || return 0
+	mkdir -p "$WORK/modprobe.d"
+	cp -a /etc/modprobe.d/. "$WORK/modprobe.d/"
+	echo "options vfio-pci ids=8086:100e" >"$WORK/modprobe.d/vfio-early-test.conf"
+	mount --bind "$WORK/modprobe.d" /etc/modprobe.d
 }
 
 # A packaged hook would otherwise run next to the working tree's.

@@ -7,7 +7,7 @@
 
 scenario_names() {
 	echo twins vendor_device multifunction class_vga no_iommu disabled \
-		invalid_selectors kernel_ids rd_driver
+		invalid_selectors kernel_ids rd_driver modprobe_options
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -107,6 +107,21 @@ scenario_rd_driver() {
 	expect_driver 0000:00:03.0 -
 	expect_no_module e1000e
 	expect_module dummy
+}
+
+# The initramfs-tools image is built with "options vfio-pci ids=8086:100e"
+# in modprobe.d: the binder loads vfio-pci from its list with finit_module,
+# which must carry that option (the e1000 at 05.0 is selected by nothing else).
+flavours_modprobe_options() {
+	echo initramfs-tools
+}
+
+scenario_modprobe_options() {
+	boot "rd.vfio.debug vfio.ids=0000:00:04.0" \
+		"$IOMMU $(nic 04.0) -netdev user,id=net5 -device e1000,netdev=net5,addr=05.0" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:05.0 vfio-pci
+	expect_kmsg "vfio-pci.ko ids=8086:100e"
 }
 
 # --- plumbing -------------------------------------------------------------
