@@ -120,7 +120,7 @@ static int add_arg_selectors(struct config *c, const char *arg, int *bad)
 {
 	const char *cur = arg, *item, *why;
 	size_t left = strlen(arg), len;
-	struct selector s, *grown;
+	struct selector s;
 	char shown[72];
 
 	while (kcmd_next_item(&cur, &left, &item, &len)) {
@@ -132,11 +132,8 @@ static int add_arg_selectors(struct config *c, const char *arg, int *bad)
 			(*bad)++;
 			continue;
 		}
-		grown = realloc(c->sel, (c->nsel + 1) * sizeof(*grown));
-		if (!grown)
+		if (config_add_selector(c, &s))
 			return -ENOMEM;
-		c->sel = grown;
-		c->sel[c->nsel++] = s;
 	}
 	return 0;
 }

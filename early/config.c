@@ -37,7 +37,7 @@ static int val_bool(const struct kcmd_param *p)
 			    val_is(p, "false"));
 }
 
-static int add_selector(struct config *c, const struct selector *s)
+int config_add_selector(struct config *c, const struct selector *s)
 {
 	struct selector *grown = realloc(c->sel, (c->nsel + 1) * sizeof(*grown));
 
@@ -77,7 +77,7 @@ static void parse_selectors(struct config *c, const struct kcmd_param *p, int ki
 			reject(c, key, item, len, why);
 			continue;
 		}
-		if (add_selector(c, &s))
+		if (config_add_selector(c, &s))
 			return;
 	}
 }

@@ -28,6 +28,8 @@ struct config {
 /* Parse line[0..len); bad entries are logged and counted, never fatal. */
 int config_parse(struct config *c, const char *line, size_t len);
 void config_free(struct config *c);
+/* Append one parsed selector; 0 or -ENOMEM. */
+int config_add_selector(struct config *c, const struct selector *s);
 const char *config_group_name(enum group_policy g);
 /* Copy untrusted text for a log line: at most 64 bytes, non-printables as '?'. */
 void config_printable(char *dst, size_t size, const char *src, size_t len);

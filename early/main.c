@@ -106,11 +106,13 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 	int boot = !o->root && !o->dry_run;
 	int rd_driver = !o->no_rd_driver && !o->dry_run;
 	struct bind_opts bo = { boot, line, len };
-	struct pci_list l = { NULL, 0 };
+	struct pci_list l;
 	int have_iommu;
 
 	if (rd_driver)
 		modules_write_blacklist(&c->blacklist);
+	if (rd_driver && boot)
+		modules_load_list(&c->pre, &c->blacklist, "pre");
 	if (c->disabled)
 		log_notice("disabled by rd.vfio=0: binding nothing");
 	if (pass_select(&l, c, &have_iommu))
@@ -120,8 +122,6 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 		pci_free(&l);
 		return;
 	}
-	if (rd_driver && boot)
-		modules_load_list(&c->pre, &c->blacklist, "pre");
 	bind_all(&l, &bo);
 	if (rd_driver && boot)
 		modules_load_list(&c->post, &c->blacklist, "post");
