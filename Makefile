@@ -37,7 +37,8 @@ ifeq ($(origin STATIC_CC),undefined)
   endif
 endif
 
-LIB_SRC     := kcmdline/kcmdline.c $(filter-out early/main.c,$(wildcard early/*.c))
+KC_SHARED   := kcmdline/kcmdline.c kcmdline/slurp.c kcmdline/grubdef.c kcmdline/shscan.c
+LIB_SRC     := $(KC_SHARED) $(filter-out early/main.c,$(wildcard early/*.c))
 BIN_SRC     := early/main.c $(LIB_SRC)
 HDRS        := $(wildcard kcmdline/*.h early/*.h)
 TEST_SRC    := $(wildcard tests/unit/test_*.c)

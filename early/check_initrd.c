@@ -20,7 +20,7 @@ static int text_has_module(const char *path, const char *ko)
 	size_t len;
 	int found;
 
-	if (sysfs_slurp(path, &text, &len) < 0)
+	if (cmd_read(path, CMD_BIG_FILE_MAX, &text, &len) < 0)
 		return 0;
 	fmt(needle, sizeof(needle), "/%s", ko);
 	found = strstr(text, needle) != NULL;

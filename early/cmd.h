@@ -43,7 +43,16 @@ int cmd_unbind(struct cmd_ctx *x);
 
 /* ROOT/rel for open() and exec ("/rel" without --root). */
 const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size);
-int cmd_read_file(const char *path, char **text, size_t *len);
+/* Whole files, bounded and never blocking (kcmdline/slurp.h): at most max
+ * bytes of a regular file; -errno, nothing logged. cmd_read takes a path
+ * relative to --root (set by cmd_use_root), cmd_read_file one as given. */
+#define CMD_FILE_MAX (4u << 20)
+#define CMD_BIG_FILE_MAX (32u << 20)	/* pci.ids, modules.dep, /proc/interrupts */
+int cmd_read_file(const char *path, size_t max, char **text, size_t *len);
+int cmd_read(const char *rel, size_t max, char **text, size_t *len);
+void cmd_use_root(const char *root);
+/* What a failed cmd_read said, for a message. */
+const char *cmd_read_error(int r);
 /* --cmdline, else /proc/cmdline. */
 int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len);
 /* Every device, sorted; logs and returns -errno when sysfs is unreadable. */

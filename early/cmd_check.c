@@ -101,7 +101,7 @@ static const char *cpu_vendor(void)
 	size_t len;
 	const char *v = "unknown";
 
-	if (sysfs_slurp("proc/cpuinfo", &info, &len) < 0)
+	if (cmd_read("proc/cpuinfo", CMD_FILE_MAX, &info, &len) < 0)
 		return v;
 	if (strstr(info, "GenuineIntel"))
 		v = "intel";
@@ -138,7 +138,7 @@ static void check_irq_remap(const char *klog)
 	size_t len;
 	int seen;
 
-	sysfs_slurp("proc/interrupts", &irqs, &len);
+	cmd_read("proc/interrupts", CMD_BIG_FILE_MAX, &irqs, &len);
 	seen = has(irqs, "IR-");
 	free(irqs);
 	if (seen)

@@ -10,6 +10,7 @@
 #include "kcmdline.h"
 #include "log.h"
 #include "print.h"
+#include "slurp.h"
 #include "sysfs.h"
 
 const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size)
@@ -29,37 +30,35 @@ const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t
 	return buf;
 }
 
-int cmd_read_file(const char *path, char **text, size_t *len)
+int cmd_read_file(const char *path, size_t max, char **text, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap), *grown;
-	ssize_t r;
+	return slurp_at(AT_FDCWD, path, max, text, len);
+}
+
+static const char *cmd_root;
+
+void cmd_use_root(const char *root)
+{
+	cmd_root = root;
+}
+
+int cmd_read(const char *rel, size_t max, char **text, size_t *len)
+{
+	struct cmd_ctx x = { .root = cmd_root };
+	char path[512];
 
 	*text = NULL;
 	*len = 0;
-	if (fd < 0 || !buf) {
-		r = fd < 0 ? -errno : -ENOMEM;
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return (int)r;
-	}
-	while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
-		n += (size_t)r;
-		if (n + 1 < cap)
-			continue;
-		grown = realloc(buf, cap * 2);
-		if (!grown)
-			break;
-		buf = grown;
-		cap *= 2;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
+	if (!cmd_path(&x, rel, path, sizeof(path))[0])
+		return -ENAMETOOLONG;
+	return cmd_read_file(path, max, text, len);
+}
+
+const char *cmd_read_error(int r)
+{
+	const char *why = slurp_why(r);
+
+	return why ? why : log_errstr(r);
 }
 
 int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len)
@@ -67,9 +66,9 @@ int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len)
 	int r;
 
 	if (!x->cmdline) {
-		r = sysfs_slurp("proc/cmdline", line, len);
+		r = cmd_read("proc/cmdline", CMD_FILE_MAX, line, len);
 		if (r < 0)
-			log_err("cannot read /proc/cmdline: %s", log_errstr(r));
+			log_err("cannot read /proc/cmdline: %s", cmd_read_error(r));
 		return r;
 	}
 	*line = strdup(x->cmdline);

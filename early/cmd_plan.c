@@ -22,17 +22,20 @@ static int apply_grub_file(const char *path, struct grub_vars *v)
 	unsigned line;
 	size_t len = 0;
 	char *text = NULL;
-	int r = cmd_read_file(path, &text, &len);
+	int r = cmd_read_file(path, CMD_FILE_MAX, &text, &len);
 
 	if (r < 0) {
-		log_err("cannot read %s: %s", path, log_errstr(r));
+		log_err("cannot read %s: %s", path, cmd_read_error(r));
 		return r;
 	}
 	r = grubdef_apply(v, text, len, &why, &line);
 	free(text);
+	if (r == GRUBDEF_SHAPE)
+		log_err(GRUBDEF_SHAPE_MSG, path, line, why);
+	else if (r)
+		log_err("%s:%u: plan cannot follow %s", path, line, why);
 	if (r)
-		log_err("%s:%u: plan cannot follow %s; give the line with --cmdline", path, line,
-			why);
+		log_info("give the line with --cmdline STR");
 	return r;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* vfio-early status: the boot pass's record checked against the devices now. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,10 +8,12 @@
 #include "log.h"
 #include "print.h"
 #include "status.h"
-#include "sysfs.h"
+
+/* One line per device: a few KiB even on the largest hosts. */
+#define STATUS_FILE_MAX (1u << 20)
 
 struct record {
-	char addr[PCI_ADDR_LEN + 1];
+	char addr[17];		/* up to ffffffff:ff:1f.7 */
 	char type[16];
 	char group[12];
 	char result[16];
@@ -61,24 +64,48 @@ static void word_value(const char *line, const char *key, char *dst, size_t size
 	}
 }
 
+/* DOMAIN:BB:DD.F as the kernel prints it: the domain is %04x of an int, so
+ * 4 to 8 hex digits (Intel VMD: 10000:e1:00.0). */
+static int addr_word_ok(const char *s, size_t n)
+{
+	size_t dom = n - 8;
+
+	if (n < 12 || n > 16 || s[dom] != ':' || s[dom + 3] != ':' || s[dom + 6] != '.' ||
+	    s[dom + 7] < '0' || s[dom + 7] > '7')
+		return 0;
+	for (size_t i = 0; i < dom + 6; i++)
+		if (i != dom && i != dom + 3 && !strchr("0123456789abcdefABCDEF", s[i]))
+			return 0;
+	return 1;
+}
+
 /* ADDR TYPE group=N prev=D result=R reason=T */
 static int parse_record(const char *line, struct record *r)
 {
-	size_t n;
-	unsigned x;
+	size_t a = strcspn(line, " "), n;
 
-	if (strlen(line) < PCI_ADDR_LEN + 2 ||
-	    pci_parse_addr(line, PCI_ADDR_LEN, &x, &x, &x, &x) || line[PCI_ADDR_LEN] != ' ')
+	if (!addr_word_ok(line, a) || line[a] != ' ')
 		return -1;
-	memcpy(r->addr, line, PCI_ADDR_LEN);
-	r->addr[PCI_ADDR_LEN] = '\0';
-	n = strcspn(line + PCI_ADDR_LEN + 1, " ");
+	memcpy(r->addr, line, a);
+	r->addr[a] = '\0';
+	n = strcspn(line + a + 1, " ");
 	n = n < sizeof(r->type) ? n : sizeof(r->type) - 1;
-	memcpy(r->type, line + PCI_ADDR_LEN + 1, n);
+	memcpy(r->type, line + a + 1, n);
 	r->type[n] = '\0';
 	word_value(line, "group=", r->group, sizeof(r->group));
 	word_value(line, "result=", r->result, sizeof(r->result));
 	word_value(line, "reason=", r->reason, sizeof(r->reason));
+	return 0;
+}
+
+/* A record line for exactly this address (0000:e1:00.0 is not 10000:e1:00.0). */
+static int recorded(const char *text, const char *addr)
+{
+	size_t n = strlen(addr);
+
+	for (const char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, addr, n) && p[n] == ' ')
+			return 1;
 	return 0;
 }
 
@@ -118,7 +145,7 @@ static void after_boot(const struct pci_list *l, const char *text)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];
 
-		if (strcmp(d->driver, "vfio-pci") || strstr(text, d->addr))
+		if (strcmp(d->driver, "vfio-pci") || recorded(text, d->addr))
 			continue;
 		pci_type(d, type, sizeof(type));
 		pr("%s %s group=%s boot=- now=vfio-pci after-boot: not bound by the boot pass\n",
@@ -147,18 +174,32 @@ static int judge_all(const struct pci_list *l, char *text)
 	return bad;
 }
 
-int cmd_status(struct cmd_ctx *x)
+/* The boot pass's record; CMD_OK, or the exit status after saying why not. */
+static int read_status(char **text)
 {
-	struct pci_list l = { NULL, 0 };
-	char *text, *copy;
 	size_t len;
-	int bad;
+	int r = cmd_read(STATUS_PATH, STATUS_FILE_MAX, text, &len);
 
-	if (sysfs_slurp(STATUS_PATH, &text, &len) < 0) {
+	if (r == -ENOENT) {
 		log_err("no /" STATUS_PATH ": the boot pass did not run this boot (is vfio-early "
 			"in the initrd? see vfio-early check)");
 		return CMD_ATTENTION;
 	}
+	if (r < 0) {
+		log_err("cannot read /" STATUS_PATH ": %s", cmd_read_error(r));
+		return CMD_USAGE;
+	}
+	return CMD_OK;
+}
+
+int cmd_status(struct cmd_ctx *x)
+{
+	struct pci_list l = { NULL, 0 };
+	char *text, *copy;
+	int bad = read_status(&text);
+
+	if (bad)
+		return bad;
 	copy = strdup(text);
 	if (!copy || cmd_scan(&l) < 0) {
 		free(text);

@@ -16,32 +16,35 @@
 #include "atomic.h"
 #include "exitcode.h"
 #include "note.h"
+#include "slurp.h"
 
 #define MAX_FILE_SIZE (4u << 20)
 #define TEMP_TAG ".kcmdline-"
 
+/* Bounded, and only a regular file (kcmdline/slurp.c). */
 static int read_fd(int fd, const char *path, struct buf *out)
 {
-	char chunk[8192];
-	ssize_t n;
+	char *text;
+	size_t len;
+	int r = slurp_fd(fd, MAX_FILE_SIZE, &text, &len);
 
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			warn("%s: read", path);
-			return EXIT_IO;
-		}
-		if (n == 0)
-			return 0;
-		if (out->len + (size_t)n > MAX_FILE_SIZE) {
-			warnx("%s: larger than %u bytes; not a command line",
-			      path, MAX_FILE_SIZE);
-			return EXIT_USAGE;
-		}
-		buf_add(out, chunk, (size_t)n);
+	if (r == -EFBIG) {
+		warnx("%s: larger than %u bytes; not a command line", path,
+		      MAX_FILE_SIZE);
+		return EXIT_USAGE;
 	}
+	if (r == -EINVAL) {
+		warnx("%s: %s", path, slurp_why(r));
+		return EXIT_USAGE;
+	}
+	if (r < 0) {
+		errno = -r;
+		warn("%s: read", path);
+		return EXIT_IO;
+	}
+	buf_add(out, text, len);
+	free(text);
+	return 0;
 }
 
 static int open_error(const char *path)
@@ -56,7 +59,7 @@ static int open_error(const char *path)
 
 int read_all(const char *path, struct buf *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), rc;
 
 	if (fd < 0)
 		return open_error(path);
@@ -152,7 +155,8 @@ static int other_link_is_backup(const struct locked_file *f)
 
 static int open_regular(struct locked_file *f)
 {
-	f->fd = openat(f->dirfd, f->base, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	f->fd = openat(f->dirfd, f->base,
+		       O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
 	if (f->fd < 0)
 		return open_error(f->path);
 	if (fstat(f->fd, &f->st) < 0) {

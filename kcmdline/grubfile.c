@@ -2,6 +2,7 @@
 #include <err.h>
 #include <string.h>
 
+#include "grubdef.h"
 #include "grubfile.h"
 #include "note.h"
 #include "shscan.h"
@@ -199,15 +200,11 @@ static const char *find_assignment(const char *file, size_t len,
 
 	memset(a, 0, sizeof(*a));
 	*line = 0;
-	if (memchr(file, '\0', len))
-		return "the file has NUL bytes";
+	why = grubdef_shape(file, len, line);
+	if (why)
+		return why;
 	sh_scan(file, len, var, &sc);
-	if (sc.problem) {
-		why = sc.problem;
-		*line = sc.problem_line;
-	} else {
-		why = find_in_scan(file, len, var, &sc, a, line);
-	}
+	why = sc.problem ? sc.problem : find_in_scan(file, len, var, &sc, a, line);
 	sh_scan_free(&sc);
 	return why;
 }
@@ -215,9 +212,15 @@ static const char *find_assignment(const char *file, size_t len,
 int grub_find(const char *file, size_t len, const char *var,
 	      const char *path, struct grub_assign *a)
 {
-	unsigned line;
-	const char *why = find_assignment(file, len, var, a, &line);
+	unsigned line = 0;
+	const char *why = grubdef_shape(file, len, &line);
 
+	if (why) {
+		warnx(GRUBDEF_SHAPE_MSG, path, line, why);
+		warnx("refusing to edit %s; edit the file by hand", var);
+		return -1;
+	}
+	why = find_assignment(file, len, var, a, &line);
 	if (!why)
 		return 0;
 	warnx("%s:%u: refusing to edit %s: %s; edit the file by hand",

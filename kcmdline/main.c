@@ -201,6 +201,18 @@ static int do_get(const struct buf *line, const struct param_arg *a)
 	return found ? EXIT_DONE : EXIT_ABSENT;
 }
 
+/* 1 if a comma list has an item that is not empty. */
+static int has_item(const char *val, size_t len)
+{
+	const char *cur = val, *item;
+	size_t left = len, n;
+
+	while (kcmd_next_item(&cur, &left, &item, &n))
+		if (n)
+			return 1;
+	return 0;
+}
+
 static int parse_args(const struct options *o, struct param_arg *pa)
 {
 	int i, need_value = o->merge && o->cmd != CMD_GET;
@@ -208,9 +220,10 @@ static int parse_args(const struct options *o, struct param_arg *pa)
 	for (i = 0; i < o->nargs; i++) {
 		if (param_arg_parse(o->args[i], o->cmd != CMD_GET, &pa[i]) < 0)
 			return EXIT_USAGE;
-		if (need_value && !pa[i].val) {
-			warnx("--merge needs KEY=ITEM[,ITEM...], not '%s'",
-			      o->args[i]);
+		if (need_value &&
+		    (!pa[i].val || !has_item(pa[i].val, pa[i].val_len))) {
+			warnx("--merge needs KEY=ITEM[,ITEM...] with at least "
+			      "one item, not '%s'", o->args[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -278,6 +291,13 @@ static int run(struct options *o, struct param_arg *pa)
 		rc = target_load(&o->target, is_edit(o->cmd), !o->dry_run);
 	if (rc)
 		return rc;
+	if (o->cmd == CMD_ADD && o->target.hidden) {
+		warnx("%s: %s; GRUB puts %s after it, where the kernel hands "
+		      "every word to init: refusing to add there (use --var "
+		      "GRUB_CMDLINE_LINUX)", o->target.path, o->target.hidden,
+		      o->target.var);
+		return EXIT_REFUSED;
+	}
 	switch (o->cmd) {
 	case CMD_SHOW:
 		print_line(&o->target.line);

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "exitcode.h"
 #include "shscan.h"
 
 enum sh_state { SH_CMD, SH_SQUOTE, SH_DQUOTE, SH_BACKTICK };
@@ -13,6 +11,7 @@ enum sh_state { SH_CMD, SH_SQUOTE, SH_DQUOTE, SH_BACKTICK };
 struct frame {
 	enum sh_state st;
 	int parens;		/* open '(' inside a command frame */
+	unsigned line;		/* where it opened */
 };
 
 struct lexer {
@@ -31,7 +30,7 @@ int sh_is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int is_name_char(char c)
+static int sh_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_';
@@ -53,6 +52,7 @@ static void push(struct lexer *lx, enum sh_state st)
 	}
 	lx->stack[lx->depth].st = st;
 	lx->stack[lx->depth].parens = 0;
+	lx->stack[lx->depth].line = lx->line;
 	lx->depth++;
 }
 
@@ -68,11 +68,13 @@ static void record_use(struct lexer *lx, int first_word)
 	struct sh_use *v;
 
 	if (sc->n == sc->cap) {
-		sc->cap = sc->cap ? sc->cap * 2 : 8;
-		v = realloc(sc->v, sc->cap * sizeof(*v));
-		if (!v)
-			errx(EXIT_IO, "out of memory");
+		v = realloc(sc->v, (sc->cap ? sc->cap * 2 : 8) * sizeof(*v));
+		if (!v) {
+			problem(lx, "out of memory");
+			return;
+		}
 		sc->v = v;
+		sc->cap = sc->cap ? sc->cap * 2 : 8;
 	}
 	sc->v[sc->n].off = lx->i;
 	sc->v[sc->n].line = lx->line;
@@ -85,11 +87,13 @@ static int at_var(const struct lexer *lx)
 {
 	size_t i = lx->i, end = i + lx->var_len;
 
-	if (i > 0 && is_name_char(lx->s[i - 1]))
+	if (!lx->var_len)
+		return 0;
+	if (i > 0 && sh_name_char(lx->s[i - 1]))
 		return 0;
 	if (end > lx->len || memcmp(lx->s + i, lx->var, lx->var_len))
 		return 0;
-	return end == lx->len || !is_name_char(lx->s[end]);
+	return end == lx->len || !sh_name_char(lx->s[end]);
 }
 
 /* $NAME or ${NAME: inside quotes only an expansion uses the variable. */
@@ -106,7 +110,7 @@ static int word_is(const char *s, size_t len, const char *w)
 	size_t n = strlen(w);
 
 	return len >= n && !memcmp(s, w, n) &&
-	       (len == n || !is_name_char(s[n]));
+	       (len == n || !sh_name_char(s[n]));
 }
 
 /* A line that opens or closes a compound command or function body. */
@@ -131,7 +135,7 @@ static int defines_function(const char *p, size_t len)
 {
 	size_t i = 0;
 
-	while (i < len && is_name_char(p[i]))
+	while (i < len && sh_name_char(p[i]))
 		i++;
 	if (!i)
 		return 0;
@@ -151,7 +155,7 @@ static size_t line_start(struct lexer *lx)
 
 	if (starts_control_flow(p, left))
 		problem(lx, "the file uses shell control flow "
-			    "(if, case, loops)");
+			    "(if, case, loops, { }, subshells)");
 	if (defines_function(p, left))
 		problem(lx, "the file defines a shell function");
 	if (!at_var(lx))
@@ -203,6 +207,8 @@ static int step_cmd(struct lexer *lx, struct frame *f)
 	}
 	if (c == '<' && next_is(lx, '<'))
 		problem(lx, "the file uses a here-document");
+	if ((c == '&' || c == '|') && next_is(lx, c) && lx->depth == 1)
+		problem(lx, "the file uses shell control flow (&& or ||)");
 	if (c == '\'')
 		push(lx, SH_SQUOTE);
 	else if (c == '"')
@@ -274,8 +280,11 @@ void sh_scan(const char *s, size_t len, const char *var, struct sh_scan *sc)
 		for (; at < lx.i; at++)
 			lx.line += s[at] == '\n';
 	}
-	if (lx.depth != 1)
-		problem(&lx, "the file ends inside a quote or substitution");
+	if (lx.depth != 1) {
+		lx.line = lx.stack[1].line;
+		problem(&lx, "a quote or substitution opened here is never "
+			     "closed");
+	}
 }
 
 void sh_scan_free(struct sh_scan *sc)

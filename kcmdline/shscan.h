@@ -5,6 +5,9 @@
  * and $(...) nesting, and line continuations.  It finds every place a
  * variable's name is used outside comments and single quotes, and flags
  * the shapes it cannot follow, so that callers refuse rather than guess.
+ * Both readers of /etc/default/grub (kcmdline's editor and vfio-early plan,
+ * through grubdef.c) take their refusals from here: one list of shapes, one
+ * wording.  No libc extensions: klibc builds it into vfio-early.
  */
 #ifndef KC_SHSCAN_H
 #define KC_SHSCAN_H
@@ -24,6 +27,7 @@ struct sh_scan {
 	unsigned problem_line;
 };
 
+/* Record VAR's uses (var may be "" to only look for problems). */
 void sh_scan(const char *s, size_t len, const char *var, struct sh_scan *sc);
 void sh_scan_free(struct sh_scan *sc);
 

@@ -8,43 +8,99 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "grubdef.h"
 #include "note.h"
 #include "target.h"
+#include "tokens.h"
+#include "tokens.h"
 
-/* grub-mkconfig also sources FILE.d/NAME.cfg after FILE: those win. */
-static void warn_overrides(const struct target *t)
+/* Apply one file's assignments; what cannot be evaluated leaves both
+ * values unknown (NULL). */
+static void evaluate(struct grub_vars *v, const struct buf *data)
+{
+	const char *why;
+	unsigned line;
+
+	if (grubdef_apply(v, buf_str(data), data->len, &why, &line))
+		grubdef_free(v);
+}
+
+/* grub-mkconfig also sources FILE.d/NAME.cfg after FILE, in name order:
+ * their assignments win.  Each is read (bounded); one that cannot be read
+ * is an error, since the line GRUB writes is then unknown. */
+static int read_dropins(const struct target *t, struct grub_vars *v)
 {
 	struct buf data = { 0 };
 	char *pattern;
 	glob_t g;
 	size_t i;
+	int rc = 0;
 
 	if (asprintf(&pattern, "%s.d/*.cfg", t->lf.path) < 0)
 		errx(EXIT_IO, "out of memory");
 	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (i = 0; i < g.gl_pathc; i++) {
+		for (i = 0; i < g.gl_pathc && !rc; i++) {
 			data.len = 0;
-			if (read_all(g.gl_pathv[i], &data) == 0 &&
-			    grub_uses(buf_str(&data), data.len, t->var))
+			rc = read_all(g.gl_pathv[i], &data);
+			if (rc)
+				break;
+			if (grub_uses(buf_str(&data), data.len, t->var))
 				warnx("warning: %s also sets %s and is read "
 				      "after %s; edit it with --grub",
 				      g.gl_pathv[i], t->var, t->path);
+			if (v->lnx)
+				evaluate(v, &data);
 		}
 		globfree(&g);
 	}
 	free(pattern);
 	buf_free(&data);
+	return rc;
+}
+
+/*
+ * GRUB writes "linux ... $GRUB_CMDLINE_LINUX $GRUB_CMDLINE_LINUX_DEFAULT":
+ * a bare "--" (or a '"' left open) in the first puts all of the second
+ * where the kernel hands it to init.  Known only when both the file and
+ * its drop-ins evaluate; otherwise v->lnx is NULL and nothing is claimed.
+ */
+static void check_preceding(struct target *t, const struct grub_vars *v)
+{
+	struct toks tk;
+
+	if (strcmp(t->var, DEFAULT_VAR))
+		return;
+	if (!v->lnx) {
+		note("cannot evaluate GRUB_CMDLINE_LINUX exactly; not checked "
+		     "for a '--' before %s", t->var);
+		return;
+	}
+	toks_split(&tk, v->lnx, strlen(v->lnx));
+	if (tk.params_end < tk.len)
+		t->hidden = "GRUB_CMDLINE_LINUX has a bare '--'";
+	else if (!toks_quotes_balanced(&tk))
+		t->hidden = "GRUB_CMDLINE_LINUX leaves a '\"' open";
+	toks_free(&tk);
 }
 
 static int load_grub(struct target *t)
 {
 	const struct buf *d = &t->lf.data;
+	struct grub_vars v = { NULL, NULL };
+	int rc;
 
 	if (grub_find(buf_str(d), d->len, t->var, t->path, &t->assign) < 0)
 		return EXIT_REFUSED;
 	grub_value(buf_str(d), &t->assign, &t->line);
-	warn_overrides(t);
-	return 0;
+	v.lnx = strdup("");
+	if (!v.lnx)
+		errx(EXIT_IO, "out of memory");
+	evaluate(&v, d);
+	rc = read_dropins(t, &v);
+	if (!rc)
+		check_preceding(t, &v);
+	grubdef_free(&v);
+	return rc;
 }
 
 static int load_plain(struct target *t)

@@ -27,6 +27,8 @@ struct target {
 	struct locked_file lf;
 	struct grub_assign assign;
 	struct buf line;	/* the command line, as loaded */
+	const char *hidden;	/* why the kernel would not see what is
+				 * added here (it would go to init), or NULL */
 };
 
 /*

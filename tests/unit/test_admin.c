@@ -674,7 +674,7 @@ static void grub_refused(const char *text, unsigned want_line, const char *want_
 	unsigned line = 0;
 	int r = grubdef_apply(&v, text, strlen(text), &why, &line);
 
-	T_OK(r == -1 && line == want_line && has(why, want_why), "grub refused: %s (line %u: %s)",
+	T_OK(r < 0 && line == want_line && has(why, want_why), "grub refused: %s (line %u: %s)",
 	     want_why, line, why);
 	grubdef_free(&v);
 }
@@ -690,7 +690,7 @@ static void grub_files(void)
 	grub_value("GRUB_CMDLINE_LINUX=\"a \\\nb\"\n", "a b", "grub: line continuation");
 	grub_value("GRUB_CMDLINE_LINUX=a\nGRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX ${GRUB_CMDLINE_LINUX}\"\n",
 		   "a a", "grub: $VAR and ${VAR} of the same variable");
-	grub_value("  # c\nif true; then X=1; fi\nGRUB_CMDLINE_LINUX=a # GRUB_CMDLINE_LINUX=b\n",
+	grub_value("  # c\nX=1; echo 'a;b'\nGRUB_CMDLINE_LINUX=a # GRUB_CMDLINE_LINUX=b\n",
 		   "a", "grub: comments and other commands skipped");
 	grub_value("X=\"GRUB_CMDLINE_LINUX=no\nmore\"\nGRUB_CMDLINE_LINUX=yes\n", "yes",
 		   "grub: text inside another value is not an assignment");
@@ -700,8 +700,13 @@ static void grub_files(void)
 	grub_refused("GRUB_CMDLINE_LINUX=`x`\n", 1, "command substitution");
 	grub_refused("GRUB_CMDLINE_LINUX=\"$FOO\"\n", 1, "the value of $FOO");
 	grub_refused("GRUB_CMDLINE_LINUX=\"${GRUB_CMDLINE_LINUX:-x}\"\n", 1, "operator");
-	grub_refused("\n\nGRUB_CMDLINE_LINUX=\"a\n", 3, "unterminated double quote");
-	grub_refused("GRUB_CMDLINE_LINUX='a\n", 1, "unterminated single quote");
+	grub_refused("\n\nGRUB_CMDLINE_LINUX=\"a\n", 3, "never closed");
+	grub_refused("GRUB_CMDLINE_LINUX='a\n", 1, "never closed");
+	/* what plan cannot evaluate exactly: the shapes kcmdline refuses too */
+	grub_refused("if false; then\nGRUB_CMDLINE_LINUX=x\nfi\n", 1, "control flow");
+	grub_refused("X=1\nf() {\nGRUB_CMDLINE_LINUX=x\n}\n", 2, "function");
+	grub_refused("cat <<EOF\nGRUB_CMDLINE_LINUX=x\nEOF\n", 1, "here-document");
+	grub_refused("[ -e /x ] && GRUB_CMDLINE_LINUX=x\n", 1, "control flow");
 }
 
 static void bad_input(void)

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
 #include "grubdef.h"
+#include "shscan.h"
 
 #define GRUB_VALUE_MAX (64 * 1024)	/* "$X$X" repeated must not grow without end */
 
@@ -41,17 +41,17 @@ static int gs_add(struct gstr *b, const char *s, size_t n)
 
 static int gsh_fail(struct gsh *p, const char *what, const char *name, size_t nlen)
 {
-	char shown[40];
+	size_t n = strlen(what);
 
-	if (nlen >= sizeof(shown))
-		nlen = sizeof(shown) - 1;
-	memcpy(shown, name, nlen);
-	shown[nlen] = '\0';
-	fmt(p->why, sizeof(p->why), "%s%s", what, shown);
+	if (nlen > 39)
+		nlen = 39;
+	memcpy(p->why, what, n);	/* what: a literal, shorter than why */
+	memcpy(p->why + n, name, nlen);
+	p->why[n + nlen] = '\0';
 	return -1;
 }
 
-static int is_name_char(char c, int first)
+static int gsh_name_char(char c, int first)
 {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (!first && c >= '0' && c <= '9');
@@ -61,7 +61,7 @@ static size_t name_len(const struct gsh *p, size_t at)
 {
 	size_t n = 0;
 
-	while (at + n < p->len && is_name_char(p->s[at + n], n == 0))
+	while (at + n < p->len && gsh_name_char(p->s[at + n], n == 0))
 		n++;
 	return n;
 }
@@ -259,6 +259,9 @@ int grubdef_apply(struct grub_vars *v, const char *text, size_t len, const char 
 {
 	static struct gsh p;	/* *why points into it */
 
+	*why = grubdef_shape(text, len, line);
+	if (*why)
+		return GRUBDEF_SHAPE;
 	memset(&p, 0, sizeof(p));
 	p.s = text;
 	p.len = len;
@@ -276,20 +279,45 @@ int grubdef_apply(struct grub_vars *v, const char *text, size_t len, const char 
 		} else if (statement(&p)) {
 			*why = p.why[0] ? p.why : "a value over 64 KiB (or out of memory)";
 			*line = p.line;
-			return -1;
+			return GRUBDEF_UNFOLLOWED;
 		}
 	}
 	return 0;
+}
+
+const char *grubdef_shape(const char *text, size_t len, unsigned *line)
+{
+	static char problem[96];	/* sh_scan's text outlives its scan */
+	struct sh_scan sc;
+	const char *why = NULL;
+
+	if (memchr(text, '\0', len)) {
+		*line = 0;
+		return "the file has NUL bytes";
+	}
+	sh_scan(text, len, "", &sc);
+	if (sc.problem) {
+		strncpy(problem, sc.problem, sizeof(problem) - 1);
+		why = problem;
+		*line = sc.problem_line;
+	}
+	sh_scan_free(&sc);
+	return why;
 }
 
 char *grubdef_cmdline(const struct grub_vars *v)
 {
 	const char *a = v->lnx ? v->lnx : "", *b = v->dflt ? v->dflt : "";
 	size_t na = strlen(a), nb = strlen(b);
-	char *line = malloc(na + nb + 2);
+	char *line = malloc(na + nb + 2), *at = line;
 
-	if (line)
-		fmt(line, na + nb + 2, "%s%s%s", a, na && nb ? " " : "", b);
+	if (!line)
+		return NULL;
+	memcpy(at, a, na);
+	at += na;
+	if (na && nb)
+		*at++ = ' ';
+	memcpy(at, b, nb + 1);
 	return line;
 }
 
