@@ -37,13 +37,24 @@ static int val_bool(const struct kcmd_param *p)
 			    val_is(p, "false"));
 }
 
+/* The array's room doubles whenever nsel reaches a power of two (8 at
+ * least), so n selectors cost O(n): growing it by one each time copied
+ * the whole array per selector with klibc's realloc (quadratic). */
+static int sel_full(size_t n)
+{
+	return n < 8 ? n == 0 : !(n & (n - 1));
+}
+
 int config_add_selector(struct config *c, const struct selector *s)
 {
-	struct selector *grown = realloc(c->sel, (c->nsel + 1) * sizeof(*grown));
+	struct selector *grown;
 
-	if (!grown)
-		return -ENOMEM;
-	c->sel = grown;
+	if (sel_full(c->nsel)) {
+		grown = realloc(c->sel, (c->nsel < 8 ? 8 : 2 * c->nsel) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		c->sel = grown;
+	}
 	c->sel[c->nsel++] = *s;
 	return 0;
 }
