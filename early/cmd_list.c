@@ -29,7 +29,7 @@ static int is_colons(const char *s, size_t n)
 
 static int add_filter(struct filters *f, const char *item, size_t len)
 {
-	struct selector s, *grown;
+	struct selector s;
 	const char *why;
 	char shown[72];
 
@@ -42,12 +42,17 @@ static int add_filter(struct filters *f, const char *item, size_t len)
 		log_err("bad filter '%s': %s", shown, why);
 		return -EINVAL;
 	}
-	grown = realloc(f->v, (f->n + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	f->v = grown;
 	f->v[f->n++] = s;
 	return 0;
+}
+
+static size_t commas(const char *s)
+{
+	size_t n = 0;
+
+	for (; (s = strchr(s, ',')); s++)
+		n++;
+	return n;
 }
 
 static int parse_filters(const char *text, struct filters *f)
@@ -58,6 +63,11 @@ static int parse_filters(const char *text, struct filters *f)
 	f->v = NULL;
 	f->n = 0;
 	f->all = 0;
+	if (text) {
+		f->v = calloc(commas(text) + 1, sizeof(*f->v));	/* one per item */
+		if (!f->v)
+			return -ENOMEM;
+	}
 	while (text && kcmd_next_item(&cur, &left, &item, &len))
 		if (len && add_filter(f, item, len))
 			return -EINVAL;

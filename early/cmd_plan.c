@@ -57,13 +57,19 @@ static int apply_dropins(const char *dir, struct grub_vars *v, int *count)
 	DIR *d = opendir(dir);
 	char **names = NULL, **grown, path[512];
 	struct dirent *de;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int r = 0;
 
 	while (d && (de = readdir(d))) {
-		if (!cfg_name(de->d_name) || !(grown = realloc(names, (n + 1) * sizeof(*names))))
+		if (!cfg_name(de->d_name))
 			continue;
-		names = grown;
+		if (n == cap) {
+			grown = realloc(names, (cap ? 2 * cap : 16) * sizeof(*names));
+			if (!grown)
+				break;
+			names = grown;
+			cap = cap ? 2 * cap : 16;
+		}
 		if ((names[n] = strdup(de->d_name)))
 			n++;
 	}

@@ -245,6 +245,73 @@ bad_input() {
 	bad "missing grub file" --grub "$bdir/missing" add x
 	bad "missing plain file" --file "$bdir/missing" show
 	bad "not a regular file" --file /dev/null add x
+	bad "merge with no items" --grub "$f" --merge add vfio.ids=
+	bad "merge with only empty items" --grub "$f" --merge add 'vfio.ids=,,'
+	bad "remove --merge with no items" --grub "$f" --merge remove vfio.ids=,
+}
+
+# quick DESCRIPTION ARGS...: exit 2 within 10 s, saying why, nothing written:
+# a FIFO, a device node, a directory or a huge file is refused before any
+# read, never blocks and never fills memory.
+quick() {
+	what=$1
+	shift
+	cp -p "$tmp/master" "$bdir/target"
+	timeout 10 "$K" "$@" >"$out" 2>"$err"
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -q 'not a regular file\|larger than' "$err" &&
+		same "$bdir/target" "$corpus/debian-stock-add/input"
+	result $? "bounded read ($what): exit 2 at once, said why, nothing changed"
+}
+
+bounded_reads() {
+	fresh "$corpus/debian-stock-add/input" bdir
+	mkfifo "$bdir/fifo" && mkdir "$bdir/dir"
+	quick "FIFO as --grub" --grub "$bdir/fifo" add x=1
+	quick "FIFO as --file" --file "$bdir/fifo" add x=1
+	quick "FIFO for show" --file "$bdir/fifo" show
+	quick "/dev/zero as --file" --file /dev/zero add x=1
+	quick "/dev/zero as --grub" --grub /dev/zero show
+	quick "a directory as --grub" --grub "$bdir/dir" add x=1
+	{ cat "$corpus/debian-stock-add/input"; head -c 5000000 /dev/zero | tr '\0' '#'; } \
+		>"$bdir/huge"
+	quick "a 5 MB file" --grub "$bdir/huge" add x=1
+	mkdir "$bdir/target.d"
+	mkfifo "$bdir/target.d/10-fifo.cfg"
+	quick "FIFO as grub.d/*.cfg" --grub "$bdir/target" add x=1
+	rm "$bdir/target.d/10-fifo.cfg"
+	ln -s /dev/zero "$bdir/target.d/10-zero.cfg"
+	quick "/dev/zero as grub.d/*.cfg" --grub "$bdir/target" add x=1
+	rm "$bdir/target.d/10-zero.cfg"
+	mkdir "$bdir/target.d/10-dir.cfg"
+	quick "a directory as grub.d/*.cfg" --grub "$bdir/target" add x=1
+	rm -r "$bdir/target.d"
+	printf 'GRUB_CMDLINE_LINUX="ro --"\n' >"$bdir/target.d.cfg"
+	mkdir "$bdir/target.d" && mv "$bdir/target.d.cfg" "$bdir/target.d/50-init.cfg"
+	"$K" --grub "$bdir/target" add x=1 >"$out" 2>"$err"
+	[ $? -eq 3 ] && grep -q "bare '--'" "$err"
+	result $? "grub.d: a '--' in GRUB_CMDLINE_LINUX of a drop-in refuses an add to the default"
+}
+
+# plan and kcmdline read /etc/default/grub with one parser: they refuse
+# the same shapes with the same words.
+same_refusals() {
+	v=$root/build/vfio-early
+	if [ ! -x "$v" ]; then
+		echo "# SKIP same refusals: build/vfio-early is not built"
+		return
+	fi
+	for shape in 'cat <<EOF\nEOF' 'f() {\n:\n}' 'if true; then\n:\nfi' \
+		'[ -e /x ] || X=1' 'case x in x) ;; esac' 'GRUB_X="a\nb'; do
+		printf "X=1\\n$shape\\nGRUB_CMDLINE_LINUX_DEFAULT=\\"quiet\\"\\n" >"$tmp/shape"
+		"$K" --grub "$tmp/shape" add x=1 >"$out" 2>"$err"
+		kc=$?
+		k=$(sed -n 's/^kcmdline: //p' "$err" | grep 'cannot evaluate')
+		p=$("$v" plan --grub "$tmp/shape" 2>&1 |
+			sed -n 's/^vfio-early: error: //p' | grep 'cannot evaluate')
+		[ "$kc" -eq 3 ] && [ -n "$k" ] && [ "$k" = "$p" ]
+		result $? "same refusal from kcmdline and plan: $k"
+	done
 }
 
 # get/show on a file and on /proc/cmdline.
@@ -419,6 +486,8 @@ for c in "$corpus"/*/; do
 	run_corpus_case "${c%/}"
 done
 bad_input
+bounded_reads
+same_refusals
 queries
 writer
 man_page

@@ -5,9 +5,11 @@
  * bind and unbind through the fake kernel, and bad input.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -329,6 +331,111 @@ static void plan_grub(void)
 	RUN("vfio.ids=::0300", "plan", "--grub", path);
 	EXIT_IS(2, "plan: --cmdline and --grub");
 	T_STREQ(fs.journal, "", "plan: nothing written");
+	fake_cleanup(&fs);
+}
+
+
+/* Under a watchdog: a run that blocks kills the test (SIGALRM), loudly. */
+#define RUN_QUICK(cmdline, ...)                                                \
+	do {                                                                   \
+		alarm(30);                                                     \
+		RUN(cmdline, __VA_ARGS__);                                     \
+		alarm(0);                                                      \
+	} while (0)
+
+static void root_path(char *buf, size_t size, const char *rel)
+{
+	snprintf(buf, size, "%s/%s", fs.root, rel);
+}
+
+/* Replace rel by a FIFO, /dev/zero, a directory or a 40 MiB sparse file. */
+static void make_odd(const char *rel, const char *kind)
+{
+	char path[512];
+
+	root_path(path, sizeof(path), rel);
+	fake_write(&fs, rel, "", 0644);
+	unlink(path);
+	if (!strcmp(kind, "FIFO"))
+		mkfifo(path, 0644);
+	else if (!strcmp(kind, "/dev/zero"))
+		symlink("/dev/zero", path);
+	else if (!strcmp(kind, "directory"))
+		mkdir(path, 0755);
+	else if (truncate(path, 0) == 0 || fake_write(&fs, rel, "", 0644) == 0)
+		truncate(path, 40 << 20);
+}
+
+static void remove_odd(const char *rel)
+{
+	char path[512];
+
+	root_path(path, sizeof(path), rel);
+	if (unlink(path) < 0)
+		rmdir(path);
+}
+
+static const char *const odd_kinds[] = { "FIFO", "/dev/zero", "directory", "huge file" };
+
+/* A FIFO, a device, a directory or an endless file where a file is read:
+ * a clear error at once, nothing written. */
+static void bounded_reads(void)
+{
+	char path[512];
+
+	gpu_tree();
+	for (size_t k = 0; k < 4; k++) {
+		const char *kind = odd_kinds[k];
+
+		make_odd("run/vfio-early/status", kind);
+		RUN_QUICK(NULL, "status");
+		EXIT_IS(2, "status file is a FIFO/device/directory/huge");
+		T_OK(has(fs.output, "cannot read /run/vfio-early/status: ") &&
+		     !has(fs.output, "selected no device"), "status: %s is an error, said", kind);
+		remove_odd("run/vfio-early/status");
+
+		make_odd("etc/default/grub", kind);
+		RUN_QUICK(NULL, "plan");
+		EXIT_IS(2, "plan: /etc/default/grub unreadable");
+		T_OK(has(fs.output, "etc/default/grub: ") &&
+		     (has(fs.output, "not a regular file") || has(fs.output, "too large")),
+		     "plan: /etc/default/grub as %s refused with the reason", kind);
+		root_path(path, sizeof(path), "etc/default/grub");
+		RUN_QUICK(NULL, "plan", "--grub", path);
+		EXIT_IS(2, "plan --grub FILE unreadable");
+		T_OK(has(fs.output, "cannot read "), "plan --grub: %s refused", kind);
+		remove_odd("etc/default/grub");
+
+		fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX=x\n", 0644);
+		make_odd("etc/default/grub.d/50-x.cfg", kind);
+		RUN_QUICK(NULL, "plan");
+		EXIT_IS(2, "plan: grub.d/*.cfg unreadable");
+		T_OK(has(fs.output, "grub.d/50-x.cfg: "), "plan: grub.d cfg as %s refused", kind);
+		remove_odd("etc/default/grub.d/50-x.cfg");
+	}
+	T_STREQ(fs.journal, "", "bounded reads: nothing written");
+	fake_cleanup(&fs);
+}
+
+/* Thousands of selectors: a smoke test under a generous bound (the
+ * linearity itself is measured in the report: 5,000 vs 10,000). */
+static void many_selectors(void)
+{
+	size_t n = 5000, size = n * 10 + 16, at;
+	char *line = malloc(size);
+
+	gpu_tree();
+	at = (size_t)snprintf(line, size, "vfio.ids=");
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(line + at, size - at, "%s10de:%04zx", i ? "," : "", i);
+	RUN_QUICK(line, "plan");
+	EXIT_IS(1, "plan: 5,000 selectors");
+	T_OK(has(fs.output, "0000:01:00.1 bind selector=10de:10f0 "), "plan: 5,000 selectors");
+	RUN_QUICK(line, "list");
+	EXIT_IS(0, "list: 5,000 selectors");
+	T_OK(has(fs.output, "\n01:00.1 10de:10f0:0403 1     snd_hda_intel bind "),
+	     "list: the one selector of 5,000 that matches");
+	free(line);
 	fake_cleanup(&fs);
 }
 
@@ -751,6 +858,8 @@ int main(void)
 	plan_report();
 	plan_grub();
 	grub_files();
+	bounded_reads();
+	many_selectors();
 	status_after_unbind();
 	status_failed_and_manual();
 	acl();
