@@ -11,6 +11,9 @@ enum verdict { V_PASS, V_WARN, V_FAIL };
 void check_finding(enum verdict v, const char *name, const char *fix, const char *format, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* For each device the plan binds: its reset_method, and for a display
+ * device a firmware framebuffer (efifb, simpledrm, BOOTFB) on its BARs. */
+void check_devices(const struct pci_list *l);
 /* vfio-pci available for the running kernel release. */
 void check_vfio_module(const struct cmd_ctx *x, const char *release);
 /* vfio-early and the vfio modules inside this kernel's initrd. */

@@ -72,10 +72,13 @@ static const struct subcmd subcmds[] = {
 	  ROOT_HELP },
 	{ "check", cmd_check, OPT_CMDLINE,
 	  "usage: vfio-early check [--cmdline STR] [--root DIR]\n"
-	  "Checks what vfio-early needs: an IOMMU, interrupt remapping, selectors on\n"
-	  "the kernel command line (/proc/cmdline or STR), vfio-pci for this kernel,\n"
-	  "and vfio-early and the vfio modules in this kernel's initrd (lsinitramfs or\n"
-	  "lsinitrd). Each finding is PASS, WARN or FAIL with the fix.\n"
+	  "Checks what vfio-early needs: an IOMMU, interrupt remapping, the IOMMU\n"
+	  "parameter for this CPU's vendor (the kernel's reading of repeats), selectors\n"
+	  "on the kernel command line (/proc/cmdline or STR), for each device they bind\n"
+	  "its reset_method and (display devices) a firmware framebuffer on its BARs,\n"
+	  "vfio-pci for this kernel, and vfio-early and the vfio modules in this\n"
+	  "kernel's initrd (lsinitramfs or lsinitrd). Each finding is PASS, WARN or\n"
+	  "FAIL with the fix.\n"
 	  "Exit 0: all PASS; 1: a WARN; 2: a FAIL.\n" ROOT_HELP },
 	{ "acl", cmd_acl, 0,
 	  "usage: vfio-early acl [--root DIR]\n"

@@ -95,18 +95,28 @@ static int dir_names(const char *path, char *list, size_t size)
 	return n;
 }
 
-static const char *cpu_vendor(void)
+enum cpu_vendor { CPU_UNKNOWN, CPU_INTEL, CPU_AMD };
+
+/* The first vendor_id line of /proc/cpuinfo (x86 only). */
+static enum cpu_vendor cpu_vendor(void)
 {
-	char *info;
+	enum cpu_vendor v = CPU_UNKNOWN;
+	char *info, *p;
 	size_t len;
-	const char *v = "unknown";
 
 	if (cmd_read("proc/cpuinfo", CMD_FILE_MAX, &info, &len) < 0)
 		return v;
-	if (strstr(info, "GenuineIntel"))
-		v = "intel";
-	else if (strstr(info, "AuthenticAMD") || strstr(info, "HygonGenuine"))
-		v = "amd";
+	for (p = info; p && strncmp(p, "vendor_id", 9); p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		;
+	p = p ? strchr(p, ':') : NULL;
+	if (p) {
+		p += 1 + strspn(p + 1, " \t");
+		p[strcspn(p, " \t\n")] = '\0';
+		if (!strcmp(p, "GenuineIntel"))
+			v = CPU_INTEL;
+		else if (!strcmp(p, "AuthenticAMD") || !strcmp(p, "HygonGenuine"))
+			v = CPU_AMD;
+	}
 	free(info);
 	return v;
 }
@@ -153,53 +163,129 @@ static void check_irq_remap(const char *klog)
 			      "no sign of interrupt remapping");
 }
 
-/* The last intel_iommu=, amd_iommu= or iommu= switch on the line; "" if none. */
-static void iommu_switch(const char *line, size_t len, char *out, size_t size)
+/* What the command line says about the IOMMU, as the kernel reads it. */
+struct iommu_params {
+	int intel;	/* intel_iommu=: the last "on" (1) or "off" (0) item wins; -1 none */
+	int amd_off;	/* amd_iommu=off anywhere: it only sets a flag, nothing clears it */
+	int amd_other;	/* amd_iommu= without off (there is no amd_iommu=on) */
+	int off;	/* iommu=off anywhere: no_iommu, for Intel and AMD alike */
+};
+
+/* fn for each item of p's comma list. */
+static void each_item(const struct kcmd_param *p, void (*fn)(const char *, size_t, void *),
+		      void *arg)
 {
-	static const char *const keys[] = { "intel_iommu", "amd_iommu", "iommu" };
+	const char *cur = p->val, *item;
+	size_t left = p->val ? p->val_len : 0, len;
+
+	while (cur && kcmd_next_item(&cur, &left, &item, &len))
+		fn(item, len, arg);
+}
+
+/* The kernel's option parsers compare with strncmp(): a prefix matches. */
+static int item_starts(const char *item, size_t len, const char *word)
+{
+	return len >= strlen(word) && !memcmp(item, word, strlen(word));
+}
+
+/* drivers/iommu/intel/iommu.c intel_iommu_setup(): "on" and "off" in order. */
+static void intel_item(const char *item, size_t len, void *arg)
+{
+	struct iommu_params *ip = arg;
+
+	if (item_starts(item, len, "on"))
+		ip->intel = 1;
+	else if (item_starts(item, len, "off"))
+		ip->intel = 0;
+}
+
+/* drivers/iommu/amd/init.c parse_amd_iommu_options() */
+static void amd_item(const char *item, size_t len, void *arg)
+{
+	struct iommu_params *ip = arg;
+
+	if (item_starts(item, len, "off"))
+		ip->amd_off = 1;
+	else if (len)
+		ip->amd_other = 1;
+}
+
+/* arch/x86/kernel/pci-dma.c iommu_setup() */
+static void iommu_item(const char *item, size_t len, void *arg)
+{
+	if (item_starts(item, len, "off"))
+		((struct iommu_params *)arg)->off = 1;
+}
+
+static void iommu_params(const char *line, size_t len, struct iommu_params *ip)
+{
 	struct kcmd_iter it;
 	struct kcmd_param p;
-	const char *cur, *item;
-	size_t left, ilen;
 
-	out[0] = '\0';
+	memset(ip, 0, sizeof(*ip));
+	ip->intel = -1;
 	kcmd_iter_init(&it, line, len);
 	while (kcmd_next(&it, &p)) {
-		for (size_t k = 0; k < 3; k++) {
-			if (!kcmd_name_eq(p.name, p.name_len, keys[k]) || !p.val)
-				continue;
-			cur = p.val;
-			left = p.val_len;
-			while (kcmd_next_item(&cur, &left, &item, &ilen))
-				if ((ilen == 2 && !memcmp(item, "on", 2)) ||
-				    (ilen == 3 && !memcmp(item, "off", 3)))
-					fmt(out, size, "%s=%s", keys[k], ilen == 2 ? "on" : "off");
-		}
+		if (kcmd_name_eq(p.name, p.name_len, "intel_iommu"))
+			each_item(&p, intel_item, ip);
+		else if (kcmd_name_eq(p.name, p.name_len, "amd_iommu"))
+			each_item(&p, amd_item, ip);
+		else if (kcmd_name_eq(p.name, p.name_len, "iommu"))
+			each_item(&p, iommu_item, ip);
 	}
+}
+
+static void intel_param(const struct iommu_params *ip, int iommu_on)
+{
+	const char *other = ip->amd_off || ip->amd_other ? " (amd_iommu= does nothing on Intel)" : "";
+
+	if (ip->intel == 0)
+		check_finding(V_FAIL, "iommu-param", "kcmdline remove intel_iommu=off, then "
+			      "kcmdline add intel_iommu=on, update-grub, reboot",
+			      "intel_iommu=off: the last intel_iommu= on/off wins and turns "
+			      "VT-d off%s", other);
+	else if (ip->intel == 1)
+		check_finding(V_PASS, "iommu-param", NULL, "intel_iommu=on%s", other);
+	else if (iommu_on)
+		check_finding(V_PASS, "iommu-param", NULL, "none needed: the IOMMU is on%s", other);
+	else
+		check_finding(V_FAIL, "iommu-param", "kcmdline add intel_iommu=on, update-grub, "
+			      "reboot", "Intel CPU and no intel_iommu=on on the command line%s",
+			      other);
+}
+
+static void amd_param(const struct iommu_params *ip)
+{
+	const char *other = ip->intel >= 0 ? " (intel_iommu= does nothing on AMD)" : "";
+
+	if (ip->amd_off)
+		check_finding(V_FAIL, "iommu-param", "kcmdline remove amd_iommu, update-grub, "
+			      "reboot", "amd_iommu=off turns AMD-Vi off (wherever it is: the "
+			      "kernel has no amd_iommu=on to undo it)%s", other);
+	else
+		check_finding(V_PASS, "iommu-param", NULL, "none needed: AMD-Vi is on unless "
+			      "the firmware disables it%s%s", ip->amd_other ?
+			      " (amd_iommu=on is not an option the kernel knows)" : "", other);
 }
 
 static void check_iommu_param(const char *line, size_t len, int iommu_on)
 {
-	const char *vendor = cpu_vendor();
-	char sw[24];
+	enum cpu_vendor vendor = cpu_vendor();
+	struct iommu_params ip;
 
-	iommu_switch(line, len, sw, sizeof(sw));
-	if (strstr(sw, "=off"))
-		check_finding(V_FAIL, "iommu-param", "remove it from the kernel command line "
-			      "(kcmdline remove), update-grub, reboot",
-			      "%s turns the IOMMU off", sw);
+	iommu_params(line, len, &ip);
+	if (ip.off)
+		check_finding(V_FAIL, "iommu-param", "kcmdline remove iommu=off, update-grub, "
+			      "reboot", "iommu=off turns every IOMMU off");
+	else if (vendor == CPU_INTEL)
+		intel_param(&ip, iommu_on);
+	else if (vendor == CPU_AMD)
+		amd_param(&ip);
 	else if (iommu_on)
-		check_finding(V_PASS, "iommu-param", NULL, "%s%s", sw[0] ? sw : "none needed",
-			      sw[0] ? "" : ": the IOMMU is on");
-	else if (!strcmp(vendor, "intel") && strcmp(sw, "intel_iommu=on"))
-		check_finding(V_FAIL, "iommu-param", "kcmdline add intel_iommu=on, update-grub, "
-			      "reboot", "Intel CPU and no intel_iommu=on on the command line");
-	else if (!strcmp(vendor, "amd") || sw[0])
-		check_finding(V_PASS, "iommu-param", NULL, "%s", sw[0] ? sw :
-			      "none needed (AMD-Vi is on by default): see the firmware");
+		check_finding(V_PASS, "iommu-param", NULL, "none needed: the IOMMU is on");
 	else
 		check_finding(V_WARN, "iommu-param", "check this platform's IOMMU parameter",
-			      "IOMMU off and CPU vendor unknown");
+			      "IOMMU off and CPU vendor unknown (no vendor_id in /proc/cpuinfo)");
 }
 
 static void judge_selection(const struct config *c)
@@ -221,6 +307,7 @@ static void judge_selection(const struct config *c)
 		      ok ? NULL : "see vfio-early plan --cmdline \"$(cat /proc/cmdline)\"",
 		      "%u selector(s) bind %d device(s); %d skipped or in conflicting groups, "
 		      "%d selector(s) matching nothing", (unsigned)c->nsel, bind, broken, lost);
+	check_devices(&l);
 	pci_free(&l);
 }
 

@@ -689,6 +689,8 @@ static void check_setup(struct utsname *u, int iommu)
 		return;
 	fake_write(&fs, "sys/class/iommu/dmar0/intel-iommu/ecap", "f0207a\n", 0644);
 	fake_write(&fs, "proc/interrupts", " 24:  0  IR-PCI-MSI 512000-edge  ahci\n", 0644);
+	fake_write(&fs, "sys/bus/pci/devices/0000:00:04.0/reset_method", "flr pm\n", 0644);
+	fake_write(&fs, "sys/bus/pci/devices/0000:00:05.0/reset_method", "flr pm\n", 0644);
 	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u->release);
 	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/vfio.ko.xz\n",
 		   0644);
@@ -755,6 +757,119 @@ static void check_with_iommu(void)
 	T_OK(has(fs.output, "lacks vfio-early vfio.ko vfio-pci.ko") &&
 	     has(fs.output, "update-initramfs -u -k "), "check: initrd FAIL and fix");
 	T_OK(has(fs.output, "FAIL selectors     1 bad selector(s)"), "check: bad selector FAIL");
+	fake_cleanup(&fs);
+}
+
+
+static void cpu(const char *vendor)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "processor\t: 0\nvendor_id\t: %s\n"
+		 "model name\t: not AuthenticAMD, not GenuineIntel\n", vendor);
+	fake_write(&fs, "proc/cpuinfo", text, 0644);
+}
+
+static void param_case(const char *vendor, const char *line, const char *want, const char *name)
+{
+	cpu(vendor);
+	RUN(line, "check");
+	T_OK(has(fs.output, want), "check %s: %s", vendor, name);
+	if (!has(fs.output, want))
+		printf("# want '%s' in:\n%s\n", want, fs.output);
+}
+
+/* The IOMMU switch is judged by the CPU's vendor and by how the kernel reads
+ * repeated parameters (intel_iommu=: the last on/off; amd_iommu=off and
+ * iommu=off: anywhere). */
+static void check_iommu_params(void)
+{
+	struct utsname u;
+
+	check_setup(&u, 0);
+	param_case("GenuineIntel", "intel_iommu=on intel_iommu=off",
+		   "FAIL iommu-param   intel_iommu=off: the last", "on then off is off");
+	param_case("GenuineIntel", "intel_iommu=off intel_iommu=on",
+		   "PASS iommu-param   intel_iommu=on", "off then on is on");
+	param_case("GenuineIntel", "intel_iommu=igfx_off,on,sm_on",
+		   "PASS iommu-param   intel_iommu=on", "on among other items");
+	param_case("GenuineIntel", "intel_iommu=on,off", "FAIL iommu-param   intel_iommu=off",
+		   "items in order: the last wins");
+	param_case("GenuineIntel", "amd_iommu=on",
+		   "FAIL iommu-param   Intel CPU and no intel_iommu=on on the command line "
+		   "(amd_iommu= does nothing on Intel)", "amd_iommu= does not count on Intel");
+	param_case("GenuineIntel", "intel_iommu=on iommu=off",
+		   "FAIL iommu-param   iommu=off turns every IOMMU off", "iommu=off wins");
+	param_case("AuthenticAMD", "amd_iommu=on", "PASS iommu-param   none needed: AMD-Vi is on "
+		   "unless the firmware disables it (amd_iommu=on is not an option",
+		   "amd_iommu=on is not an option");
+	param_case("AuthenticAMD", "amd_iommu=off amd_iommu=on",
+		   "FAIL iommu-param   amd_iommu=off turns AMD-Vi off", "amd_iommu=off anywhere");
+	param_case("HygonGenuine", "intel_iommu=on",
+		   "(intel_iommu= does nothing on AMD)", "Hygon is AMD; intel_iommu= does nothing");
+	param_case("HygonGenuine", "iommu=pt,off", "FAIL iommu-param   iommu=off",
+		   "iommu=off as a later item");
+	param_case("CentaurHauls", "", "WARN iommu-param   IOMMU off and CPU vendor unknown",
+		   "another vendor");
+	fake_cleanup(&fs);
+}
+
+static const char bars[] =
+	"0x00000000e0000000 0x00000000efffffff 0x000000000014220c\n"
+	"0x00000000f0000000 0x00000000f0ffffff 0x0000000000040200\n"
+	"0x000000000000e000 0x000000000000e07f 0x0000000000040101\n"
+	"0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+
+static void iomem_case(const char *iomem, const char *want, const char *name)
+{
+	fake_write(&fs, "proc/iomem", iomem, 0644);
+	RUN("intel_iommu=on vfio.ids=10de:1b80", "check");
+	T_OK(has(fs.output, want), "check: %s", name);
+	if (!has(fs.output, want))
+		printf("# want '%s' in:\n%s\n", want, fs.output);
+}
+
+/* A selected display device: its reset_method and a firmware framebuffer on its BARs. */
+static void check_device_findings(void)
+{
+	struct utsname u;
+	char rel[256];
+
+	uname(&u);
+	gpu_tree();
+	cpu("GenuineIntel");
+	fake_write(&fs, "sys/class/iommu/dmar0/intel-iommu/ecap", "f0207a\n", 0644);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u.release);
+	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz:\n", 0644);
+	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/reset_method", "flr bus\n", 0644);
+	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/resource", bars, 0644);
+	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.1/resource", bars, 0644);
+	iomem_case("00000000-00000fff : Reserved\n"
+		   "e0000000-efffffff : PCI Bus 0000:01\n"
+		   "  e0000000-e02fffff : efifb\n"
+		   "f0000000-f0ffffff : PCI Bus 0000:01\n",
+		   "WARN framebuffer   0000:01:00.0: efifb holds e0000000-e02fffff inside its BAR "
+		   "e0000000-efffffff", "efifb on the GPU's BAR");
+	T_OK(has(fs.output, "fix: kcmdline add video=efifb:off (or initcall_blacklist=sysfb_init)"),
+	     "check: efifb fix named");
+	T_OK(has(fs.output, "PASS reset         0000:01:00.0 resets by: flr bus"),
+	     "check: reset_method shown");
+	T_OK(has(fs.output, "WARN reset         0000:01:00.1 cannot be reset: no reset_method"),
+	     "check: no reset_method: cannot reset");
+	T_OK(!has(fs.output, "framebuffer   0000:01:00.1"), "check: audio is not a display");
+	iomem_case("e0000000-efffffff : PCI Bus 0000:01\n  e0000000-e07fffff : BOOTFB\n"
+		   "    e0000000-e07fffff : simpledrm\n",
+		   "WARN framebuffer   0000:01:00.0: BOOTFB holds e0000000-e07fffff", "BOOTFB");
+	T_OK(has(fs.output, "0000:01:00.0: simpledrm holds") &&
+	     has(fs.output, "fix: kcmdline add initcall_blacklist=sysfb_init\n"),
+	     "check: simpledrm and its fix");
+	iomem_case("d0000000-dfffffff : PCI Bus 0000:00\n  d0000000-d02fffff : efifb\n"
+		   "e0000000-efffffff : PCI Bus 0000:01\n",
+		   "PASS framebuffer   0000:01:00.0: no firmware framebuffer on its memory",
+		   "efifb elsewhere is no finding");
+	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/reset_method", "\n", 0644);
+	iomem_case("", "WARN reset         0000:01:00.0 cannot be reset",
+		   "empty reset_method: cannot reset");
 	fake_cleanup(&fs);
 }
 
@@ -871,6 +986,8 @@ int main(void)
 	unbind_group();
 	check_no_iommu();
 	check_with_iommu();
+	check_iommu_params();
+	check_device_findings();
 	bad_input();
 	return t_done();
 }
