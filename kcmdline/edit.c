@@ -6,6 +6,7 @@
 #include "edit.h"
 #include "exitcode.h"
 #include "note.h"
+#include "selitem.h"
 #include "tokens.h"
 
 struct items {
@@ -14,6 +15,7 @@ struct items {
 		size_t n;
 	} *v;
 	size_t n, cap;
+	const char *key;	/* remove --merge: whose items these are */
 };
 
 static void items_push(struct items *l, const char *p, size_t n)
@@ -32,36 +34,67 @@ static void items_push(struct items *l, const char *p, size_t n)
 	l->n++;
 }
 
-static int items_has(const struct items *l, const char *p, size_t n)
+/* The same item: the same bytes or, in vfio-early's selector lists
+ * (by_addr), the same device address however it is spelt. */
+static int item_same(const struct item *it, const char *p, size_t n,
+		     int by_addr)
+{
+	unsigned long long a, b;
+
+	if (it->n == n && !memcmp(it->p, p, n))
+		return 1;
+	return by_addr && selitem_addr(it->p, it->n, &a) &&
+	       selitem_addr(p, n, &b) && a == b;
+}
+
+/* The index of the first item of L that is the same as p, or L->n. */
+static size_t items_find(const struct items *l, const char *p, size_t n,
+			 int by_addr)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (l->v[i].n == n && !memcmp(l->v[i].p, p, n))
-			return 1;
-	return 0;
+		if (item_same(&l->v[i], p, n, by_addr))
+			break;
+	return i;
 }
 
-/* The non-empty items of a comma list not yet in L, in order. */
-static void items_merge(struct items *l, const char *val, size_t len)
+/*
+ * The non-empty items of a comma list not yet in L, in order.  With
+ * REPLACE (the user's new items), an item naming the address of one in L
+ * takes its place: the item given wins.
+ */
+static void items_merge(struct items *l, const char *val, size_t len,
+			int by_addr, int replace)
 {
 	const char *cur = val, *item;
-	size_t left = len, n;
+	size_t left = len, n, j;
 
-	while (kcmd_next_item(&cur, &left, &item, &n))
-		if (n && !items_has(l, item, n))
+	while (kcmd_next_item(&cur, &left, &item, &n)) {
+		if (!n)
+			continue;
+		j = items_find(l, item, n, by_addr);
+		if (j == l->n) {
 			items_push(l, item, n);
+		} else if (replace && (l->v[j].n != n ||
+				       memcmp(l->v[j].p, item, n))) {
+			note("%.*s replaces %.*s (the same device)", (int)n,
+			     item, (int)l->v[j].n, l->v[j].p);
+			l->v[j].p = item;
+			l->v[j].n = n;
+		}
+	}
 }
 
 /* The items of VAL that are not in DROP (empty ones kept), in order. */
 static void items_without(struct items *l, const char *val, size_t len,
-			  const struct items *drop)
+			  const struct items *drop, int by_addr)
 {
 	const char *cur = val, *item;
 	size_t left = len, n;
 
 	while (kcmd_next_item(&cur, &left, &item, &n))
-		if (!items_has(drop, item, n))
+		if (items_find(drop, item, n, by_addr) == drop->n)
 			items_push(l, item, n);
 }
 
@@ -242,13 +275,14 @@ static int plan_merge(struct toks *t, const struct param_arg *a,
 	struct items l = { 0 };
 	struct buf val = { 0 };
 	size_t i, more, first = keep_first(t, a, &more);
-	int rc;
+	int rc, by_addr = selitem_key(a->key);
 
 	note_repeats(more, a->key, "merging them into one");
 	for (i = 0; i < t->n; i++)
 		if (name_eq(&t->v[i].p, a) && t->v[i].p.val)
-			items_merge(&l, t->v[i].p.val, t->v[i].p.val_len);
-	items_merge(&l, a->val, a->val_len);
+			items_merge(&l, t->v[i].p.val, t->v[i].p.val_len,
+				    by_addr, 0);
+	items_merge(&l, a->val, a->val_len, by_addr, 1);
 	items_join(&l, &val);
 	if (first < t->n) {
 		rc = set_value(&t->v[first], &val, ctx);
@@ -309,7 +343,8 @@ static int unmerge_one(struct tok *k, const struct items *drop,
 	struct buf val = { 0 };
 	int rc = 0;
 
-	items_without(&l, k->p.val, k->p.val_len, drop);
+	items_without(&l, k->p.val, k->p.val_len, drop,
+		      selitem_key(drop->key));
 	if (!l.n) {
 		k->drop = 1;
 		++*hits;
@@ -332,8 +367,9 @@ static int plan_remove(struct toks *t, const struct param_arg *a,
 	size_t i;
 	int rc = 0;
 
+	drop.key = a->key;
 	if (ctx->merge)
-		items_merge(&drop, a->val, a->val_len);
+		items_merge(&drop, a->val, a->val_len, 0, 0);
 	for (i = 0; i < t->n && !rc; i++) {
 		struct tok *k = &t->v[i];
 
