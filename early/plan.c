@@ -125,9 +125,9 @@ static void log_skip(const struct pci_dev *d, const char *type)
 static void log_conflict(const struct pci_dev *m, const char *type, const struct config *c)
 {
 	log_warn("group %d: %s (%s, %s) stays on the host, so a VM cannot use %s (vfio "
-		 "needs the whole group); to include it: vfio.ids=%s%s", m->group, m->addr, type,
-		 m->driver[0] ? m->driver : "no driver yet", m->by + 5, m->addr,
-		 m->boot_vga ? " rd.vfio.boot_vga=1" : "");
+		 "needs the whole group); to include it: vfio.ids=%s@%04x:%04x%s", m->group,
+		 m->addr, type, m->driver[0] ? m->driver : "no driver yet", m->by + 5, m->addr,
+		 m->vendor & 0xffff, m->device & 0xffff, m->boot_vga ? " rd.vfio.boot_vga=1" : "");
 }
 
 static void log_unmatched(const struct pci_list *l, const struct config *c)
