@@ -61,6 +61,10 @@ struct pci_dev *cmd_dev(const struct pci_list *l, const char *addr);
 /* "BB:DD.F" when short_form and the domain is 0000, else DDDD:BB:DD.F. */
 const char *cmd_addr(const struct pci_dev *d, int short_form);
 int cmd_domain0_only(const struct pci_list *l);
+/* The selector to copy for d: ADDR@VVVV:DDDD, the address as the kernel
+ * prints it, pinned to the ids the device has now (lower-case hex). */
+#define CMD_PINNED_SIZE 32
+const char *cmd_pinned(const struct pci_dev *d, char *buf, size_t size);
 /* The IOMMU group number, or "-". */
 const char *cmd_group(const struct pci_dev *d, char *buf, size_t size);
 /* Replace c's selectors by the arguments' (vfio.ids syntax, commas too);

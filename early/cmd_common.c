@@ -98,6 +98,12 @@ const char *cmd_addr(const struct pci_dev *d, int short_form)
 	return short_form && d->dom == 0 ? d->addr + 5 : d->addr;
 }
 
+const char *cmd_pinned(const struct pci_dev *d, char *buf, size_t size)
+{
+	fmt(buf, size, "%s@%04x:%04x", d->addr, d->vendor & 0xffff, d->device & 0xffff);
+	return buf;
+}
+
 const char *cmd_group(const struct pci_dev *d, char *buf, size_t size)
 {
 	if (d->group >= 0)

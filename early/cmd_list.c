@@ -100,33 +100,49 @@ static size_t driver_width(const struct pci_list *l)
 	return w;
 }
 
+/* Domains are as wide as the kernel prints them: 4 to 8 hex digits. */
+static size_t addr_width(const struct pci_list *l, int short_form)
+{
+	size_t w = 4;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(cmd_addr(&l->dev[i], short_form)) > w)
+			w = strlen(cmd_addr(&l->dev[i], short_form));
+	return w;
+}
+
 static void print_table(const struct pci_list *l, const struct pci_name *names,
 			const struct filters *f)
 {
 	int short_form = cmd_domain0_only(l);
-	size_t dw = driver_width(l);
-	char type[16], group[12];
+	size_t dw = driver_width(l), aw = addr_width(l, short_form);
+	size_t sw = aw + (short_form ? 5 : 0) + 10;	/* ADDR@VVVV:DDDD */
+	char type[16], group[12], sel[CMD_PINNED_SIZE];
 
-	pr_col("ADDR", short_form ? 7 : 12);
+	pr_col("ADDR", aw);
 	pr_col("TYPE", 14);
 	pr_col("GROUP", 5);
 	pr_col("DRIVER", dw);
-	pr("CMDLINE NAME\n");
+	pr_col("CMDLINE", 7);
+	pr_col("SELECTOR", sw);
+	pr("NAME\n");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];
 
 		if (!filter_match(f, d))
 			continue;
 		pci_type(d, type, sizeof(type));
-		pr_col(cmd_addr(d, short_form), short_form ? 7 : 12);
+		pr_col(cmd_addr(d, short_form), aw);
 		pr_col(type, 14);
 		pr_col(cmd_group(d, group, sizeof(group)), 5);
 		pr_col(d->driver[0] ? d->driver : "-", dw);
+		pr_col(plan_mark(d), 7);
+		cmd_pinned(d, sel, sizeof(sel));
 		if (names && names[i].s[0]) {
-			pr_col(plan_mark(d), 7);
+			pr_col(sel, sw);
 			pr_str(names[i].s);
 		} else {
-			pr_str(plan_mark(d));
+			pr_str(sel);
 		}
 		pr_str("\n");
 	}
@@ -134,7 +150,7 @@ static void print_table(const struct pci_list *l, const struct pci_name *names,
 
 static void json_dev(const struct pci_dev *d, const char *name)
 {
-	char type[16];
+	char type[16], sel[CMD_PINNED_SIZE];
 
 	pci_type(d, type, sizeof(type));
 	pr("  {\"address\": \"%s\", \"type\": \"%s\", \"vendor\": \"%04x\", \"device\": \"%04x\", "
@@ -154,6 +170,8 @@ static void json_dev(const struct pci_dev *d, const char *name)
 	pr_json(d->action == ACT_LEAVE || !d->by[0] ? NULL : d->by);
 	pr_str(", \"guard\": ");
 	pr_json(d->action == ACT_SKIP ? d->why : NULL);
+	pr_str(", \"selector\": ");
+	pr_json(cmd_pinned(d, sel, sizeof(sel)));
 	pr_str("}");
 }
 

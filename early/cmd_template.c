@@ -10,10 +10,11 @@
 
 static void block(const struct pci_dev *d, const char *name, int by_address)
 {
-	char group[12];
+	char group[12], sel[CMD_PINNED_SIZE];
 
 	pr("# %s%s%s, IOMMU group %s\n", d->addr, name[0] ? " " : "", name,
 	   cmd_group(d, group, sizeof(group)));
+	pr("# on the kernel command line: vfio.ids=%s\n", cmd_pinned(d, sel, sizeof(sel)));
 	if (by_address)
 		pr("PCI = [\n  SHORT_ADDRESS = \"%s\"\n]\n", d->addr + 5);
 	else

@@ -99,18 +99,21 @@ static void list_table(void)
 	gpu_tree();
 	RUN("quiet vfio.ids=10de:1b80", "list");
 	EXIT_IS(0, "list");
-	T_OK(has(fs.output, "ADDR    TYPE           GROUP DRIVER        CMDLINE NAME\n"),
-	     "list: header");
+	T_OK(has(fs.output, "ADDR    TYPE           GROUP DRIVER        CMDLINE SELECTOR"
+		 "               NAME\n"), "list: header");
 	T_OK(has(fs.output, "\n01:00.0 10de:1b80:0300 1     nouveau       bind    "
-		 "GP104 [GeForce GTX 1080]\n"), "list: selected GPU with its name");
+		 "0000:01:00.0@10de:1b80 GP104 [GeForce GTX 1080]\n"),
+	     "list: selected GPU, the pinned selector to copy, its name");
 	T_OK(has(fs.output, "\n01:00.1 10de:10f0:0403 1     snd_hda_intel bind    "
-		 "GP104 High Definition Audio Controller\n"), "list: its slot mate marked too");
+		 "0000:01:00.1@10de:10f0 GP104 High Definition Audio Controller\n"),
+	     "list: its slot mate marked too");
 	T_OK(has(fs.output, "\n03:00.0 8086:10d3:0200 2     e1000e        -       "
-		 "82574L Gigabit Network Connection\n"), "list: unselected device");
-	T_OK(has(fs.output, "\n00:01.0 8086:1901:0604 1     pcieport      -\n"),
-	     "list: unknown device has a blank name");
-	T_OK(has(fs.output, "\n04:00.0 10de:1b81:0300 3     -             -       Quote"),
-	     "list: unbound device");
+		 "0000:03:00.0@8086:10d3 82574L Gigabit Network Connection\n"),
+	     "list: unselected device");
+	T_OK(has(fs.output, "\n00:01.0 8086:1901:0604 1     pcieport      -       "
+		 "0000:00:01.0@8086:1901\n"), "list: unknown device has a blank name");
+	T_OK(has(fs.output, "\n04:00.0 10de:1b81:0300 3     -             -       "
+		 "0000:04:00.0@10de:1b81 Quote"), "list: unbound device");
 	T_OK(count_lines(fs.output, "0") == 6, "list: one line per device");
 	T_STREQ(fs.journal, "", "list: nothing written");
 	fake_cleanup(&fs);
@@ -197,7 +200,8 @@ static void list_json(void)
 		 "\"vendor\": \"10de\", \"device\": \"1b80\", \"class\": \"0300\", "
 		 "\"name\": \"GP104 [GeForce GTX 1080]\", \"iommu_group\": 1, \"driver\": "
 		 "\"nouveau\", \"cmdline\": \"bind\", \"by\": \"selector=10de:1b80\", "
-		 "\"guard\": null}"), "list --json: GPU object");
+		 "\"guard\": null, \"selector\": \"0000:01:00.0@10de:1b80\"}"),
+	     "list --json: GPU object with the pinned selector");
 	T_OK(has(fs.output, "\"name\": \"Quote \\\"q\\\" and back\\\\slash\""),
 	     "list --json: quotes and backslashes escaped");
 	T_OK(has(fs.output, "\"driver\": null"), "list --json: no driver is null");
@@ -275,7 +279,8 @@ static void plan_report(void)
 	RUN("vfio.ids=10de:1b80", "plan");
 	EXIT_IS(1, "plan: a group conflict needs attention");
 	T_OK(has(fs.output, "0000:02:00.0 leave group-conflict with=0000:01:00.0") &&
-	     has(fs.output, "to include it: vfio.ids=0000:02:00.0"), "plan: conflict and fix");
+	     has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
+	     "plan: conflict and the pinned selector that fixes it");
 	T_OK(has(fs.output, "summary: 2 to bind, 0 skipped (0 by design), 1 in conflicting "
 		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan: summary counts");
 	RUN("vfio.ids=10de:1b81,8086:1901", "plan");
@@ -538,8 +543,10 @@ static void template(void)
 	RUN(NULL, "template");
 	EXIT_IS(0, "template");
 	T_STREQ(fs.output, "# 0000:01:00.0 GP104 [GeForce GTX 1080], IOMMU group 1\n"
+		"# on the kernel command line: vfio.ids=0000:01:00.0@10de:1b80\n"
 		"PCI = [\n  VENDOR = \"10de\",\n  DEVICE = \"1b80\",\n  CLASS = \"0300\"\n]\n\n"
 		"# 0000:01:00.1 GP104 High Definition Audio Controller, IOMMU group 1\n"
+		"# on the kernel command line: vfio.ids=0000:01:00.1@10de:10f0\n"
 		"PCI = [\n  VENDOR = \"10de\",\n  DEVICE = \"10f0\",\n  CLASS = \"0403\"\n]\n",
 		"template: one block per device on vfio-pci");
 	RUN(NULL, "template", "--address");
@@ -611,7 +618,8 @@ static void bind_groups_and_failures(void)
 	EXIT_IS(0, "bind --group slot");
 	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "bind --group slot: audio function taken along");
 	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "bind --group slot: other slot stays");
-	T_OK(has(fs.output, "to include it: vfio.ids=0000:02:00.0"), "bind: conflict warned");
+	T_OK(has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
+	     "bind: conflict warned with the pinned selector");
 	fake_cleanup(&fs);
 
 	fake_init(&fs, refuses, 1, 1, 1);
