@@ -269,22 +269,31 @@ void modules_load_list(const struct strlist *names, const struct strlist *blackl
 	}
 }
 
+#define BLACKLIST_HEAD "# written by vfio-early from rd.driver.blacklist=\n"
+
 int modules_write_blacklist(const struct strlist *blacklist)
 {
-	char buf[4096];
-	size_t n = 0;
+	size_t size = sizeof(BLACKLIST_HEAD), n;
+	char *buf;
 	int r;
 
 	if (!blacklist->n)
 		return 0;
-	n = fmt(buf, sizeof(buf), "# written by vfio-early from rd.driver.blacklist=\n");
-	for (size_t i = 0; i < blacklist->n && n < sizeof(buf); i++)
-		n += fmt(buf + n, sizeof(buf) - n, "blacklist %s\n", blacklist->v[i]);
-	if (n >= sizeof(buf))
-		return -ENOSPC;
+	/* Sized to the list: a fixed buffer dropped a long list without a word. */
+	for (size_t i = 0; i < blacklist->n; i++)
+		size += strlen("blacklist \n") + strlen(blacklist->v[i]);
+	buf = malloc(size);
+	if (!buf) {
+		log_err("rd.driver.blacklist: out of memory; nothing blacklisted");
+		return -ENOMEM;
+	}
+	n = fmt(buf, size, BLACKLIST_HEAD);
+	for (size_t i = 0; i < blacklist->n; i++)
+		n += fmt(buf + n, size - n, "blacklist %s\n", blacklist->v[i]);
 	sysfs_mkdir("etc", 0755);
 	sysfs_mkdir("etc/modprobe.d", 0755);
 	r = sysfs_write_atomic("etc/modprobe.d/vfio-early-blacklist.conf", buf, n);
+	free(buf);
 	if (r)
 		log_err("cannot write /etc/modprobe.d/vfio-early-blacklist.conf: %s", log_errstr(r));
 	else
