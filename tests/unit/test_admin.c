@@ -496,6 +496,37 @@ static void wide_domains(void)
 	fake_cleanup(&fs);
 }
 
+
+/* A long rd.driver.blacklist reaches the image's modprobe.d whole: it
+ * used to be dropped, file and all, past 4 KiB without a word. */
+static void long_blacklist(void)
+{
+	size_t n = 1000, size = n * 8 + 64, at;
+	char *line = malloc(size), *file = malloc(n * 20 + 128), want[32];
+	const char *p;
+
+	gpu_tree();
+	at = (size_t)snprintf(line, size, "rd.driver.blacklist=");
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(line + at, size - at, "%sm%04zu", i ? "," : "", i);
+	snprintf(line + at, size - at, " rd.driver.blacklist=last_one");
+	alarm(30);
+	fake_run(&fs, line, NULL);
+	alarm(0);
+	T_OK(fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", file, n * 20 + 128) != NULL,
+	     "long rd.driver.blacklist: the file is written");
+	p = file;
+	for (size_t i = 0; i < n && p; i++) {
+		snprintf(want, sizeof(want), "\nblacklist m%04zu\n", i);
+		p = strstr(p, want);
+	}
+	T_OK(p && strstr(p, "\nblacklist last_one\n"),
+	     "long rd.driver.blacklist: all 1,001 modules in it, in order");
+	free(line);
+	free(file);
+	fake_cleanup(&fs);
+}
+
 static void status_after_unbind(void)
 {
 	static const char *const boot[] = { NULL };
@@ -1036,6 +1067,7 @@ int main(void)
 	bounded_reads();
 	many_selectors();
 	wide_domains();
+	long_blacklist();
 	status_after_unbind();
 	status_failed_and_manual();
 	acl();
