@@ -45,9 +45,10 @@ static const struct subcmd subcmds[] = {
 	{ "list", cmd_list, OPT_CMDLINE | OPT_FILTER | OPT_JSON,
 	  "usage: vfio-early list [--filter F[,F...]] [--json] [--cmdline STR] [--root DIR]\n"
 	  "One line per PCI device: ADDR, TYPE (vendor:device:class), IOMMU GROUP,\n"
-	  "current DRIVER, CMDLINE and NAME (from pci.ids). CMDLINE is what the kernel\n"
-	  "command line does with the device at boot: bind, skip (a guard keeps it;\n"
-	  "see plan) or -.\n"
+	  "current DRIVER, CMDLINE, SELECTOR and NAME (from pci.ids). CMDLINE is what\n"
+	  "the kernel command line does with the device at boot: bind, skip (a guard\n"
+	  "keeps it; see plan) or -. SELECTOR is the one to copy into vfio.ids=: the\n"
+	  "address pinned to the device's ids, ADDR@VVVV:DDDD.\n"
 	  "  --filter F,...  lspci -d filters [vendor]:[device][:class], e.g. ::0300,\n"
 	  "                  10de::0300, 10de:11bf:0300, 8086::0300,::0106 (empty: all)\n"
 	  "  --json          a JSON array, one object per device\n"
@@ -58,7 +59,8 @@ static const struct subcmd subcmds[] = {
 	  "ADDR TYPE boot=RESULT now=DRIVER VERDICT[: why]. VERDICT is ok, kept (a\n"
 	  "guard kept it on the host by design), FAIL or after-boot (on vfio-pci, not\n"
 	  "by the boot pass). Exit 1 when a device the boot pass selected is not on\n"
-	  "vfio-pci now, or when the boot pass left no status; else 0.\n" ROOT_HELP },
+	  "vfio-pci now, or when the boot pass left no status; 2 when the status file\n"
+	  "cannot be read (not a regular file, over 1 MiB); else 0.\n" ROOT_HELP },
 	{ "plan", cmd_plan, OPT_CMDLINE | OPT_GRUB,
 	  "usage: vfio-early plan [--cmdline STR | --grub FILE] [--root DIR]\n"
 	  "What the next boot will do on this host, decided by the boot pass's own\n"

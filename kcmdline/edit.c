@@ -13,6 +13,8 @@ struct items {
 	struct item {
 		const char *p;
 		size_t n;
+		int is_addr;			/* by_addr lists: an address */
+		unsigned long long addr;	/* parsed once, compared often */
 	} *v;
 	size_t n, cap;
 	const char *key;	/* remove --merge: whose items these are */
@@ -31,30 +33,30 @@ static void items_push(struct items *l, const char *p, size_t n)
 	}
 	l->v[l->n].p = p;
 	l->v[l->n].n = n;
+	l->v[l->n].is_addr = selitem_addr(p, n, &l->v[l->n].addr);
 	l->n++;
 }
 
 /* The same item: the same bytes or, in vfio-early's selector lists
  * (by_addr), the same device address however it is spelt. */
-static int item_same(const struct item *it, const char *p, size_t n,
-		     int by_addr)
+static int item_same(const struct item *it, const struct item *x, int by_addr)
 {
-	unsigned long long a, b;
-
-	if (it->n == n && !memcmp(it->p, p, n))
+	if (it->n == x->n && !memcmp(it->p, x->p, x->n))
 		return 1;
-	return by_addr && selitem_addr(it->p, it->n, &a) &&
-	       selitem_addr(p, n, &b) && a == b;
+	return by_addr && it->is_addr && x->is_addr && it->addr == x->addr;
 }
 
 /* The index of the first item of L that is the same as p, or L->n. */
 static size_t items_find(const struct items *l, const char *p, size_t n,
 			 int by_addr)
 {
+	struct item x = { p, n, 0, 0 };
 	size_t i;
 
+	if (by_addr)
+		x.is_addr = selitem_addr(p, n, &x.addr);
 	for (i = 0; i < l->n; i++)
-		if (item_same(&l->v[i], p, n, by_addr))
+		if (item_same(&l->v[i], &x, by_addr))
 			break;
 	return i;
 }
@@ -82,6 +84,8 @@ static void items_merge(struct items *l, const char *val, size_t len,
 			     item, (int)l->v[j].n, l->v[j].p);
 			l->v[j].p = item;
 			l->v[j].n = n;
+			l->v[j].is_addr = selitem_addr(item, n,
+						       &l->v[j].addr);
 		}
 	}
 }

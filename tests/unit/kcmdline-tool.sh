@@ -303,7 +303,7 @@ same_refusals() {
 	fi
 	for shape in 'cat <<EOF\nEOF' 'f() {\n:\n}' 'if true; then\n:\nfi' \
 		'[ -e /x ] || X=1' 'case x in x) ;; esac' 'GRUB_X="a\nb'; do
-		printf "X=1\\n$shape\\nGRUB_CMDLINE_LINUX_DEFAULT=\\"quiet\\"\\n" >"$tmp/shape"
+		printf 'X=1\n%b\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' "$shape" >"$tmp/shape"
 		"$K" --grub "$tmp/shape" add x=1 >"$out" 2>"$err"
 		kc=$?
 		k=$(sed -n 's/^kcmdline: //p' "$err" | grep 'cannot evaluate')
