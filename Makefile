@@ -88,7 +88,7 @@ $(B)/asan/kcmdline: $(KC_SRC) $(KC_HDRS)
 	@mkdir -p $(@D)
 	$(HOSTCC) -O1 $(SAN) $(KC_FLAGS) -o $@ $(KC_SRC)
 
-kcmdline-check: $(B)/kcmdline $(B)/asan/kcmdline
+kcmdline-check: $(B)/kcmdline $(B)/asan/kcmdline $(B)/vfio-early
 	tests/unit/kcmdline-tool.sh $(B)/kcmdline
 	tests/unit/kcmdline-tool.sh $(B)/asan/kcmdline
 
