@@ -12,7 +12,6 @@
 #include "note.h"
 #include "target.h"
 #include "tokens.h"
-#include "tokens.h"
 
 /* Apply one file's assignments; what cannot be evaluated leaves both
  * values unknown (NULL). */
