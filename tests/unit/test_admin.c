@@ -330,6 +330,16 @@ static void plan_grub(void)
 	EXIT_IS(2, "plan: unfollowable grub file");
 	T_OK(has(fs.output, "etc/default/grub:1: plan cannot follow command substitution"),
 	     "plan: says which line it cannot follow");
+	fake_write(&fs, "etc/default/grub", "X=1\ncat <<EOF\nGRUB_CMDLINE_LINUX=x\nEOF\n", 0644);
+	RUN(NULL, "plan");
+	EXIT_IS(2, "plan: a here-document");
+	T_OK(has(fs.output, "etc/default/grub:2: cannot evaluate this file exactly: the file "
+		 "uses a here-document\n"), "plan: kcmdline's refusal, word for word");
+	fake_write(&fs, "etc/default/grub", "if [ -e /x ]; then\nGRUB_CMDLINE_LINUX=x\nfi\n", 0644);
+	RUN(NULL, "plan");
+	EXIT_IS(2, "plan: a conditional");
+	T_OK(has(fs.output, "etc/default/grub:1: cannot evaluate this file exactly: the file "
+		 "uses shell control flow"), "plan: a conditional is refused, not guessed");
 	RUN(NULL, "plan", "--grub", "/nonexistent/grub");
 	EXIT_IS(2, "plan: missing --grub file");
 	T_OK(has(fs.output, "cannot read /nonexistent/grub"), "plan: missing file named");
