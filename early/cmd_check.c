@@ -237,7 +237,8 @@ static void iommu_params(const char *line, size_t len, struct iommu_params *ip)
 
 static void intel_param(const struct iommu_params *ip, int iommu_on)
 {
-	const char *other = ip->amd_off || ip->amd_other ? " (amd_iommu= does nothing on Intel)" : "";
+	const char *other = ip->amd_off || ip->amd_other ?
+			    " (amd_iommu= does nothing on Intel)" : "";
 
 	if (ip->intel == 0)
 		check_finding(V_FAIL, "iommu-param", "kcmdline remove intel_iommu=off, then "
