@@ -107,7 +107,8 @@ static const struct range *overlap(const struct range *r, const struct range *ba
 }
 
 /* "  START-END : NAME" lines of /proc/iomem that are firmware framebuffers
- * inside one of the device's BARs; 1 when one was reported. */
+ * inside one of the device's BARs; 1 when one was reported, -1 when a
+ * framebuffer's addresses are hidden (zeros: not root), else 0. */
 static int report_fbs(const struct pci_dev *d, const char *iomem, const struct range *bars,
 		      size_t nbars)
 {
@@ -126,6 +127,8 @@ static int report_fbs(const struct pci_dev *d, const char *iomem, const struct r
 		name = strstr(e, " : ");
 		k = name && name < p + len ? fb_index(name + 3, (size_t)(p + len - name - 3)) : -1;
 		bar = k >= 0 && r.end > r.start ? overlap(&r, bars, nbars) : NULL;
+		if (k >= 0 && !r.start && !r.end && !found)
+			found = -1;
 		if (bar) {
 			char a[17], b[17], c[17], z[17];
 
@@ -145,11 +148,13 @@ static void check_framebuffer(const struct pci_dev *d, const char *iomem)
 {
 	struct range bars[BARS_MAX];
 	size_t n = memory_bars(d, bars);
+	int r = iomem && n ? report_fbs(d, iomem, bars, n) : -1;
 
-	if (!iomem || !n)
+	if (r < 0)
 		check_finding(V_WARN, "framebuffer", "run vfio-early check as root",
-			      "%s: cannot compare its BARs with /proc/iomem", d->addr);
-	else if (!report_fbs(d, iomem, bars, n))
+			      "%s: cannot compare its BARs with /proc/iomem (addresses hidden "
+			      "or unreadable)", d->addr);
+	else if (!r)
 		check_finding(V_PASS, "framebuffer", NULL,
 			      "%s: no firmware framebuffer on its memory", d->addr);
 }

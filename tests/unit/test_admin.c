@@ -968,6 +968,9 @@ static void check_device_findings(void)
 		   "e0000000-efffffff : PCI Bus 0000:01\n",
 		   "PASS framebuffer   0000:01:00.0: no firmware framebuffer on its memory",
 		   "efifb elsewhere is no finding");
+	iomem_case("00000000-00000000 : PCI Bus 0000:01\n  00000000-00000000 : efifb\n",
+		   "WARN framebuffer   0000:01:00.0: cannot compare its BARs with /proc/iomem",
+		   "addresses hidden (not root): no false PASS");
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/reset_method", "\n", 0644);
 	iomem_case("", "WARN reset         0000:01:00.0 cannot be reset",
 		   "empty reset_method: cannot reset");
