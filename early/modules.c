@@ -1,50 +1,51 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "deadline.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "log.h"
 #include "modules.h"
+#include "rawsys.h"
 #include "sysfs.h"
 
-#define VFIO_DRIVER "sys/bus/pci/drivers/vfio-pci"
-#define MODPROBE_TIMEOUT_MS 10000
+#define VFIO_DRIVER	"sys/bus/pci/drivers/vfio-pci"
+#define VFIO_MODULE	"vfio_pci"
+#define LOAD_MODPROBE_MS	5000	/* one modprobe run, within the pass's budget */
+#define MODULE_INIT_COMPRESSED_FILE 4	/* include/uapi/linux/module.h */
 
-static long sys_finit_module(int fd, const char *params)
+#define MODS_MAX	16	/* vfio-pci and its dependencies: 5 today */
+
+struct mod {
+	char *path, *opts;	/* in the list's buffer; opts without ids= */
+	char name[64];
+};
+
+static char *list;		/* the image's load list, read by modules_read_list */
+static struct mod mods[MODS_MAX];
+static int nmods;
+
+const char *modules_modprobe_path(void)
 {
-#if defined(__KLIBC__) && defined(__x86_64__)
-	long ret;
+	static const char *const paths[] = {
+		"/sbin/modprobe", "/usr/sbin/modprobe", "/bin/modprobe", "/usr/bin/modprobe",
+	};
 
-	__asm__ volatile ("syscall" : "=a"(ret)
-			  : "0"((long)__NR_finit_module), "D"((long)fd), "S"(params), "d"(0L)
-			  : "rcx", "r11", "memory");
-	return ret;
-#elif defined(__KLIBC__) && defined(__aarch64__)
-	register long x8 __asm__("x8") = __NR_finit_module;
-	register long x0 __asm__("x0") = fd;
-	register long x1 __asm__("x1") = (long)params;
-	register long x2 __asm__("x2") = 0;
-
-	__asm__ volatile ("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-	return x0;
-#elif !defined(__KLIBC__) && defined(__NR_finit_module)
-	return syscall(__NR_finit_module, fd, params, 0) < 0 ? -errno : 0;
-#else
-	return -ENOSYS;
-#endif
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
 }
 
-/* "vfio-pci.ko" -> "vfio_pci", as the kernel names modules. */
+/* "vfio-pci.ko.xz" -> "vfio_pci", as the kernel names modules. */
 static void module_name(const char *path, char *name, size_t size)
 {
 	const char *base = strrchr(path, '/');
@@ -54,6 +55,39 @@ static void module_name(const char *path, char *name, size_t size)
 	for (i = 0; base[i] && base[i] != '.' && i + 1 < size; i++)
 		name[i] = base[i] == '-' ? '_' : base[i];
 	name[i] = '\0';
+}
+
+static const char *const comp_names[] = { "none", "gzip", "xz", "zstd" };
+
+const char *modules_compression_name(enum mod_comp c)
+{
+	return comp_names[c];
+}
+
+/* By the magic bytes, as the kernel's decompressors check them. */
+enum mod_comp modules_compression(int fd)
+{
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	static const unsigned char zstd[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	unsigned char m[6];
+	ssize_t n = pread(fd, m, sizeof(m), 0);
+
+	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+		return COMP_GZIP;
+	if (n >= (ssize_t)sizeof(xz) && !memcmp(m, xz, sizeof(xz)))
+		return COMP_XZ;
+	if (n >= (ssize_t)sizeof(zstd) && !memcmp(m, zstd, sizeof(zstd)))
+		return COMP_ZSTD;
+	return COMP_NONE;
+}
+
+/* CONFIG_MODULE_DECOMPRESS: /sys/module/compression names the one format. */
+static int kernel_decompresses(enum mod_comp c)
+{
+	char have[16];
+
+	return sysfs_read("sys/module/compression", have, sizeof(have)) > 0 &&
+	       !strcmp(have, comp_names[c]);
 }
 
 static int append(char *buf, size_t size, size_t *n, const char *s, size_t len)
@@ -75,11 +109,9 @@ static int needs_quotes(const char *v, size_t len)
 	return 0;
 }
 
-static int append_param(char *buf, size_t size, size_t *n, const struct kcmd_param *p,
-			size_t modlen)
+static int append_param(char *buf, size_t size, size_t *n, const char *name, size_t name_len,
+			const struct kcmd_param *p)
 {
-	const char *name = p->name + modlen + 1;
-	size_t name_len = p->name_len - modlen - 1;
 	int quote = p->val && needs_quotes(p->val, p->val_len);
 
 	if ((*n && append(buf, size, n, " ", 1)) || append(buf, size, n, name, name_len))
@@ -92,143 +124,172 @@ static int append_param(char *buf, size_t size, size_t *n, const struct kcmd_par
 	return 0;
 }
 
-int modules_cmdline_params(const char *mod, const char *cmdline, size_t len,
-			   char *buf, size_t size)
+/* vfio-pci's ids= would bind every match itself, past the guards. */
+static int is_ids(const char *mod, const char *name, size_t len)
 {
-	size_t modlen = strlen(mod), n = 0;
+	return !strcmp(mod, VFIO_MODULE) && kcmd_name_eq(name, len, "ids");
+}
+
+/* Append the command line's "mod.NAME=V" options for module mod, never vfio-pci's ids=. */
+static int append_options(char *buf, size_t size, size_t *n, const char *mod, const char *text,
+			  size_t len)
+{
+	size_t skip = strlen(mod) + 1;
 	struct kcmd_iter it;
 	struct kcmd_param p;
 
-	buf[0] = '\0';
-	kcmd_iter_init(&it, cmdline, len);
+	kcmd_iter_init(&it, text, len);
 	while (kcmd_next(&it, &p)) {
-		if (p.name_len <= modlen + 1 || p.name[modlen] != '.' ||
-		    !kcmd_name_eq(p.name, modlen, mod))
+		if (p.name_len <= skip || p.name[skip - 1] != '.' ||
+		    !kcmd_name_eq(p.name, skip - 1, mod) ||
+		    is_ids(mod, p.name + skip, p.name_len - skip))
 			continue;
-		if (append_param(buf, size, &n, &p, modlen))
+		if (append_param(buf, size, n, p.name + skip, p.name_len - skip, &p))
 			return -ENOSPC;
 	}
 	return 0;
 }
 
-/*
- * A list line is "PATH [OPTIONS]": the options the image's modprobe.d gives
- * the module, resolved when the image was built. The command line's come
- * after them, so they win, as with kmod.
- */
-static int load_one(char *line, const char *cmdline, size_t len)
+int modules_cmdline_params(const char *mod, const char *cmdline, size_t len,
+			   char *buf, size_t size)
 {
-	char name[64], params[1024], *path = line, *opts = strchr(line, ' ');
 	size_t n = 0;
+
+	buf[0] = '\0';
+	return append_options(buf, size, &n, mod, cmdline, len);
+}
+
+/*
+ * A list line's options, as kmod's --show-depends printed them: words split
+ * on spaces. vfio-pci's ids= (modprobe.d's "options vfio-pci ids=...") are
+ * taken out and become selectors of the plan, parsed as the command line's
+ * vfio-pci.ids= (same checks, same messages).
+ */
+static void take_ids(struct mod *m, struct config *c)
+{
+	char *w = m->opts, *next, key[LIST_LINE_MAX + 16];
+	struct config t;
+	int n;
+
+	for (; *w; w = next) {
+		size_t len = strcspn(w, " ");
+
+		next = w + len + (w[len] == ' ');
+		if (strcmp(m->name, VFIO_MODULE) || strncmp(w, "ids=", 4))
+			continue;
+		w[len] = '\0';
+		log_info("modprobe.d: vfio-pci %s: selectors, guarded as vfio.ids", w);
+		n = fmt(key, sizeof(key), "vfio-pci.%s", w);
+		config_parse(&t, key, n < (int)sizeof(key) ? (size_t)n : sizeof(key) - 1);
+		for (size_t i = 0; i < t.nsel; i++)
+			config_add_selector(c, &t.sel[i]);
+		config_free(&t);
+		memmove(w, next, strlen(next) + 1);
+		next = w;
+	}
+}
+
+int modules_read_list(struct config *c)
+{
+	char path[128], *line, *end;
+	struct utsname u;
+	size_t len;
+
+	if (nmods || uname(&u) < 0)
+		return 0;
+	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
+	if (sysfs_slurp(path, &list, &len) < 0)
+		return -ENOENT;
+	for (line = list; *line; line = end) {
+		struct mod *m = &mods[nmods];
+
+		end = line + strcspn(line, "\n");
+		if (*end)
+			*end++ = '\0';
+		if (line[0] != '/')
+			continue;
+		if (nmods == MODS_MAX) {
+			log_err("more than %d modules in %s; the rest are modprobe's", MODS_MAX, path);
+			break;
+		}
+		m->path = line;
+		m->opts = line + strcspn(line, " ");
+		if (*m->opts)
+			*m->opts++ = '\0';
+		module_name(line, m->name, sizeof(m->name));
+		take_ids(m, c);
+		nmods++;
+	}
+	return 0;
+}
+
+/* 0, -errno, or 1 for a format this kernel cannot decompress: modprobe's job. */
+static int load_one(const struct mod *m, const char *cmdline, size_t len)
+{
+	char params[LIST_LINE_MAX * 2];
+	size_t n = fmt(params, sizeof(params), "%s", m->opts);
+	enum mod_comp comp;
 	long r;
 	int fd;
 
-	if (opts) {
-		*opts++ = '\0';
-		n = fmt(params, sizeof(params), "%s ", opts);
-	}
-	module_name(path, name, sizeof(name));
-	if (n >= sizeof(params) ||
-	    modules_cmdline_params(name, cmdline, len, params + n, sizeof(params) - n)) {
-		log_warn("options for %s are too long; loading without", name);
+	if (n >= sizeof(params) || append_options(params, sizeof(params), &n, m->name, cmdline, len)) {
+		log_warn("options for %s are too long; loading without", m->name);
 		params[0] = '\0';
 	}
-	for (n = strlen(params); n && params[n - 1] == ' '; n--)
-		params[n - 1] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = sys_finit_module(fd, params);
+	comp = modules_compression(fd);
+	if (comp != COMP_NONE && !kernel_decompresses(comp)) {
+		log_info("%s: %s-compressed, the kernel cannot decompress it: using modprobe",
+			 m->path, comp_names[comp]);
+		close(fd);
+		return 1;
+	}
+	r = rawsys4(__NR_finit_module, fd, (long)params,
+		    comp != COMP_NONE ? MODULE_INIT_COMPRESSED_FILE : 0, 0);
 	close(fd);
 	if (r == -EEXIST)
 		r = 0;
-	log_debug("finit_module %s %s: %s", path, params, r ? log_errstr((int)r) : "ok");
+	log_debug("finit_module %s %s: %s", m->path, params, r ? log_errstr((int)r) : "ok");
 	return (int)r;
 }
 
 static int load_resolved_list(const char *cmdline, size_t len)
 {
-	char path[128], *list, *line, *next;
-	struct utsname u;
-	size_t n;
-	int r = 0, loaded = 0;
+	int r = 0;
 
-	if (uname(&u) < 0)
-		return -errno;
-	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
-	if (sysfs_slurp(path, &list, &n) < 0)
-		return -ENOENT;
-	for (line = list; r == 0 && line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (line[0] == '/' && (r = load_one(line, cmdline, len)) == 0)
-			loaded++;
-		else if (r)
-			log_warn("cannot load %s: %s", line, log_errstr(r));
-	}
-	free(list);
-	return r ? r : loaded ? 0 : -ENOENT;
-}
-
-static const char *modprobe_path(void)
-{
-	static const char *const paths[] = {
-		"/sbin/modprobe", "/usr/sbin/modprobe", "/bin/modprobe", "/usr/bin/modprobe",
-	};
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
-
-static int wait_bounded(pid_t pid, int ms)
-{
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	int status;
-
-	for (int waited = 0; waited < ms; waited += 10) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -EINTR;
+	for (int i = 0; r == 0 && i < nmods; i++) {
+		r = load_one(&mods[i], cmdline, len);
 		if (r < 0)
-			return -errno;
-		nanosleep(&tick, NULL);
+			log_warn("cannot load %s: %s", mods[i].path, log_errstr(r));
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -ETIMEDOUT;
+	return r ? r : nmods ? 0 : -ENOENT;
 }
 
-static int run_modprobe(const char *mod)
+/*
+ * kmod's modprobe adds the command line's vfio_pci.ids and modprobe.d's;
+ * an ids= argument comes last and the kernel's parser keeps the last value
+ * (a string parameter is copied over), so vfio-pci loads with none.
+ */
+static int run_modprobe(const char *mod, const char *arg, long dl)
 {
-	static char *const envp[] = { "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
-	const char *path = modprobe_path();
-	char *argv[] = { "modprobe", (char *)mod, NULL };
-	pid_t pid;
+	const char *path = modules_modprobe_path();
+	char *argv[] = { "modprobe", (char *)mod, (char *)arg, NULL };
 	int r;
 
 	if (!path) {
 		log_err("no modprobe in this image; cannot load %s", mod);
 		return -ENOENT;
 	}
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	r = wait_bounded(pid, MODPROBE_TIMEOUT_MS);
+	r = child_run(path, argv, deadline_in(LOAD_MODPROBE_MS, dl));
 	if (r)
 		log_err("%s %s failed (%s)", path, mod,
-			r == -ETIMEDOUT ? "timed out" : r > 0 ? "non-zero exit" : "killed");
+			r == -ETIMEDOUT ? "timed out, killed" : r > 0 ? "non-zero exit" : "killed");
 	return r ? -EIO : 0;
 }
 
-int modules_ensure_vfio(const char *cmdline, size_t len)
+int modules_ensure_vfio(const char *cmdline, size_t len, long dl)
 {
 	int r;
 
@@ -237,8 +298,8 @@ int modules_ensure_vfio(const char *cmdline, size_t len)
 	r = load_resolved_list(cmdline, len);
 	if (r == -ENOENT)
 		log_info("no resolved module list in the image; using modprobe vfio-pci");
-	if (r || !sysfs_exists(VFIO_DRIVER))
-		run_modprobe("vfio-pci");
+	if ((r || !sysfs_exists(VFIO_DRIVER)) && !deadline_passed(dl))
+		run_modprobe("vfio-pci", "ids=", dl);
 	return sysfs_exists(VFIO_DRIVER) ? 0 : -ENOENT;
 }
 
@@ -256,7 +317,7 @@ static int listed(const struct strlist *l, const char *name)
 }
 
 void modules_load_list(const struct strlist *names, const struct strlist *blacklist,
-		       const char *phase)
+		       const char *phase, long dl)
 {
 	for (size_t i = 0; i < names->n; i++) {
 		if (listed(blacklist, names->v[i])) {
@@ -264,7 +325,7 @@ void modules_load_list(const struct strlist *names, const struct strlist *blackl
 				 names->v[i]);
 			continue;
 		}
-		if (run_modprobe(names->v[i]) == 0)
+		if (run_modprobe(names->v[i], NULL, dl) == 0)
 			log_info("loaded %s (rd.driver.%s)", names->v[i], phase);
 	}
 }
