@@ -23,7 +23,7 @@ static int log_debug_on;
 
 static int kmsg_reopen(void)
 {
-	int fd = open(kmsg_path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(kmsg_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return -1;

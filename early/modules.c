@@ -189,6 +189,14 @@ static void take_ids(struct mod *m, struct config *c)
 	}
 }
 
+const char *modules_list_options(const char *name)
+{
+	for (int i = 0; i < nmods; i++)
+		if (!strcmp(mods[i].name, name))
+			return mods[i].opts;
+	return NULL;
+}
+
 int modules_read_list(struct config *c)
 {
 	char path[128], *line, *end;

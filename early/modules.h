@@ -20,6 +20,8 @@ enum mod_comp { COMP_NONE, COMP_GZIP, COMP_XZ, COMP_ZSTD };
 
 /* Read the image's list (any root); its vfio-pci ids= become selectors of c. */
 int modules_read_list(struct config *c);
+/* The options a list line keeps for the load (tests), NULL if not listed. */
+const char *modules_list_options(const char *name);
 /* 0 when the vfio-pci driver is registered afterwards, -errno otherwise;
  * modprobe runs end by the deadline dl at the latest. */
 int modules_ensure_vfio(const char *cmdline, size_t len, long dl);
