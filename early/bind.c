@@ -52,18 +52,6 @@ static void vanished(struct pci_dev *d, const char *when)
 	log_err("%s: device vanished %s", d->addr, when);
 }
 
-/* "(null)" (pci-sysfs prints the NULL pointer) and "" both mean none. */
-static void read_override(struct pci_dev *d)
-{
-	char path[SYSFS_DEV_PATH_MAX];
-
-	d->prev_override[0] = '\0';
-	if (sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") == 0 &&
-	    sysfs_read(path, d->prev_override, sizeof(d->prev_override)) > 0 &&
-	    !strcmp(d->prev_override, "(null)"))
-		d->prev_override[0] = '\0';
-}
-
 /* Give the device back: its previous override, a probe so its driver takes it. */
 static void rollback(struct pci_dev *d, const char *detail)
 {
@@ -93,13 +81,16 @@ static void prepare(struct pci_dev *d, long dl)
 		return;
 	}
 	fmt(d->prev_driver, sizeof(d->prev_driver), "%s", d->driver);
-	if (sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") || !sysfs_exists(path)) {
+	if (sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") ||
+	    sysfs_read(path, d->prev_override, sizeof(d->prev_override)) < 0) {
 		fail(d, "no-driver-override");
 		log_err("%s: this kernel has no driver_override (Linux 3.16+ needed); not binding",
 			d->addr);
 		return;
 	}
-	read_override(d);
+	/* pci-sysfs prints a NULL override as "(null)" */
+	if (!strcmp(d->prev_override, "(null)"))
+		d->prev_override[0] = '\0';
 	if (d->prev_override[0] && strcmp(d->prev_override, "vfio-pci"))
 		log_warn("%s: driver_override was %s, now vfio-pci", d->addr, d->prev_override);
 	r = sysfs_write(path, "vfio-pci");
@@ -153,12 +144,12 @@ static int ensure_vfio_driver(const struct bind_opts *o)
 	if (sysfs_exists(VFIO_DRIVER))
 		return 0;
 	if (!o->load_modules) {
-		log_err("vfio-pci driver is not registered (modules are never loaded under --root)");
+		log_err("vfio-pci is not registered (no module loading under --root)");
 		return -ENOENT;
 	}
 	if (modules_ensure_vfio(o->cmdline, o->cmdline_len, o->deadline) < 0) {
-		log_err("vfio-pci could not be loaded: is it in the initrd for this kernel? "
-			"(rebuild the image with the vfio-early hook)");
+		log_err("cannot load vfio-pci: not in this initrd? (rebuild it with the "
+			"vfio-early hook)");
 		return -ENOENT;
 	}
 	return 0;
@@ -207,13 +198,11 @@ static void read_back(struct pci_list *l)
 
 		if (pci_read_driver(d) < 0 || meant == !strcmp(d->driver, "vfio-pci"))
 			continue;
-		if (meant)
-			log_err("%s: was bound to vfio-pci, now on %s", d->addr,
-				d->driver[0] ? d->driver : "no driver");
-		else if (d->action != ACT_LEAVE || !was)
-			log_err("%s: %s %s but on vfio-pci: vfio-pci's own ids= took it (built in, or "
-				"loaded before vfio-early)", d->addr, d->action != ACT_LEAVE ?
-				pci_result_name(d->result) : "not selected", d->detail);
+		if (meant || d->action != ACT_LEAVE || !was)
+			log_err("%s: %s %s, yet on %s%s", d->addr, d->action != ACT_LEAVE ?
+				pci_result_name(d->result) : "not selected", d->detail,
+				d->driver[0] ? d->driver : "no driver", meant ? "" :
+				": vfio-pci's own ids= took it (built in, or loaded before vfio-early)");
 	}
 }
 

@@ -305,7 +305,7 @@ int modules_ensure_vfio(const char *cmdline, size_t len, long dl)
 		return 0;
 	r = load_resolved_list(cmdline, len);
 	if (r == -ENOENT)
-		log_info("no resolved module list in the image; using modprobe vfio-pci");
+		log_info("no module list in the image: modprobe vfio-pci");
 	if ((r || !sysfs_exists(VFIO_DRIVER)) && !deadline_passed(dl))
 		run_modprobe("vfio-pci", "ids=", dl);
 	return sysfs_exists(VFIO_DRIVER) ? 0 : -ENOENT;
