@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "deadline.h"
+#include "fmt.h"
 #include "log.h"
 #include "modules.h"
 #include "pass.h"
@@ -85,14 +86,22 @@ static void say(int fd, const char *s)
 		return;
 }
 
+/* The image's modprobe.d options for the listed modules, then the command line. */
 static int read_cmdline(const struct opts *o, char **line, size_t *len)
 {
-	if (o->cmdline) {
-		*line = strdup(o->cmdline);
-		*len = *line ? strlen(*line) : 0;
-		return *line ? 0 : -ENOMEM;
-	}
-	return sysfs_slurp("proc/cmdline", line, len);
+	const char *pre = modules_read_list();
+	char *proc = NULL;
+	size_t n;
+	int r = o->cmdline ? 0 : sysfs_slurp("proc/cmdline", &proc, &n);
+
+	if (r < 0)
+		return r;
+	n = strlen(pre) + strlen(proc ? proc : o->cmdline) + 2;
+	*line = malloc(n);
+	if (*line)
+		*len = fmt(*line, n, "%s %s", pre, proc ? proc : o->cmdline);
+	free(proc);
+	return *line ? 0 : -ENOMEM;
 }
 
 static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
@@ -160,8 +169,6 @@ int main(int argc, char **argv)
 	}
 	config_parse(&c, line, len);
 	log_set_debug(c.debug);
-	if (!c.disabled)
-		modules_read_list(&c);
 	run(&o, &c, line, len);
 	config_free(&c);
 	free(line);

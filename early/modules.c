@@ -25,7 +25,7 @@
 #define MODS_MAX	16	/* vfio-pci and its dependencies: 5 today */
 
 struct mod {
-	char *path, *opts;	/* in the list's buffer; opts without ids= */
+	char *path;		/* in the list's buffer */
 	char name[64];
 };
 
@@ -159,55 +159,40 @@ int modules_cmdline_params(const char *mod, const char *cmdline, size_t len,
 	return append_options(buf, size, &n, mod, cmdline, len);
 }
 
-/*
- * A list line's options, as kmod's --show-depends printed them: words split
- * on spaces. vfio-pci's ids= (modprobe.d's "options vfio-pci ids=...") are
- * taken out and become selectors of the plan, parsed as the command line's
- * vfio-pci.ids= (same checks, same messages).
- */
-static void take_ids(struct mod *m, struct config *c)
+/* "OPT=V ..." of module name -> " name.OPT=V ...", the command line's form. */
+static void add_options(char *buf, size_t size, size_t *n, const char *name, const char *opts)
 {
-	char *w = m->opts, *next, key[LIST_LINE_MAX + 16];
-	struct config t;
-	int n;
+	size_t nl = strlen(name);
+	struct kcmd_iter it;
+	struct kcmd_param p;
 
-	for (; *w; w = next) {
-		size_t len = strcspn(w, " ");
+	kcmd_iter_init(&it, opts, strlen(opts));
+	while (kcmd_next(&it, &p)) {
+		size_t m = 0, was = *n;
 
-		next = w + len + (w[len] == ' ');
-		if (strcmp(m->name, VFIO_MODULE) || strncmp(w, "ids=", 4))
-			continue;
-		w[len] = '\0';
-		log_info("modprobe.d: vfio-pci %s: selectors, guarded as vfio.ids", w);
-		n = fmt(key, sizeof(key), "vfio-pci.%s", w);
-		config_parse(&t, key, n < (int)sizeof(key) ? (size_t)n : sizeof(key) - 1);
-		for (size_t i = 0; i < t.nsel; i++)
-			config_add_selector(c, &t.sel[i]);
-		config_free(&t);
-		memmove(w, next, strlen(next) + 1);
-		next = w;
+		if (append(buf, size, n, " ", 1) || append(buf, size, n, name, nl) ||
+		    append(buf, size, n, ".", 1) ||
+		    append_param(buf + *n, size - *n, &m, p.name, p.name_len, &p)) {
+			log_warn("options for %s are too long; some are left out", name);
+			buf[*n = was] = '\0';
+			return;
+		}
+		*n += m;
 	}
 }
 
-const char *modules_list_options(const char *name)
+char *modules_read_list(void)
 {
-	for (int i = 0; i < nmods; i++)
-		if (!strcmp(mods[i].name, name))
-			return mods[i].opts;
-	return NULL;
-}
-
-int modules_read_list(struct config *c)
-{
+	static char opts[LIST_LINE_MAX * 2];
 	char path[128], *line, *end;
 	struct utsname u;
-	size_t len;
+	size_t len, n = 0;
 
-	if (nmods || uname(&u) < 0)
-		return 0;
+	if (list || uname(&u) < 0)
+		return opts;
 	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
 	if (sysfs_slurp(path, &list, &len) < 0)
-		return -ENOENT;
+		return opts;
 	for (line = list; *line; line = end) {
 		struct mod *m = &mods[nmods];
 
@@ -221,26 +206,29 @@ int modules_read_list(struct config *c)
 			break;
 		}
 		m->path = line;
-		m->opts = line + strcspn(line, " ");
-		if (*m->opts)
-			*m->opts++ = '\0';
-		module_name(line, m->name, sizeof(m->name));
-		take_ids(m, c);
+		line += strcspn(line, " ");
+		if (*line)
+			*line++ = '\0';
+		module_name(m->path, m->name, sizeof(m->name));
+		add_options(opts, sizeof(opts), &n, m->name, line);
 		nmods++;
 	}
-	return 0;
+	if (n)
+		log_info("modprobe.d options in the image:%s", opts);
+	return opts;
 }
 
 /* 0, -errno, or 1 for a format this kernel cannot decompress: modprobe's job. */
 static int load_one(const struct mod *m, const char *cmdline, size_t len)
 {
 	char params[LIST_LINE_MAX * 2];
-	size_t n = fmt(params, sizeof(params), "%s", m->opts);
+	size_t n = 0;
 	enum mod_comp comp;
 	long r;
 	int fd;
 
-	if (n >= sizeof(params) || append_options(params, sizeof(params), &n, m->name, cmdline, len)) {
+	params[0] = '\0';
+	if (append_options(params, sizeof(params), &n, m->name, cmdline, len)) {
 		log_warn("options for %s are too long; loading without", m->name);
 		params[0] = '\0';
 	}

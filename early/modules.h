@@ -6,6 +6,7 @@
  * dependencies first, loaded with finit_module), else kmod's modprobe;
  * rd.driver.* lists via modprobe. vfio-pci is always loaded without ids=:
  * those ids are selectors of the plan, so the guards apply to them.
+ * "cmdline" below is modules_read_list()'s options followed by the command line.
  */
 #ifndef VFE_MODULES_H
 #define VFE_MODULES_H
@@ -18,10 +19,13 @@
 
 enum mod_comp { COMP_NONE, COMP_GZIP, COMP_XZ, COMP_ZSTD };
 
-/* Read the image's list (any root); its vfio-pci ids= become selectors of c. */
-int modules_read_list(struct config *c);
-/* The options a list line keeps for the load (tests), NULL if not listed. */
-const char *modules_list_options(const char *name);
+/*
+ * Read the image's list (under any root) once; returns its modules' options
+ * in the command line's form (" vfio_pci.ids=... vfio_pci.disable_vga=1",
+ * "" for none), to go before the command line: vfio-pci's ids= become
+ * selectors of the plan, the rest reach the modules, the command line wins.
+ */
+char *modules_read_list(void);
 /* 0 when the vfio-pci driver is registered afterwards, -errno otherwise;
  * modprobe runs end by the deadline dl at the latest. */
 int modules_ensure_vfio(const char *cmdline, size_t len, long dl);

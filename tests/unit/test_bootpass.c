@@ -190,12 +190,13 @@ static void list_ids_are_selectors(void)
 	uname(&u);
 	snprintf(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
 	fake_init(&fs, devs, 3, 1, 1);
-	fake_write(&fs, path, "/lib/modules/x/vfio.ko\n"
+	fake_write(&fs, path, "/lib/modules/x/vfio.ko nothing=1\n"
 		   "/lib/modules/x/vfio-pci.ko.xz disable_vga=1 ids=8086:10d3:8086:0,1234:1111 "
 		   "nointxmask=1\n", 0644);
 	fake_run(&fs, "vfio.ids=0000:00:05.0", NULL);
-	T_OK(has(fs.output, "modprobe.d: vfio-pci ids=8086:10d3:8086:0,1234:1111: selectors"),
-	     "list ids: logged as selectors");
+	T_OK(has(fs.output, "modprobe.d options in the image: vfio.nothing=1 vfio_pci.disable_vga=1 "
+		 "vfio_pci.ids=8086:10d3:8086:0,1234:1111 vfio_pci.nointxmask=1\n"),
+	     "list ids: the image's options logged in the command line's form");
 	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "list ids: matching device bound by the plan");
 	T_STREQ(drv("0000:00:02.0"), "", "list ids: the boot VGA guard holds");
 	T_OK(has(status(), "0000:00:02.0 1234:1111:0300 group=0 prev=- result=skipped "

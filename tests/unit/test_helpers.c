@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "child.h"
-#include "config.h"
 #include "deadline.h"
 #include "log.h"
 #include "modules.h"
@@ -91,34 +90,31 @@ static void cmdline_params_without_ids(void)
 	T_STREQ(buf, "ids=1:2", "cmdline: another module's ids= stays");
 }
 
-static void list_ids_become_selectors(void)
+/* The list's options in the command line's form, before the command line. */
+static void list_options(void)
 {
 	static const char list[] = "/m/vfio.ko\n# comment\n/m/vfio-pci.ko.zst ids=8086:10d3,bad "
-				   "disable_vga=1 ids=1234:1111\n/m/pci-stub.ko ids=1:2\n";
-	char path[256];
+				   "disable_vga=1 ids=1234:1111 x=\"a b\"\n/m/pci-stub.ko ids=1:2\n";
+	char path[256], params[256];
 	struct utsname u;
-	struct config c;
+	const char *opts;
 
 	uname(&u);
-	snprintf(path, sizeof(path), "%s/lib/modules/%s", dir, u.release);
 	snprintf(path, sizeof(path), "mkdir -p '%s/lib/modules/%s'", dir, u.release);
 	T_OK(system(path) == 0, "list: tree made");
 	snprintf(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
 	put(path, list, strlen(list));
 	sysfs_open_root(dir);
-	config_parse(&c, "vfio.ids=0000:00:04.0", 21);
-	modules_read_list(&c);
-	T_OK(c.nsel == 3, "list: vfio-pci's two ids= add 2 selectors (%zu in all)", c.nsel);
-	T_OK(c.nsel == 3 && c.sel[1].kind == SEL_KID && c.sel[1].vendor == 0x8086 &&
-	     c.sel[1].device == 0x10d3, "list: 8086:10d3 is a kernel-style id selector");
-	T_OK(c.nsel == 3 && c.sel[2].vendor == 0x1234, "list: the second ids= too");
-	T_OK(c.bad == 0, "list: the bad id counted in the temporary parse, not the command line's");
-	T_STREQ(modules_list_options("vfio_pci"), "disable_vga=1 ",
-		"list: vfio-pci keeps its other options, without ids=");
-	T_STREQ(modules_list_options("pci_stub"), "ids=1:2", "list: pci-stub's ids= untouched");
-	T_OK(modules_list_options("vfio") && !*modules_list_options("vfio"),
-	     "list: a line without options");
-	config_free(&c);
+	opts = modules_read_list();
+	T_STREQ(opts, " vfio_pci.ids=8086:10d3,bad vfio_pci.disable_vga=1 vfio_pci.ids=1234:1111 "
+		"vfio_pci.x=\"a b\" pci_stub.ids=1:2", "list: options in the command line's form");
+	T_OK(modules_read_list() == opts, "list: read once");
+	snprintf(path, sizeof(path), "%s vfio_pci.disable_vga=0", opts);
+	modules_cmdline_params("vfio_pci", path, strlen(path), params, sizeof(params));
+	T_STREQ(params, "disable_vga=1 x=\"a b\" disable_vga=0",
+		"list: vfio-pci gets its options without ids=, the command line's last");
+	modules_cmdline_params("pci_stub", path, strlen(path), params, sizeof(params));
+	T_STREQ(params, "ids=1:2", "list: pci-stub's ids= untouched");
 }
 
 /* IN_OPEN events so far (read at once: inotify merges identical queued ones). */
@@ -210,7 +206,7 @@ int main(void)
 	log_set_fd(open("/dev/null", O_WRONLY));
 	compression_magic();
 	cmdline_params_without_ids();
-	list_ids_become_selectors();
+	list_options();
 	kmsg_reopen();
 	children();
 	paths_and_names();

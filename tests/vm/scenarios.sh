@@ -124,7 +124,7 @@ scenario_modprobe_options() {
 		"$IOMMU $(nic 04.0) -netdev user,id=net5 -device e1000,netdev=net5,addr=05.0" || return
 	expect_driver 0000:00:04.0 vfio-pci
 	expect_driver 0000:00:05.0 vfio-pci
-	expect_kmsg "modprobe.d: vfio-pci ids=8086:100e"
+	expect_kmsg "modprobe.d options in the image: vfio_pci.ids=8086:100e"
 	expect_status 0000:00:05.0 "result=bound reason=selector=8086:100e"
 	expect_kmsg "finit_module /"
 	expect_no_kmsg "ids=8086:100e: ok"
