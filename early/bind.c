@@ -66,9 +66,9 @@ static void rollback(struct pci_dev *d, const char *detail)
 	}
 	sysfs_write(DRIVERS_PROBE, d->addr);
 	pci_read_driver(d);
-	log_err("%s: not bound to vfio-pci (%s); driver_override %s %s, device on %s", d->addr,
+	log_err("%s: not bound (%s); override %s %s; on %s", d->addr,
 		detail, r < 0 ? "NOT restored, still vfio-pci:" : "back to", r < 0 ? log_errstr(r) : ovr,
-		d->driver[0] ? d->driver : "no driver (its own takes it when loaded)");
+		d->driver[0] ? d->driver : "no driver");
 }
 
 static void prepare(struct pci_dev *d, long dl)
@@ -84,7 +84,7 @@ static void prepare(struct pci_dev *d, long dl)
 	if (sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") ||
 	    sysfs_read(path, d->prev_override, sizeof(d->prev_override)) < 0) {
 		fail(d, "no-driver-override");
-		log_err("%s: this kernel has no driver_override (Linux 3.16+ needed); not binding",
+		log_err("%s: no driver_override (Linux < 3.16); not binding",
 			d->addr);
 		return;
 	}
@@ -92,7 +92,7 @@ static void prepare(struct pci_dev *d, long dl)
 	if (!strcmp(d->prev_override, "(null)"))
 		d->prev_override[0] = '\0';
 	if (d->prev_override[0] && strcmp(d->prev_override, "vfio-pci"))
-		log_warn("%s: driver_override was %s, now vfio-pci", d->addr, d->prev_override);
+		log_warn("%s: override was %s", d->addr, d->prev_override);
 	r = sysfs_write(path, "vfio-pci");
 	if (r < 0) {
 		fail(d, "driver_override-write-failed");
@@ -144,12 +144,11 @@ static int ensure_vfio_driver(const struct bind_opts *o)
 	if (sysfs_exists(VFIO_DRIVER))
 		return 0;
 	if (!o->load_modules) {
-		log_err("vfio-pci is not registered (no module loading under --root)");
+		log_err("vfio-pci is not registered (--root: no modules)");
 		return -ENOENT;
 	}
 	if (modules_ensure_vfio(o->cmdline, o->cmdline_len, o->deadline) < 0) {
-		log_err("cannot load vfio-pci: not in this initrd? (rebuild it with the "
-			"vfio-early hook)");
+		log_err("cannot load vfio-pci: rebuild the initrd with the vfio-early hook");
 		return -ENOENT;
 	}
 	return 0;
@@ -167,7 +166,7 @@ static void bind_planned(struct pci_list *l, const struct bind_opts *o)
 	size_t i;
 
 	if (ensure_vfio_driver(o) < 0) {
-		log_err("so no device unbound, no driver_override written");
+		log_err("so no device unbound, no override written");
 		for (i = 0; i < l->n; i++)
 			if (l->dev[i].action == ACT_BIND)
 				fail(&l->dev[i], "vfio-pci-unavailable");
@@ -188,22 +187,31 @@ static void bind_planned(struct pci_list *l, const struct bind_opts *o)
 			finish(&l->dev[i], o->deadline);
 }
 
-/* Where each device really is now; vfio-pci binds ids= matches by itself. */
-static void read_back(struct pci_list *l)
+/*
+ * Where each device really is now (vfio-pci binds ids= matches by itself),
+ * then the pass's last line: counts per result.
+ */
+static void read_back(struct pci_list *l, long started)
 {
+	int n[RES_UNTOUCHED + 1] = { 0 };
+
 	for (size_t i = 0; i < l->n; i++) {
 		struct pci_dev *d = &l->dev[i];
 		int meant = d->result == RES_BOUND || d->result == RES_ALREADY;
 		int was = !strcmp(d->driver, "vfio-pci");
 
+		n[d->result]++;
 		if (pci_read_driver(d) < 0 || meant == !strcmp(d->driver, "vfio-pci"))
 			continue;
 		if (meant || d->action != ACT_LEAVE || !was)
 			log_err("%s: %s %s, yet on %s%s", d->addr, d->action != ACT_LEAVE ?
 				pci_result_name(d->result) : "not selected", d->detail,
 				d->driver[0] ? d->driver : "no driver", meant ? "" :
-				": vfio-pci's own ids= took it (built in, or loaded before vfio-early)");
+				": vfio-pci's own ids= took it");
 	}
+	log_notice("done in %d ms: %d bound, %d already, %d failed, %d skipped",
+		   (int)(deadline_now() - started), n[RES_BOUND], n[RES_ALREADY], n[RES_FAILED],
+		   n[RES_SKIPPED]);
 }
 
 void bind_all(struct pci_list *l, const struct bind_opts *o)
@@ -221,17 +229,5 @@ void bind_all(struct pci_list *l, const struct bind_opts *o)
 	}
 	if (wanted)
 		bind_planned(l, o);
-	read_back(l);
-}
-
-void bind_summary(const struct pci_list *l, long started)
-{
-	int n[RES_UNTOUCHED + 1] = { 0 };
-
-	for (size_t i = 0; i < l->n; i++)
-		if (l->dev[i].action != ACT_LEAVE)
-			n[l->dev[i].result]++;
-	log_notice("done in %d ms: %d bound, %d already on vfio-pci, %d failed, %d skipped",
-		   (int)(deadline_now() - started), n[RES_BOUND], n[RES_ALREADY], n[RES_FAILED],
-		   n[RES_SKIPPED]);
+	read_back(l, o->deadline - BIND_BUDGET_MS);
 }

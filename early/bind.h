@@ -27,9 +27,8 @@ struct bind_opts {
 };
 
 /* Sets result/detail/prev_driver of every device the plan touches, then
- * reads every driver back (d->driver: where each device is now). */
+ * reads every driver back (d->driver: where each device is now) and logs the
+ * pass's summary line. */
 void bind_all(struct pci_list *l, const struct bind_opts *o);
-/* The pass's last line: counts per result. */
-void bind_summary(const struct pci_list *l, long started);
 
 #endif

@@ -37,13 +37,11 @@ static const char usage[] =
 "usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
 "       vfio-early --help | --version\n"
 "Binds the PCI devices named on the kernel command line to vfio-pci before\n"
-"udev loads drivers; logs to /dev/kmsg, writes /run/vfio-early/status, exits 0.\n"
+"udev loads drivers (the initrd's hook). See vfio-early(8).\n"
 "  --root DIR  a test tree, no modules   --cmdline STR  not /proc/cmdline\n"
 "  --dry-run  print the plan only        --no-rd-driver  dracut does rd.driver.*\n"
-"Kernel command line (see vfio-early(8)):\n"
-"  vfio.ids=SEL,... (rd.vfio.ids=)  SEL: [DDDD:]BB:DD.F or [vendor]:[device][:class]\n"
-"  vfio-pci.ids=V:D[:SV:SD:CLASS:MASK]  rd.vfio=0  rd.vfio.group=slot|all|none\n"
-"  rd.vfio.boot_vga=1  rd.vfio.debug  rd.driver.pre|blacklist|post=M,...\n"
+"  vfio.ids=SEL,...  vfio-pci.ids=V:D[:SV:SD:CLASS:MASK]  rd.vfio=0  rd.vfio.debug\n"
+"  rd.vfio.group=slot|all|none  rd.vfio.boot_vga=1  rd.driver.pre|blacklist|post=M\n"
 #ifndef VFE_BOOT_ONLY
 "Admin subcommands (on the booted host; vfio-early SUBCOMMAND --help):\n"
 "  list [--filter F] [--json]   PCI devices, IOMMU groups, drivers, names\n"
@@ -108,7 +106,6 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 {
 	int boot = !o->root && !o->dry_run;
 	int rd_driver = !o->no_rd_driver && !o->dry_run;
-	long started = deadline_now();
 	struct bind_opts bo = { boot, line, len, deadline_in(BIND_BUDGET_MS, 0) };
 	struct pci_list l;
 	int have_iommu;
@@ -127,7 +124,6 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 		return;
 	}
 	bind_all(&l, &bo);
-	bind_summary(&l, started);
 	if (rd_driver && boot)
 		modules_load_list(&c->post, &c->blacklist, "post", deadline_in(BIND_BUDGET_MS, 0));
 	status_write(&l, c->disabled ? "disabled=rd.vfio=0" : NULL);
@@ -149,7 +145,7 @@ int main(int argc, char **argv)
 #endif
 	r = parse_args(argc, argv, &o);
 	if (r < 0) {
-		say(2, "vfio-early: unknown option or missing value: ");
+		say(2, "vfio-early: bad option or no value: ");
 		say(2, o.bad);
 		say(2, "\n\n");
 	}

@@ -22,16 +22,12 @@
 #define LOAD_MODPROBE_MS	5000	/* one modprobe run, within the pass's budget */
 #define MODULE_INIT_COMPRESSED_FILE 4	/* include/uapi/linux/module.h */
 
-#define MODS_MAX	16	/* vfio-pci and its dependencies: 5 today */
+#define BLACKLIST_CONF	"etc/modprobe.d/vfio-early-blacklist.conf"
+#define OPTS_MAX	4096	/* the list's options in the command line's form */
 
-struct mod {
-	char *path;		/* in the list's buffer */
-	char name[64];
-};
-
-static char *list;		/* the image's load list, read by modules_read_list */
-static struct mod mods[MODS_MAX];
-static int nmods;
+/* The image's load list after modules_read_list: NUL-separated paths and options. */
+static char *list;
+static size_t list_len;
 
 const char *modules_modprobe_path(void)
 {
@@ -67,17 +63,18 @@ const char *modules_compression_name(enum mod_comp c)
 /* By the magic bytes, as the kernel's decompressors check them. */
 enum mod_comp modules_compression(int fd)
 {
-	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-	static const unsigned char zstd[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	/* per format: its length, then the bytes */
+	static const unsigned char magic[][7] = {
+		[COMP_GZIP] = { 2, 0x1f, 0x8b },
+		[COMP_XZ] = { 6, 0xfd, '7', 'z', 'X', 'Z', 0 },
+		[COMP_ZSTD] = { 4, 0x28, 0xb5, 0x2f, 0xfd },
+	};
 	unsigned char m[6];
 	ssize_t n = pread(fd, m, sizeof(m), 0);
 
-	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return COMP_GZIP;
-	if (n >= (ssize_t)sizeof(xz) && !memcmp(m, xz, sizeof(xz)))
-		return COMP_XZ;
-	if (n >= (ssize_t)sizeof(zstd) && !memcmp(m, zstd, sizeof(zstd)))
-		return COMP_ZSTD;
+	for (int c = COMP_GZIP; c <= COMP_ZSTD; c++)
+		if (n >= magic[c][0] && !memcmp(m, magic[c] + 1, magic[c][0]))
+			return c;
 	return COMP_NONE;
 }
 
@@ -173,7 +170,7 @@ static void add_options(char *buf, size_t size, size_t *n, const char *name, con
 		if (append(buf, size, n, " ", 1) || append(buf, size, n, name, nl) ||
 		    append(buf, size, n, ".", 1) ||
 		    append_param(buf + *n, size - *n, &m, p.name, p.name_len, &p)) {
-			log_warn("options for %s are too long; some are left out", name);
+			log_warn("options for %s are too long", name);
 			buf[*n = was] = '\0';
 			return;
 		}
@@ -183,62 +180,59 @@ static void add_options(char *buf, size_t size, size_t *n, const char *name, con
 
 char *modules_read_list(void)
 {
-	static char opts[LIST_LINE_MAX * 2];
-	char path[128], *line, *end;
+	static char *opts;
+	char path[128], name[64], *line, *end;
 	struct utsname u;
-	size_t len, n = 0;
+	size_t n = 0;
 
-	if (list || uname(&u) < 0)
+	if (opts)
 		return opts;
+	opts = calloc(1, OPTS_MAX);
+	if (!opts || uname(&u) < 0)
+		return "";
 	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
-	if (sysfs_slurp(path, &list, &len) < 0)
+	if (sysfs_slurp(path, &list, &list_len) < 0)
 		return opts;
 	for (line = list; *line; line = end) {
-		struct mod *m = &mods[nmods];
-
 		end = line + strcspn(line, "\n");
 		if (*end)
 			*end++ = '\0';
 		if (line[0] != '/')
 			continue;
-		if (nmods == MODS_MAX) {
-			log_err("more than %d modules in %s; the rest are modprobe's", MODS_MAX, path);
-			break;
-		}
-		m->path = line;
+		module_name(line, name, sizeof(name));
 		line += strcspn(line, " ");
 		if (*line)
 			*line++ = '\0';
-		module_name(m->path, m->name, sizeof(m->name));
-		add_options(opts, sizeof(opts), &n, m->name, line);
-		nmods++;
+		add_options(opts, OPTS_MAX, &n, name, line);
 	}
 	if (n)
-		log_info("modprobe.d options in the image:%s", opts);
+		log_info("image's modprobe.d:%s", opts);
 	return opts;
 }
 
 /* 0, -errno, or 1 for a format this kernel cannot decompress: modprobe's job. */
-static int load_one(const struct mod *m, const char *cmdline, size_t len)
+static int load_one(const char *path, const char *cmdline, size_t len)
 {
-	char params[LIST_LINE_MAX * 2];
+	char params[OPTS_MAX], name[64];
 	size_t n = 0;
 	enum mod_comp comp;
 	long r;
 	int fd;
 
 	params[0] = '\0';
-	if (append_options(params, sizeof(params), &n, m->name, cmdline, len)) {
-		log_warn("options for %s are too long; loading without", m->name);
+	module_name(path, name, sizeof(name));
+	if (append_options(params, sizeof(params), &n, name, cmdline, len)) {
+		log_warn("options for %s are too long", name);
 		params[0] = '\0';
+	module_name(path, name, sizeof(name));
 	}
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	comp = modules_compression(fd);
 	if (comp != COMP_NONE && !kernel_decompresses(comp)) {
-		log_info("%s: %s-compressed, the kernel cannot decompress it: using modprobe",
-			 m->path, comp_names[comp]);
+		log_info("%s: the kernel cannot decompress %s: modprobe",
+			 path, comp_names[comp]);
 		close(fd);
 		return 1;
 	}
@@ -247,20 +241,24 @@ static int load_one(const struct mod *m, const char *cmdline, size_t len)
 	close(fd);
 	if (r == -EEXIST)
 		r = 0;
-	log_debug("finit_module %s %s: %s", m->path, params, r ? log_errstr((int)r) : "ok");
+	log_debug("finit_module %s %s: %s", path, params, r ? log_errstr((int)r) : "ok");
 	return (int)r;
 }
 
+/* Options are never absolute paths: every chunk starting with '/' is a module. */
 static int load_resolved_list(const char *cmdline, size_t len)
 {
-	int r = 0;
+	int r = 0, loaded = 0;
 
-	for (int i = 0; r == 0 && i < nmods; i++) {
-		r = load_one(&mods[i], cmdline, len);
+	for (const char *p = list; r == 0 && p && p < list + list_len; p += strlen(p) + 1) {
+		if (*p != '/')
+			continue;
+		r = load_one(p, cmdline, len);
 		if (r < 0)
-			log_warn("cannot load %s: %s", mods[i].path, log_errstr(r));
+			log_warn("cannot load %s: %s", p, log_errstr(r));
+		loaded += r == 0;
 	}
-	return r ? r : nmods ? 0 : -ENOENT;
+	return r ? r : loaded ? 0 : -ENOENT;
 }
 
 /*
@@ -280,8 +278,7 @@ static int run_modprobe(const char *mod, const char *arg, long dl)
 	}
 	r = child_run(path, argv, deadline_in(LOAD_MODPROBE_MS, dl));
 	if (r)
-		log_err("%s %s failed (%s)", path, mod,
-			r == -ETIMEDOUT ? "timed out, killed" : r > 0 ? "non-zero exit" : "killed");
+		log_err("%s %s failed: %s", path, mod, r > 0 ? "exit status" : log_errstr(r));
 	return r ? -EIO : 0;
 }
 
@@ -293,7 +290,7 @@ int modules_ensure_vfio(const char *cmdline, size_t len, long dl)
 		return 0;
 	r = load_resolved_list(cmdline, len);
 	if (r == -ENOENT)
-		log_info("no module list in the image: modprobe vfio-pci");
+		log_info("no module list: modprobe vfio-pci");
 	if ((r || !sysfs_exists(VFIO_DRIVER)) && !deadline_passed(dl))
 		run_modprobe("vfio-pci", "ids=", dl);
 	return sysfs_exists(VFIO_DRIVER) ? 0 : -ENOENT;
@@ -341,9 +338,9 @@ int modules_write_blacklist(const struct strlist *blacklist)
 		return -ENOSPC;
 	sysfs_mkdir("etc", 0755);
 	sysfs_mkdir("etc/modprobe.d", 0755);
-	r = sysfs_write_atomic("etc/modprobe.d/vfio-early-blacklist.conf", buf, n);
+	r = sysfs_write_atomic(BLACKLIST_CONF, buf, n);
 	if (r)
-		log_err("cannot write /etc/modprobe.d/vfio-early-blacklist.conf: %s", log_errstr(r));
+		log_err("cannot write /%s: %s", BLACKLIST_CONF, log_errstr(r));
 	else
 		for (size_t i = 0; i < blacklist->n; i++)
 			log_info("blacklisted %s (rd.driver.blacklist)", blacklist->v[i]);

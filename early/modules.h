@@ -15,8 +15,6 @@
 
 #include "config.h"
 
-#define LIST_LINE_MAX 1024
-
 enum mod_comp { COMP_NONE, COMP_GZIP, COMP_XZ, COMP_ZSTD };
 
 /*

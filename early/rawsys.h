@@ -8,4 +8,9 @@
 
 long rawsys4(long nr, long a, long b, long c, long d);
 
+/* klibc on other architectures: rawsys4 is -ENOSYS. */
+#if defined(__KLIBC__) && !defined(__x86_64__) && !defined(__aarch64__)
+#define RAWSYS_MISSING 1
+#endif
+
 #endif

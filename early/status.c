@@ -33,6 +33,7 @@ static int misplaced(const struct pci_dev *d)
 
 static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 {
+	const char *now = !misplaced(d) ? NULL : d->driver[0] ? d->driver : "-";
 	char type[16], group[12], reason[96];
 
 	pci_type(d, type, sizeof(type));
@@ -43,8 +44,7 @@ static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 	token(reason, sizeof(reason), d->detail[0] ? d->detail : d->by);
 	return fmt(buf, size, "%s %s group=%s prev=%s result=%s reason=%s%s%s\n", d->addr,
 		   type, group, d->prev_driver[0] ? d->prev_driver : "-",
-		   pci_result_name(d->result), reason, misplaced(d) ? " now=" : "",
-		   misplaced(d) ? d->driver[0] ? d->driver : "-" : "");
+		   pci_result_name(d->result), reason, now ? " now=" : "", now ? now : "");
 }
 
 int status_write(const struct pci_list *l, const char *note)

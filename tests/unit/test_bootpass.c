@@ -56,11 +56,11 @@ static void vfio_first(void)
 	T_STREQ(ovr("0000:00:03.0"), "", "no vfio-pci: bound device's override untouched");
 	T_STREQ(ovr("0000:00:04.0"), "", "no vfio-pci: unbound device's override untouched");
 	T_STREQ(drv("0000:00:03.0"), "e1000e", "no vfio-pci: stays on e1000e");
-	T_OK(has(fs.output, "no device unbound, no driver_override written"),
+	T_OK(has(fs.output, "no device unbound, no override written"),
 	     "no vfio-pci: says nothing was touched");
 	T_OK(has(status(), "0000:00:03.0 8086:10d3:0200 group=1 prev=- result=failed "
 		 "reason=vfio-pci-unavailable\n"), "no vfio-pci: status line");
-	T_OK(has(fs.output, "done in ") && has(fs.output, ": 0 bound, 0 already on vfio-pci, "
+	T_OK(has(fs.output, "done in ") && has(fs.output, ": 0 bound, 0 already, "
 						  "2 failed, 0 skipped"), "no vfio-pci: summary");
 	fake_cleanup(&fs);
 }
@@ -75,8 +75,8 @@ static void rollback_restores_override(void)
 
 	run(devs, 1, 1, "vfio.ids=0000:00:04.0");
 	T_STREQ(ovr("0000:00:04.0"), "pci-stub", "rollback: previous override pci-stub restored");
-	T_OK(has(fs.output, "driver_override was pci-stub"), "rollback: the replaced override logged");
-	T_OK(has(fs.output, "driver_override back to pci-stub"), "rollback: restore logged");
+	T_OK(has(fs.output, "override was pci-stub"), "rollback: the replaced override logged");
+	T_OK(has(fs.output, "override back to pci-stub"), "rollback: restore logged");
 	T_OK(has(status(), "prev=e1000e result=failed reason=vfio-pci-did-not-bind\n"),
 	     "rollback: status");
 	fake_cleanup(&fs);
@@ -90,9 +90,9 @@ static void rollback_restore_fails(void)
 	};
 
 	run(devs, 1, 1, "vfio.ids=0000:00:04.0");
-	T_OK(has(fs.output, "driver_override NOT restored, still vfio-pci:"),
+	T_OK(has(fs.output, "override NOT restored, still vfio-pci:"),
 	     "restore fails: says so");
-	T_OK(!has(fs.output, "driver_override back to"), "restore fails: no claim it worked");
+	T_OK(!has(fs.output, "override back to"), "restore fails: no claim it worked");
 	T_OK(has(status(), "result=failed reason=vfio-pci-did-not-bind"), "restore fails: status");
 	fake_cleanup(&fs);
 }
@@ -139,7 +139,7 @@ static void read_back_side_door(void)
 	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=- result=bound "
 		 "reason=selector=8086:10d3\n"), "read-back: a bound device's line has no now=");
 	T_OK(!has(fs.output, "0000:00:05.0: not selected"), "read-back: on vfio-pci before: quiet");
-	T_OK(has(fs.output, ": 1 bound, 0 already on vfio-pci, 0 failed, 1 skipped"),
+	T_OK(has(fs.output, ": 1 bound, 0 already, 0 failed, 1 skipped"),
 	     "read-back: summary counts");
 	fake_cleanup(&fs);
 }
@@ -156,7 +156,7 @@ static void summary_counts(void)
 	};
 
 	run(devs, 4, 1, "vfio.ids=8086:10d3,::0300");
-	T_OK(has(fs.output, ": 1 bound, 1 already on vfio-pci, 1 failed, 1 skipped\n"),
+	T_OK(has(fs.output, ": 1 bound, 1 already, 1 failed, 1 skipped\n"),
 	     "summary: one of each");
 	T_OK(has(status(), "# vfio-early status v1\n"), "status: header");
 	T_OK(has(status(), "0000:00:03.0 8086:10d3:0200 group=1 prev=e1000e result=bound "
@@ -170,7 +170,7 @@ static void summary_counts(void)
 	fake_cleanup(&fs);
 
 	run(devs, 4, 1, "rd.vfio=0 vfio.ids=8086:10d3");
-	T_OK(has(fs.output, ": 0 bound, 0 already on vfio-pci, 0 failed, 0 skipped"),
+	T_OK(has(fs.output, ": 0 bound, 0 already, 0 failed, 0 skipped"),
 	     "summary: also when disabled");
 	fake_cleanup(&fs);
 }
@@ -194,7 +194,7 @@ static void list_ids_are_selectors(void)
 		   "/lib/modules/x/vfio-pci.ko.xz disable_vga=1 ids=8086:10d3:8086:0,1234:1111 "
 		   "nointxmask=1\n", 0644);
 	fake_run(&fs, "vfio.ids=0000:00:05.0", NULL);
-	T_OK(has(fs.output, "modprobe.d options in the image: vfio.nothing=1 vfio_pci.disable_vga=1 "
+	T_OK(has(fs.output, "image's modprobe.d: vfio.nothing=1 vfio_pci.disable_vga=1 "
 		 "vfio_pci.ids=8086:10d3:8086:0,1234:1111 vfio_pci.nointxmask=1\n"),
 	     "list ids: the image's options logged in the command line's form");
 	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "list ids: matching device bound by the plan");
