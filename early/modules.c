@@ -181,7 +181,7 @@ static void add_options(char *buf, size_t size, size_t *n, const char *name, con
 char *modules_read_list(void)
 {
 	static char *opts;
-	char path[128], name[64], *line, *end;
+	char path[128], name[64], *line, *end, *o;
 	struct utsname u;
 	size_t n = 0;
 
@@ -199,11 +199,11 @@ char *modules_read_list(void)
 			*end++ = '\0';
 		if (line[0] != '/')
 			continue;
+		o = line + strcspn(line, " ");
+		if (*o)
+			*o++ = '\0';
 		module_name(line, name, sizeof(name));
-		line += strcspn(line, " ");
-		if (*line)
-			*line++ = '\0';
-		add_options(opts, OPTS_MAX, &n, name, line);
+		add_options(opts, OPTS_MAX, &n, name, o);
 	}
 	if (n)
 		log_info("image's modprobe.d:%s", opts);

@@ -94,7 +94,7 @@ static void cmdline_params_without_ids(void)
 static void list_options(void)
 {
 	static const char list[] = "/m/vfio.ko\n# comment\n/m/vfio-pci.ko.zst ids=8086:10d3,bad "
-				   "disable_vga=1 ids=1234:1111 x=\"a b\"\n/m/pci-stub.ko ids=1:2\n";
+				   "disable_vga=1 ids=1234:1111 x=\"a b\"\n/m/pci-stub.ko ids=1:2 fw=/lib/x\n";
 	char path[256], params[256];
 	struct utsname u;
 	const char *opts;
@@ -107,14 +107,15 @@ static void list_options(void)
 	sysfs_open_root(dir);
 	opts = modules_read_list();
 	T_STREQ(opts, " vfio_pci.ids=8086:10d3,bad vfio_pci.disable_vga=1 vfio_pci.ids=1234:1111 "
-		"vfio_pci.x=\"a b\" pci_stub.ids=1:2", "list: options in the command line's form");
+		"vfio_pci.x=\"a b\" pci_stub.ids=1:2 pci_stub.fw=/lib/x",
+		"list: options in the command line's form");
 	T_OK(modules_read_list() == opts, "list: read once");
 	snprintf(path, sizeof(path), "%s vfio_pci.disable_vga=0", opts);
 	modules_cmdline_params("vfio_pci", path, strlen(path), params, sizeof(params));
 	T_STREQ(params, "disable_vga=1 x=\"a b\" disable_vga=0",
 		"list: vfio-pci gets its options without ids=, the command line's last");
 	modules_cmdline_params("pci_stub", path, strlen(path), params, sizeof(params));
-	T_STREQ(params, "ids=1:2", "list: pci-stub's ids= untouched");
+	T_STREQ(params, "ids=1:2 fw=/lib/x", "list: pci-stub's ids= untouched, a '/' in an option");
 }
 
 /* IN_OPEN events so far (read at once: inotify merges identical queued ones). */
