@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "bind.h"
-#include "deadline.h"
 #include "cmd.h"
+#include "deadline.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"

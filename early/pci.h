@@ -24,7 +24,7 @@ struct pci_dev {
 	enum pci_action action;
 	const char *why;			/* skip / leave reason, a fixed token */
 	char by[80];				/* "selector=..." / "group=slot of=..." */
-	enum pci_result result;
+	enum pci_result result;			/* after binding */
 	char detail[96];			/* why a bind failed */
 	char prev_driver[64];
 	char prev_override[64];			/* "" when none */
