@@ -1,48 +1,48 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "fmt.h"
 #include "bind.h"
+#include "deadline.h"
+#include "fmt.h"
 #include "log.h"
 #include "modules.h"
 #include "sysfs.h"
 
-#define DEVICES		"sys/bus/pci/devices"
 #define DRIVERS_PROBE	"sys/bus/pci/drivers_probe"
 #define VFIO_DRIVER	"sys/bus/pci/drivers/vfio-pci"
 #define WAIT_STEP_MS	10
 #define UNBIND_WAIT_MS	500
 #define PROBE_WAIT_MS	500
 
-static const char PENDING[] = "pending";
-
-static void dev_path(const struct pci_dev *d, const char *attr, char *buf, size_t size)
+static int attr_write(struct pci_dev *d, const char *attr, const char *s)
 {
-	fmt(buf, size, DEVICES "/%s/%s", d->addr, attr);
+	char path[SYSFS_DEV_PATH_MAX];
+	int r = sysfs_dev_path(path, sizeof(path), d->addr, attr);
+
+	return r ? r : sysfs_write(path, s);
 }
 
-/* Poll the driver link until it names want ("" = unbound); capped. */
-static int wait_driver(struct pci_dev *d, const char *want, int ms)
+/* Poll the driver link until it names want ("" = unbound), until ms or dl. */
+static int wait_driver(struct pci_dev *d, const char *want, int ms, long dl)
 {
-	struct timespec tick = { 0, WAIT_STEP_MS * 1000 * 1000 };
+	long until = deadline_in(ms, dl);
 
-	for (int waited = 0;; waited += WAIT_STEP_MS) {
+	log_debug("%s: waiting for %s", d->addr, want[0] ? want : "the unbind");
+	for (;;) {
 		if (pci_read_driver(d) < 0)
 			return -ENOENT;
 		if (!strcmp(d->driver, want))
 			return 0;
-		if (waited >= ms)
+		if (deadline_passed(until))
 			return -ETIMEDOUT;
-		nanosleep(&tick, NULL);
+		deadline_sleep(until, WAIT_STEP_MS);
 	}
 }
 
 static void fail(struct pci_dev *d, const char *detail)
 {
-	d->result = "failed";
+	d->result = RES_FAILED;
 	fmt(d->detail, sizeof(d->detail), "%s", detail);
 }
 
@@ -52,26 +52,28 @@ static void vanished(struct pci_dev *d, const char *when)
 	log_err("%s: device vanished %s", d->addr, when);
 }
 
-/* Give the device back: no override, probe so its own driver can take it. */
+/* Give the device back: its previous override, a probe so its driver takes it. */
 static void rollback(struct pci_dev *d, const char *detail)
 {
-	char path[96];
+	const char *ovr = d->prev_override[0] ? d->prev_override : "none";
+	int r;
 
 	fail(d, detail);
-	dev_path(d, "driver_override", path, sizeof(path));
-	if (sysfs_write(path, "\n") < 0 && pci_read_driver(d) < 0) {
+	r = attr_write(d, "driver_override", d->prev_override[0] ? d->prev_override : "\n");
+	if (r < 0 && pci_read_driver(d) < 0) {
 		vanished(d, "during rollback");
 		return;
 	}
 	sysfs_write(DRIVERS_PROBE, d->addr);
 	pci_read_driver(d);
-	log_err("%s: not bound to vfio-pci (%s); override cleared, device on %s", d->addr,
-		detail, d->driver[0] ? d->driver : "no driver (its own driver takes it when loaded)");
+	log_err("%s: not bound (%s); override %s %s; on %s", d->addr,
+		detail, r < 0 ? "NOT restored, still vfio-pci:" : "back to", r < 0 ? log_errstr(r) : ovr,
+		d->driver[0] ? d->driver : "no driver");
 }
 
-static void prepare(struct pci_dev *d)
+static void prepare(struct pci_dev *d, long dl)
 {
-	char path[96];
+	char path[SYSFS_DEV_PATH_MAX];
 	int r;
 
 	if (pci_read_driver(d) < 0) {
@@ -79,23 +81,29 @@ static void prepare(struct pci_dev *d)
 		return;
 	}
 	fmt(d->prev_driver, sizeof(d->prev_driver), "%s", d->driver);
-	dev_path(d, "driver_override", path, sizeof(path));
-	if (!sysfs_exists(path)) {
+	if (sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") ||
+	    sysfs_read(path, d->prev_override, sizeof(d->prev_override)) < 0) {
 		fail(d, "no-driver-override");
-		log_err("%s: this kernel has no driver_override (Linux 3.16+ needed); not binding",
+		log_err("%s: no driver_override (Linux < 3.16); not binding",
 			d->addr);
 		return;
 	}
+	/* pci-sysfs prints a NULL override as "(null)" */
+	if (!strcmp(d->prev_override, "(null)"))
+		d->prev_override[0] = '\0';
+	if (d->prev_override[0] && strcmp(d->prev_override, "vfio-pci"))
+		log_warn("%s: override was %s", d->addr, d->prev_override);
 	r = sysfs_write(path, "vfio-pci");
 	if (r < 0) {
-		rollback(d, "driver_override-write-failed");
+		fail(d, "driver_override-write-failed");
+		log_err("%s: driver_override: %s; not binding", d->addr, log_errstr(r));
 		return;
 	}
 	if (d->driver[0] && strcmp(d->driver, "vfio-pci")) {
 		log_info("%s: unbinding from %s", d->addr, d->driver);
-		dev_path(d, "driver/unbind", path, sizeof(path));
-		r = sysfs_write(path, d->addr);
-		if (wait_driver(d, "", UNBIND_WAIT_MS) == -ENOENT) {
+		r = attr_write(d, "driver/unbind", d->addr);
+		/* A refused write changes nothing: no point in waiting. */
+		if (r == 0 && wait_driver(d, "", UNBIND_WAIT_MS, dl) == -ENOENT) {
 			vanished(d, "while unbinding");
 			return;
 		}
@@ -104,18 +112,20 @@ static void prepare(struct pci_dev *d)
 			return;
 		}
 	}
-	d->result = PENDING;
+	d->result = RES_PENDING;
 }
 
-static void finish(struct pci_dev *d)
+static void finish(struct pci_dev *d, long dl)
 {
+	int r;
+
 	if (pci_read_driver(d) < 0) {
 		vanished(d, "while binding");
 		return;
 	}
 	if (strcmp(d->driver, "vfio-pci")) {
-		sysfs_write(DRIVERS_PROBE, d->addr);
-		if (wait_driver(d, "vfio-pci", PROBE_WAIT_MS) == -ENOENT) {
+		r = sysfs_write(DRIVERS_PROBE, d->addr);
+		if (r == 0 && wait_driver(d, "vfio-pci", PROBE_WAIT_MS, dl) == -ENOENT) {
 			vanished(d, "while binding");
 			return;
 		}
@@ -124,7 +134,7 @@ static void finish(struct pci_dev *d)
 		rollback(d, "vfio-pci-did-not-bind");
 		return;
 	}
-	d->result = strcmp(d->prev_driver, "vfio-pci") ? "bound" : "already";
+	d->result = strcmp(d->prev_driver, "vfio-pci") ? RES_BOUND : RES_ALREADY;
 	log_notice("%s: bound to vfio-pci (was %s)", d->addr,
 		   d->prev_driver[0] ? d->prev_driver : "unbound");
 }
@@ -134,42 +144,90 @@ static int ensure_vfio_driver(const struct bind_opts *o)
 	if (sysfs_exists(VFIO_DRIVER))
 		return 0;
 	if (!o->load_modules) {
-		log_err("vfio-pci driver is not registered (modules are never loaded under --root)");
+		log_err("vfio-pci is not registered (--root: no modules)");
 		return -ENOENT;
 	}
-	if (modules_ensure_vfio(o->cmdline, o->cmdline_len) < 0) {
-		log_err("vfio-pci could not be loaded: is it in the initrd for this kernel? "
-			"(rebuild the image with the vfio-early hook)");
+	if (modules_ensure_vfio(o->cmdline, o->cmdline_len, o->deadline) < 0) {
+		log_err("cannot load vfio-pci: rebuild the initrd with the vfio-early hook");
 		return -ENOENT;
 	}
 	return 0;
 }
 
-void bind_all(struct pci_list *l, const struct bind_opts *o)
+static void out_of_time(struct pci_dev *d)
+{
+	fail(d, "time-budget");
+	log_err("%s: not touched: time budget used up", d->addr);
+}
+
+/* vfio-pci first: without it nothing is unbound and no override written. */
+static void bind_planned(struct pci_list *l, const struct bind_opts *o)
 {
 	size_t i;
-	int pending = 0;
 
+	if (ensure_vfio_driver(o) < 0) {
+		log_err("so no device unbound, no override written");
+		for (i = 0; i < l->n; i++)
+			if (l->dev[i].action == ACT_BIND)
+				fail(&l->dev[i], "vfio-pci-unavailable");
+		return;
+	}
 	for (i = 0; i < l->n; i++) {
 		struct pci_dev *d = &l->dev[i];
 
-		if (d->action == ACT_SKIP) {
-			d->result = "skipped";
-			fmt(d->detail, sizeof(d->detail), "%s", d->why);
-		} else if (d->action == ACT_BIND) {
-			prepare(d);
-			pending += d->result == PENDING;
-		}
-	}
-	if (!pending)
-		return;
-	if (ensure_vfio_driver(o) < 0) {
-		for (i = 0; i < l->n; i++)
-			if (l->dev[i].result == PENDING)
-				rollback(&l->dev[i], "vfio-pci-unavailable");
-		return;
+		if (d->action != ACT_BIND)
+			continue;
+		if (deadline_passed(o->deadline))
+			out_of_time(d);
+		else
+			prepare(d, o->deadline);
 	}
 	for (i = 0; i < l->n; i++)
-		if (l->dev[i].result == PENDING)
-			finish(&l->dev[i]);
+		if (l->dev[i].result == RES_PENDING)
+			finish(&l->dev[i], o->deadline);
+}
+
+/*
+ * Where each device really is now (vfio-pci binds ids= matches by itself),
+ * then the pass's last line: counts per result.
+ */
+static void read_back(struct pci_list *l, long started)
+{
+	int n[RES_UNTOUCHED + 1] = { 0 };
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct pci_dev *d = &l->dev[i];
+		int meant = d->result == RES_BOUND || d->result == RES_ALREADY;
+		int was = !strcmp(d->driver, "vfio-pci");
+
+		n[d->result]++;
+		if (pci_read_driver(d) < 0 || meant == !strcmp(d->driver, "vfio-pci"))
+			continue;
+		if (meant || d->action != ACT_LEAVE || !was)
+			log_err("%s: %s %s, yet on %s%s", d->addr, d->action != ACT_LEAVE ?
+				pci_result_name(d->result) : "not selected", d->detail,
+				d->driver[0] ? d->driver : "no driver", meant ? "" :
+				": vfio-pci's own ids= took it");
+	}
+	log_notice("done in %d ms: %d bound, %d already, %d failed, %d skipped",
+		   (int)(deadline_now() - started), n[RES_BOUND], n[RES_ALREADY], n[RES_FAILED],
+		   n[RES_SKIPPED]);
+}
+
+void bind_all(struct pci_list *l, const struct bind_opts *o)
+{
+	int wanted = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct pci_dev *d = &l->dev[i];
+
+		if (d->action == ACT_SKIP) {
+			d->result = RES_SKIPPED;
+			fmt(d->detail, sizeof(d->detail), "%s", d->why);
+		}
+		wanted += d->action == ACT_BIND;
+	}
+	if (wanted)
+		bind_planned(l, o);
+	read_back(l, o->deadline - BIND_BUDGET_MS);
 }

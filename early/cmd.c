@@ -227,7 +227,7 @@ static int run_subcmd(const struct subcmd *sc, int argc, char **argv, int at)
 
 int cmd_main(int argc, char **argv, int at)
 {
-	log_open(0, 0);
+	log_open(NULL, 0);
 	for (size_t i = 0; i < NSUBCMDS; i++)
 		if (!strcmp(argv[at], subcmds[i].name))
 			return run_subcmd(&subcmds[i], argc, argv, at);

@@ -5,6 +5,7 @@
 
 #include "bind.h"
 #include "cmd.h"
+#include "deadline.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"
@@ -59,14 +60,14 @@ int cmd_bind_setup(const struct cmd_ctx *x, struct config *c, char **line, size_
 void cmd_result_line(const struct pci_dev *d)
 {
 	char type[16], by[sizeof(d->by)];
-	int failed = d->result && (!strcmp(d->result, "failed") || !strcmp(d->result, "skipped"));
+	int failed = d->result == RES_FAILED || d->result == RES_SKIPPED;
 	size_t i;
 
 	for (i = 0; d->by[i]; i++)
 		by[i] = d->by[i] == ' ' ? ',' : d->by[i];
 	by[i] = '\0';
 	pci_type(d, type, sizeof(type));
-	pr("%s %s %s", d->addr, type, d->result ? d->result : "skipped");
+	pr("%s %s %s", d->addr, type, pci_result_name(d->result));
 	if (failed)
 		pr(" reason=%s", d->detail[0] ? d->detail : d->why ? d->why : "-");
 	pr(" now=%s was=%s by=%s\n", d->driver[0] ? d->driver : "-",
@@ -115,6 +116,7 @@ int cmd_bind(struct cmd_ctx *x)
 	bo.load_modules = !x->root;
 	bo.cmdline = line;
 	bo.cmdline_len = len;
+	bo.deadline = deadline_in(BIND_BUDGET_MS, 0);
 	bind_all(&l, &bo);
 	r = cmd_report(&l, &c, 1, "bound");
 	pci_free(&l);

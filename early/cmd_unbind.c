@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "fmt.h"
 #include "log.h"
+#include "modules.h"
 #include "plan.h"
 #include "print.h"
 #include "runtool.h"
@@ -37,7 +38,7 @@ static int wait_off_vfio(struct pci_dev *d, int bound, int ms)
 
 static void give_up(struct pci_dev *d, const char *detail)
 {
-	d->result = "failed";
+	d->result = RES_FAILED;
 	fmt(d->detail, sizeof(d->detail), "%s", detail);
 	log_err("%s: %s", d->addr, detail);
 }
@@ -46,7 +47,7 @@ static void give_up(struct pci_dev *d, const char *detail)
  * before udev would have loaded it. */
 static void load_native(const struct pci_dev *d)
 {
-	static const char *const paths[] = { "/sbin/modprobe", "/usr/sbin/modprobe" };
+	const char *modprobe = modules_modprobe_path();
 	char rel[96], alias[256], *argv[4];
 
 	fmt(rel, sizeof(rel), "sys/bus/pci/devices/%s/modalias", d->addr);
@@ -56,9 +57,8 @@ static void load_native(const struct pci_dev *d)
 	argv[1] = "-q";
 	argv[2] = alias;
 	argv[3] = NULL;
-	for (size_t i = 0; i < 2; i++)
-		if (spawn_lines(paths[i], argv, MODPROBE_MS, NULL, NULL) != -ENOENT)
-			break;
+	if (modprobe)
+		spawn_lines(modprobe, argv, MODPROBE_MS, NULL, NULL);
 	sysfs_write("sys/bus/pci/drivers_probe", d->addr);
 }
 
@@ -80,7 +80,7 @@ static const char *hand_back(struct pci_dev *d, int load_modules)
 	if (clear_override(d, &had) < 0)
 		return "driver_override-write-failed";
 	if (!had && strcmp(d->driver, "vfio-pci")) {
-		d->result = "untouched";
+		d->result = RES_UNTOUCHED;
 		return NULL;
 	}
 	if (!strcmp(d->driver, "vfio-pci")) {
@@ -96,7 +96,7 @@ static const char *hand_back(struct pci_dev *d, int load_modules)
 		return "vanished";
 	if (!strcmp(d->driver, "vfio-pci"))
 		return "still-on-vfio-pci";
-	d->result = "released";
+	d->result = RES_RELEASED;
 	log_notice("%s: released from vfio-pci, now on %s", d->addr,
 		   d->driver[0] ? d->driver : "no driver (its own is not loaded)");
 	return NULL;
@@ -132,7 +132,7 @@ int cmd_unbind(struct cmd_ctx *x)
 			if (l.dev[i].action == ACT_BIND)
 				release(&l.dev[i], !x->root);
 			else if (l.dev[i].action == ACT_SKIP)
-				l.dev[i].result = "skipped";
+				l.dev[i].result = RES_SKIPPED;
 	}
 	r = cmd_report(&l, &c, 0, "released");
 	pci_free(&l);

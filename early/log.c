@@ -8,20 +8,38 @@
 #include "fmt.h"
 #include "log.h"
 
+/*
+ * The kernel rate-limits each open file of /dev/kmsg to 10 records per 5 s
+ * (devkmsg_open: ratelimit_default_init, unless printk.devkmsg=on) and drops
+ * the rest while write() still succeeds. The limit lives in the open file,
+ * so a fresh open before every 11th record lets each one through.
+ */
+#define KMSG_PER_OPEN 10
+
 static int log_fd = 2;
-static int log_kmsg;
+static const char *kmsg_path;	/* NULL: stderr */
+static int kmsg_sent;
 static int log_debug_on;
 
-void log_open(int to_kmsg, int debug)
+static int kmsg_reopen(void)
+{
+	int fd = open(kmsg_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (log_fd > 2)
+		close(log_fd);
+	log_fd = fd;
+	kmsg_sent = 0;
+	return 0;
+}
+
+void log_open(const char *kmsg, int debug)
 {
 	log_debug_on = debug;
-	if (!to_kmsg)
-		return;
-	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd >= 0) {
-		log_fd = fd;
-		log_kmsg = 1;
-	}
+	kmsg_path = kmsg;
+	if (kmsg && kmsg_reopen() < 0)
+		kmsg_path = NULL;
 }
 
 void log_set_debug(int debug)
@@ -32,7 +50,7 @@ void log_set_debug(int debug)
 void log_set_fd(int fd)
 {
 	log_fd = fd;
-	log_kmsg = 0;
+	kmsg_path = NULL;
 }
 
 static const char *prio_word(int prio)
@@ -56,7 +74,7 @@ void log_msg(int prio, const char *format, ...)
 
 	if (prio == PRIO_DEBUG && !log_debug_on)
 		return;
-	if (log_kmsg)
+	if (kmsg_path)
 		n = fmt(buf, sizeof(buf), "<%d>vfio-early: ", prio);
 	else
 		n = fmt(buf, sizeof(buf), "vfio-early: %s", prio_word(prio));
@@ -66,8 +84,11 @@ void log_msg(int prio, const char *format, ...)
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	if (write(log_fd, buf, n) < 0 && log_kmsg) {
-		log_kmsg = 0;
+	if (kmsg_path && kmsg_sent >= KMSG_PER_OPEN)
+		kmsg_reopen();
+	kmsg_sent++;
+	if (write(log_fd, buf, n) < 0 && kmsg_path) {
+		kmsg_path = NULL;
 		log_fd = 2;
 	}
 }

@@ -5,8 +5,8 @@
 
 enum { PRIO_ERR = 3, PRIO_WARNING = 4, PRIO_NOTICE = 5, PRIO_INFO = 6, PRIO_DEBUG = 7 };
 
-/* to_kmsg: try /dev/kmsg first; debug: let PRIO_DEBUG through. */
-void log_open(int to_kmsg, int debug);
+/* kmsg: "/dev/kmsg" (or a test's file), NULL for stderr; debug: let PRIO_DEBUG through. */
+void log_open(const char *kmsg, int debug);
 void log_set_debug(int debug);
 /* Send records to fd instead (tests and fuzzers silence the log). */
 void log_set_fd(int fd);

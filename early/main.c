@@ -11,6 +11,8 @@
 #include "bind.h"
 #include "cmd.h"
 #include "config.h"
+#include "deadline.h"
+#include "fmt.h"
 #include "log.h"
 #include "modules.h"
 #include "pass.h"
@@ -34,21 +36,12 @@ struct opts {
 static const char usage[] =
 "usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
 "       vfio-early --help | --version\n"
-"Binds the PCI devices chosen on the kernel command line to vfio-pci before\n"
-"udev loads their drivers. With no options (the initrd hook): logs to\n"
-"/dev/kmsg, writes /run/vfio-early/status, always exits 0.\n"
-"  --root DIR      sysfs/proc under DIR (a test tree), no module loading\n"
-"  --cmdline STR   instead of /proc/cmdline\n"
-"  --dry-run       write nothing; print ADDR ACTION [REASON] ... per device\n"
-"  --no-rd-driver  leave rd.driver.* to the initrd (dracut)\n"
-"Command line (lists add up over repeats, scalars: last wins):\n"
-"  vfio.ids=SEL,...   rd.vfio.ids=   SEL: [DDDD:]BB:DD.F or [vendor]:[device][:class]\n"
-"                     e.g. 10de:11bf  0000:04:00.0  10de::0300  ::0300\n"
-"  vfio-pci.ids=V:D[:SV[:SD[:CLASS[:MASK]]]]   the kernel's own, taken alike\n"
-"  rd.vfio=0          off (recovery)\n"
-"  rd.vfio.group=slot|all|none   add IOMMU-group mates: same slot (default)/all\n"
-"  rd.vfio.boot_vga=1 may take the boot display    rd.vfio.debug  log more\n"
-"  rd.driver.pre=M,... rd.driver.blacklist=M,... rd.driver.post=M,...\n"
+"Binds the PCI devices named on the kernel command line to vfio-pci before\n"
+"udev loads drivers (the initrd's hook). See vfio-early(8).\n"
+"  --root DIR  a test tree, no modules   --cmdline STR  not /proc/cmdline\n"
+"  --dry-run  print the plan only        --no-rd-driver  dracut does rd.driver.*\n"
+"  vfio.ids=SEL,...  vfio-pci.ids=V:D[:SV:SD:CLASS:MASK]  rd.vfio=0  rd.vfio.debug\n"
+"  rd.vfio.group=slot|all|none  rd.vfio.boot_vga=1  rd.driver.pre|blacklist|post=M\n"
 #ifndef VFE_BOOT_ONLY
 "Admin subcommands (on the booted host; vfio-early SUBCOMMAND --help):\n"
 "  list [--filter F] [--json]   PCI devices, IOMMU groups, drivers, names\n"
@@ -91,28 +84,36 @@ static void say(int fd, const char *s)
 		return;
 }
 
+/* The image's modprobe.d options for the listed modules, then the command line. */
 static int read_cmdline(const struct opts *o, char **line, size_t *len)
 {
-	if (o->cmdline) {
-		*line = strdup(o->cmdline);
-		*len = *line ? strlen(*line) : 0;
-		return *line ? 0 : -ENOMEM;
-	}
-	return sysfs_slurp("proc/cmdline", line, len);
+	const char *pre = modules_read_list();
+	char *proc = NULL;
+	size_t n;
+	int r = o->cmdline ? 0 : sysfs_slurp("proc/cmdline", &proc, &n);
+
+	if (r < 0)
+		return r;
+	n = strlen(pre) + strlen(proc ? proc : o->cmdline) + 2;
+	*line = malloc(n);
+	if (*line)
+		*len = fmt(*line, n, "%s %s", pre, proc ? proc : o->cmdline);
+	free(proc);
+	return *line ? 0 : -ENOMEM;
 }
 
 static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
 {
 	int boot = !o->root && !o->dry_run;
 	int rd_driver = !o->no_rd_driver && !o->dry_run;
-	struct bind_opts bo = { boot, line, len };
+	struct bind_opts bo = { boot, line, len, deadline_in(BIND_BUDGET_MS, 0) };
 	struct pci_list l;
 	int have_iommu;
 
 	if (rd_driver)
 		modules_write_blacklist(&c->blacklist);
 	if (rd_driver && boot)
-		modules_load_list(&c->pre, &c->blacklist, "pre");
+		modules_load_list(&c->pre, &c->blacklist, "pre", bo.deadline);
 	if (c->disabled)
 		log_notice("disabled by rd.vfio=0: binding nothing");
 	if (pass_select(&l, c, &have_iommu))
@@ -124,7 +125,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 	}
 	bind_all(&l, &bo);
 	if (rd_driver && boot)
-		modules_load_list(&c->post, &c->blacklist, "post");
+		modules_load_list(&c->post, &c->blacklist, "post", deadline_in(BIND_BUDGET_MS, 0));
 	status_write(&l, c->disabled ? "disabled=rd.vfio=0" : NULL);
 	pci_free(&l);
 }
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 #endif
 	r = parse_args(argc, argv, &o);
 	if (r < 0) {
-		say(2, "vfio-early: unknown option or missing value: ");
+		say(2, "vfio-early: bad option or no value: ");
 		say(2, o.bad);
 		say(2, "\n\n");
 	}
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 		say(r < 0 ? 2 : 1, r == 2 ? "vfio-early " VFIO_EARLY_VERSION "\n" : usage);
 		return r < 0 ? 2 : 0;
 	}
-	log_open(!o.root && !o.dry_run, 0);
+	log_open(!o.root && !o.dry_run ? "/dev/kmsg" : NULL, 0);
 	r = sysfs_open_root(o.root ? o.root : "/");
 	if (r < 0) {
 		log_err("cannot open root %s: %s", o.root ? o.root : "/", log_errstr(r));

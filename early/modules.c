@@ -1,50 +1,47 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "deadline.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "log.h"
 #include "modules.h"
+#include "rawsys.h"
 #include "sysfs.h"
 
-#define VFIO_DRIVER "sys/bus/pci/drivers/vfio-pci"
-#define MODPROBE_TIMEOUT_MS 10000
+#define VFIO_DRIVER	"sys/bus/pci/drivers/vfio-pci"
+#define VFIO_MODULE	"vfio_pci"
+#define LOAD_MODPROBE_MS	5000	/* one modprobe run, within the pass's budget */
+#define MODULE_INIT_COMPRESSED_FILE 4	/* include/uapi/linux/module.h */
 
-static long sys_finit_module(int fd, const char *params)
+#define BLACKLIST_CONF	"etc/modprobe.d/vfio-early-blacklist.conf"
+#define OPTS_MAX	4096	/* the list's options in the command line's form */
+
+/* The image's load list after modules_read_list: NUL-separated paths and options. */
+static char *list;
+static size_t list_len;
+
+const char *modules_modprobe_path(void)
 {
-#if defined(__KLIBC__) && defined(__x86_64__)
-	long ret;
+	static const char *const paths[] = {
+		"/sbin/modprobe", "/usr/sbin/modprobe", "/bin/modprobe", "/usr/bin/modprobe",
+	};
 
-	__asm__ volatile ("syscall" : "=a"(ret)
-			  : "0"((long)__NR_finit_module), "D"((long)fd), "S"(params), "d"(0L)
-			  : "rcx", "r11", "memory");
-	return ret;
-#elif defined(__KLIBC__) && defined(__aarch64__)
-	register long x8 __asm__("x8") = __NR_finit_module;
-	register long x0 __asm__("x0") = fd;
-	register long x1 __asm__("x1") = (long)params;
-	register long x2 __asm__("x2") = 0;
-
-	__asm__ volatile ("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-	return x0;
-#elif !defined(__KLIBC__) && defined(__NR_finit_module)
-	return syscall(__NR_finit_module, fd, params, 0) < 0 ? -errno : 0;
-#else
-	return -ENOSYS;
-#endif
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
 }
 
-/* "vfio-pci.ko" -> "vfio_pci", as the kernel names modules. */
+/* "vfio-pci.ko.xz" -> "vfio_pci", as the kernel names modules. */
 static void module_name(const char *path, char *name, size_t size)
 {
 	const char *base = strrchr(path, '/');
@@ -54,6 +51,40 @@ static void module_name(const char *path, char *name, size_t size)
 	for (i = 0; base[i] && base[i] != '.' && i + 1 < size; i++)
 		name[i] = base[i] == '-' ? '_' : base[i];
 	name[i] = '\0';
+}
+
+static const char *const comp_names[] = { "none", "gzip", "xz", "zstd" };
+
+const char *modules_compression_name(enum mod_comp c)
+{
+	return comp_names[c];
+}
+
+/* By the magic bytes, as the kernel's decompressors check them. */
+enum mod_comp modules_compression(int fd)
+{
+	/* per format: its length, then the bytes */
+	static const unsigned char magic[][7] = {
+		[COMP_GZIP] = { 2, 0x1f, 0x8b },
+		[COMP_XZ] = { 6, 0xfd, '7', 'z', 'X', 'Z', 0 },
+		[COMP_ZSTD] = { 4, 0x28, 0xb5, 0x2f, 0xfd },
+	};
+	unsigned char m[6];
+	ssize_t n = pread(fd, m, sizeof(m), 0);
+
+	for (int c = COMP_GZIP; c <= COMP_ZSTD; c++)
+		if (n >= magic[c][0] && !memcmp(m, magic[c] + 1, magic[c][0]))
+			return c;
+	return COMP_NONE;
+}
+
+/* CONFIG_MODULE_DECOMPRESS: /sys/module/compression names the one format. */
+static int kernel_decompresses(enum mod_comp c)
+{
+	char have[16];
+
+	return sysfs_read("sys/module/compression", have, sizeof(have)) > 0 &&
+	       !strcmp(have, comp_names[c]);
 }
 
 static int append(char *buf, size_t size, size_t *n, const char *s, size_t len)
@@ -75,11 +106,9 @@ static int needs_quotes(const char *v, size_t len)
 	return 0;
 }
 
-static int append_param(char *buf, size_t size, size_t *n, const struct kcmd_param *p,
-			size_t modlen)
+static int append_param(char *buf, size_t size, size_t *n, const char *name, size_t name_len,
+			const struct kcmd_param *p)
 {
-	const char *name = p->name + modlen + 1;
-	size_t name_len = p->name_len - modlen - 1;
 	int quote = p->val && needs_quotes(p->val, p->val_len);
 
 	if ((*n && append(buf, size, n, " ", 1)) || append(buf, size, n, name, name_len))
@@ -92,53 +121,123 @@ static int append_param(char *buf, size_t size, size_t *n, const struct kcmd_par
 	return 0;
 }
 
-int modules_cmdline_params(const char *mod, const char *cmdline, size_t len,
-			   char *buf, size_t size)
+/* vfio-pci's ids= would bind every match itself, past the guards. */
+static int is_ids(const char *mod, const char *name, size_t len)
 {
-	size_t modlen = strlen(mod), n = 0;
+	return !strcmp(mod, VFIO_MODULE) && kcmd_name_eq(name, len, "ids");
+}
+
+/* Append the command line's "mod.NAME=V" options for module mod, never vfio-pci's ids=. */
+static int append_options(char *buf, size_t size, size_t *n, const char *mod, const char *text,
+			  size_t len)
+{
+	size_t skip = strlen(mod) + 1;
 	struct kcmd_iter it;
 	struct kcmd_param p;
 
-	buf[0] = '\0';
-	kcmd_iter_init(&it, cmdline, len);
+	kcmd_iter_init(&it, text, len);
 	while (kcmd_next(&it, &p)) {
-		if (p.name_len <= modlen + 1 || p.name[modlen] != '.' ||
-		    !kcmd_name_eq(p.name, modlen, mod))
+		if (p.name_len <= skip || p.name[skip - 1] != '.' ||
+		    !kcmd_name_eq(p.name, skip - 1, mod) ||
+		    is_ids(mod, p.name + skip, p.name_len - skip))
 			continue;
-		if (append_param(buf, size, &n, &p, modlen))
+		if (append_param(buf, size, n, p.name + skip, p.name_len - skip, &p))
 			return -ENOSPC;
 	}
 	return 0;
 }
 
-/*
- * A list line is "PATH [OPTIONS]": the options the image's modprobe.d gives
- * the module, resolved when the image was built. The command line's come
- * after them, so they win, as with kmod.
- */
-static int load_one(char *line, const char *cmdline, size_t len)
+int modules_cmdline_params(const char *mod, const char *cmdline, size_t len,
+			   char *buf, size_t size)
 {
-	char name[64], params[1024], *path = line, *opts = strchr(line, ' ');
 	size_t n = 0;
+
+	buf[0] = '\0';
+	return append_options(buf, size, &n, mod, cmdline, len);
+}
+
+/* "OPT=V ..." of module name -> " name.OPT=V ...", the command line's form. */
+static void add_options(char *buf, size_t size, size_t *n, const char *name, const char *opts)
+{
+	size_t nl = strlen(name);
+	struct kcmd_iter it;
+	struct kcmd_param p;
+
+	kcmd_iter_init(&it, opts, strlen(opts));
+	while (kcmd_next(&it, &p)) {
+		size_t m = 0, was = *n;
+
+		if (append(buf, size, n, " ", 1) || append(buf, size, n, name, nl) ||
+		    append(buf, size, n, ".", 1) ||
+		    append_param(buf + *n, size - *n, &m, p.name, p.name_len, &p)) {
+			log_warn("options for %s are too long", name);
+			buf[*n = was] = '\0';
+			return;
+		}
+		*n += m;
+	}
+}
+
+char *modules_read_list(void)
+{
+	static char *opts;
+	char path[128], name[64], *line, *end, *o;
+	struct utsname u;
+	size_t n = 0;
+
+	if (opts)
+		return opts;
+	opts = calloc(1, OPTS_MAX);
+	if (!opts || uname(&u) < 0)
+		return "";
+	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
+	if (sysfs_slurp(path, &list, &list_len) < 0)
+		return opts;
+	for (line = list; *line; line = end) {
+		end = line + strcspn(line, "\n");
+		if (*end)
+			*end++ = '\0';
+		if (line[0] != '/')
+			continue;
+		o = line + strcspn(line, " ");
+		if (*o)
+			*o++ = '\0';
+		module_name(line, name, sizeof(name));
+		add_options(opts, OPTS_MAX, &n, name, o);
+	}
+	if (n)
+		log_info("image's modprobe.d:%s", opts);
+	return opts;
+}
+
+/* 0, -errno, or 1 for a format this kernel cannot decompress: modprobe's job. */
+static int load_one(const char *path, const char *cmdline, size_t len)
+{
+	char params[OPTS_MAX], name[64];
+	size_t n = 0;
+	enum mod_comp comp;
 	long r;
 	int fd;
 
-	if (opts) {
-		*opts++ = '\0';
-		n = fmt(params, sizeof(params), "%s ", opts);
-	}
+	params[0] = '\0';
 	module_name(path, name, sizeof(name));
-	if (n >= sizeof(params) ||
-	    modules_cmdline_params(name, cmdline, len, params + n, sizeof(params) - n)) {
-		log_warn("options for %s are too long; loading without", name);
+	if (append_options(params, sizeof(params), &n, name, cmdline, len)) {
+		log_warn("options for %s are too long", name);
 		params[0] = '\0';
+	module_name(path, name, sizeof(name));
 	}
-	for (n = strlen(params); n && params[n - 1] == ' '; n--)
-		params[n - 1] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = sys_finit_module(fd, params);
+	comp = modules_compression(fd);
+	if (comp != COMP_NONE && !kernel_decompresses(comp)) {
+		log_info("%s: the kernel cannot decompress %s: modprobe",
+			 path, comp_names[comp]);
+		close(fd);
+		return 1;
+	}
+	r = rawsys4(__NR_finit_module, fd, (long)params,
+		    comp != COMP_NONE ? MODULE_INIT_COMPRESSED_FILE : 0, 0);
 	close(fd);
 	if (r == -EEXIST)
 		r = 0;
@@ -146,89 +245,44 @@ static int load_one(char *line, const char *cmdline, size_t len)
 	return (int)r;
 }
 
+/* Options are never absolute paths: every chunk starting with '/' is a module. */
 static int load_resolved_list(const char *cmdline, size_t len)
 {
-	char path[128], *list, *line, *next;
-	struct utsname u;
-	size_t n;
 	int r = 0, loaded = 0;
 
-	if (uname(&u) < 0)
-		return -errno;
-	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
-	if (sysfs_slurp(path, &list, &n) < 0)
-		return -ENOENT;
-	for (line = list; r == 0 && line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (line[0] == '/' && (r = load_one(line, cmdline, len)) == 0)
-			loaded++;
-		else if (r)
-			log_warn("cannot load %s: %s", line, log_errstr(r));
+	for (const char *p = list; r == 0 && p && p < list + list_len; p += strlen(p) + 1) {
+		if (*p != '/')
+			continue;
+		r = load_one(p, cmdline, len);
+		if (r < 0)
+			log_warn("cannot load %s: %s", p, log_errstr(r));
+		loaded += r == 0;
 	}
-	free(list);
 	return r ? r : loaded ? 0 : -ENOENT;
 }
 
-static const char *modprobe_path(void)
+/*
+ * kmod's modprobe adds the command line's vfio_pci.ids and modprobe.d's;
+ * an ids= argument comes last and the kernel's parser keeps the last value
+ * (a string parameter is copied over), so vfio-pci loads with none.
+ */
+static int run_modprobe(const char *mod, const char *arg, long dl)
 {
-	static const char *const paths[] = {
-		"/sbin/modprobe", "/usr/sbin/modprobe", "/bin/modprobe", "/usr/bin/modprobe",
-	};
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
-
-static int wait_bounded(pid_t pid, int ms)
-{
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	int status;
-
-	for (int waited = 0; waited < ms; waited += 10) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -EINTR;
-		if (r < 0)
-			return -errno;
-		nanosleep(&tick, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -ETIMEDOUT;
-}
-
-static int run_modprobe(const char *mod)
-{
-	static char *const envp[] = { "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
-	const char *path = modprobe_path();
-	char *argv[] = { "modprobe", (char *)mod, NULL };
-	pid_t pid;
+	const char *path = modules_modprobe_path();
+	char *argv[] = { "modprobe", (char *)mod, (char *)arg, NULL };
 	int r;
 
 	if (!path) {
 		log_err("no modprobe in this image; cannot load %s", mod);
 		return -ENOENT;
 	}
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	r = wait_bounded(pid, MODPROBE_TIMEOUT_MS);
+	r = child_run(path, argv, deadline_in(LOAD_MODPROBE_MS, dl));
 	if (r)
-		log_err("%s %s failed (%s)", path, mod,
-			r == -ETIMEDOUT ? "timed out" : r > 0 ? "non-zero exit" : "killed");
+		log_err("%s %s failed: %s", path, mod, r > 0 ? "exit status" : log_errstr(r));
 	return r ? -EIO : 0;
 }
 
-int modules_ensure_vfio(const char *cmdline, size_t len)
+int modules_ensure_vfio(const char *cmdline, size_t len, long dl)
 {
 	int r;
 
@@ -236,9 +290,9 @@ int modules_ensure_vfio(const char *cmdline, size_t len)
 		return 0;
 	r = load_resolved_list(cmdline, len);
 	if (r == -ENOENT)
-		log_info("no resolved module list in the image; using modprobe vfio-pci");
-	if (r || !sysfs_exists(VFIO_DRIVER))
-		run_modprobe("vfio-pci");
+		log_info("no module list: modprobe vfio-pci");
+	if ((r || !sysfs_exists(VFIO_DRIVER)) && !deadline_passed(dl))
+		run_modprobe("vfio-pci", "ids=", dl);
 	return sysfs_exists(VFIO_DRIVER) ? 0 : -ENOENT;
 }
 
@@ -256,7 +310,7 @@ static int listed(const struct strlist *l, const char *name)
 }
 
 void modules_load_list(const struct strlist *names, const struct strlist *blacklist,
-		       const char *phase)
+		       const char *phase, long dl)
 {
 	for (size_t i = 0; i < names->n; i++) {
 		if (listed(blacklist, names->v[i])) {
@@ -264,7 +318,7 @@ void modules_load_list(const struct strlist *names, const struct strlist *blackl
 				 names->v[i]);
 			continue;
 		}
-		if (run_modprobe(names->v[i]) == 0)
+		if (run_modprobe(names->v[i], NULL, dl) == 0)
 			log_info("loaded %s (rd.driver.%s)", names->v[i], phase);
 	}
 }
@@ -292,10 +346,10 @@ int modules_write_blacklist(const struct strlist *blacklist)
 		n += fmt(buf + n, size - n, "blacklist %s\n", blacklist->v[i]);
 	sysfs_mkdir("etc", 0755);
 	sysfs_mkdir("etc/modprobe.d", 0755);
-	r = sysfs_write_atomic("etc/modprobe.d/vfio-early-blacklist.conf", buf, n);
+	r = sysfs_write_atomic(BLACKLIST_CONF, buf, n);
 	free(buf);
 	if (r)
-		log_err("cannot write /etc/modprobe.d/vfio-early-blacklist.conf: %s", log_errstr(r));
+		log_err("cannot write /%s: %s", BLACKLIST_CONF, log_errstr(r));
 	else
 		for (size_t i = 0; i < blacklist->n; i++)
 			log_info("blacklisted %s (rd.driver.blacklist)", blacklist->v[i]);

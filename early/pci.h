@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "result.h"
+
 #define PCI_ADDR_LEN 12		/* "0000:00:00.0" */
 #define PCI_ANY 0xffffffffu
 
@@ -22,9 +24,10 @@ struct pci_dev {
 	enum pci_action action;
 	const char *why;			/* skip / leave reason, a fixed token */
 	char by[80];				/* "selector=..." / "group=slot of=..." */
-	const char *result;			/* after binding: bound, already, failed, skipped */
+	enum pci_result result;			/* after binding */
 	char detail[96];			/* why a bind failed */
 	char prev_driver[64];
+	char prev_override[64];			/* "" when none */
 };
 
 struct pci_list {

@@ -23,8 +23,17 @@ static void token(char *dst, size_t size, const char *src)
 		strcpy(dst, "-");
 }
 
+/* Not where its result says (read back after the pass): where it is. */
+static int misplaced(const struct pci_dev *d)
+{
+	int meant = d->result == RES_BOUND || d->result == RES_ALREADY;
+
+	return meant != !strcmp(d->driver, "vfio-pci");
+}
+
 static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 {
+	const char *now = !misplaced(d) ? NULL : d->driver[0] ? d->driver : "-";
 	char type[16], group[12], reason[96];
 
 	pci_type(d, type, sizeof(type));
@@ -33,9 +42,9 @@ static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 	else
 		strcpy(group, "-");
 	token(reason, sizeof(reason), d->detail[0] ? d->detail : d->by);
-	return fmt(buf, size, "%s %s group=%s prev=%s result=%s reason=%s\n", d->addr,
-			type, group, d->prev_driver[0] ? d->prev_driver : "-",
-			d->result ? d->result : "skipped", reason);
+	return fmt(buf, size, "%s %s group=%s prev=%s result=%s reason=%s%s%s\n", d->addr,
+		   type, group, d->prev_driver[0] ? d->prev_driver : "-",
+		   pci_result_name(d->result), reason, now ? " now=" : "", now ? now : "");
 }
 
 int status_write(const struct pci_list *l, const char *note)

@@ -26,6 +26,13 @@ int sysfs_open_root(const char *dir)
 	return 0;
 }
 
+int sysfs_dev_path(char *buf, size_t size, const char *addr, const char *attr)
+{
+	int n = fmt(buf, size, SYSFS_DEVICES "/%s/%s", addr, attr);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int sysfs_read(const char *path, char *buf, size_t size)
 {
 	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

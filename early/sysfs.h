@@ -11,7 +11,17 @@
 #include <dirent.h>
 #include <sys/types.h>
 
+#include "pci.h"
+
+#define SYSFS_DEVICES	"sys/bus/pci/devices"
+#define SYSFS_ATTR_MAX	32	/* "driver_override", "driver/unbind", ... */
+/* Room for SYSFS_DEVICES "/ADDR/ATTR" and its NUL, however wide ADDR gets. */
+#define SYSFS_DEV_PATH_MAX (sizeof(SYSFS_DEVICES) + PCI_ADDR_LEN + 1 + SYSFS_ATTR_MAX)
+
 int sysfs_open_root(const char *dir);
+
+/* SYSFS_DEVICES "/addr/attr" into buf; -ENAMETOOLONG rather than cut short. */
+int sysfs_dev_path(char *buf, size_t size, const char *addr, const char *attr);
 
 /* Read a small attribute; trailing newline dropped. Returns its length. */
 int sysfs_read(const char *path, char *buf, size_t size);

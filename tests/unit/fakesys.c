@@ -127,7 +127,7 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 	putf(f, dir, "subsystem_device", "0x%04x\n", d->subdevice);
 	if (!d->no_override) {
 		pathf(path, sizeof(path), f, "%s/driver_override", dir);
-		put(path, "(null)\n");
+		put(path, d->override ? d->override : "(null)\n");
 	}
 	if ((d->class >> 16) == 0x03)
 		putf(f, dir, "boot_vga", "%u\n", d->boot_vga);
@@ -149,6 +149,12 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 		add_driver(f, d->native);
 	if (d->driver)
 		add_driver(f, d->driver);
+	if (d->driver && d->refuse_unbind) {
+		/* a directory: opening it for writing fails, as a refused write */
+		pathf(path, sizeof(path), f, "sys/bus/pci/drivers/%s/unbind", d->driver);
+		unlink(path);
+		mkdir(path, 0755);
+	}
 	link_driver(f, d->addr, d->driver);
 }
 
@@ -216,6 +222,16 @@ static void hot_remove(struct fakesys *f, const char *addr)
 		return;
 }
 
+/* driver_override becomes a directory: every later write to it fails. */
+static void make_stuck(struct fakesys *f, const char *addr)
+{
+	char path[512];
+
+	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/driver_override", addr);
+	unlink(path);
+	mkdir(path, 0755);
+}
+
 static void kernel_unbind(struct fakesys *f, const char *driver, const char *addr)
 {
 	struct fake_dev *d = find_dev(f, addr);
@@ -228,6 +244,8 @@ static void kernel_unbind(struct fakesys *f, const char *driver, const char *add
 		hot_remove(f, addr);
 	else
 		link_driver(f, addr, NULL);
+	if (d->stuck_override)
+		make_stuck(f, addr);
 }
 
 struct fifo {

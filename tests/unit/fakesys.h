@@ -23,6 +23,9 @@ struct fake_dev {
 	int refuse_vfio;		/* vfio-pci's probe fails */
 	int no_uevent;			/* only the single attribute files */
 	unsigned subvendor, subdevice;
+	const char *override;		/* driver_override at start (NULL: none) */
+	int refuse_unbind;		/* its driver's unbind refuses writes */
+	int stuck_override;		/* driver_override unwritable once unbound */
 };
 
 #define FAKE_MAX_DEVS 300

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The boot pass's order, rollback, read-back, summary and status lines, and
+ * the modules list's ids, with the real binary against fake sysfs trees.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "fakesys.h"
+#include "t.h"
+
+#define NIC(a, g, drv) { a, 0x8086, 0x10d3, 0x020000, g, drv, "e1000e", 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
+
+static struct fakesys fs;
+static char b1[256], b2[4096];
+
+static const char *drv(const char *addr)
+{
+	return fake_driver(&fs, addr, b1, sizeof(b1));
+}
+
+static const char *ovr(const char *addr)
+{
+	return fake_override(&fs, addr, b1, sizeof(b1));
+}
+
+static const char *status(void)
+{
+	const char *s = fake_file(&fs, "run/vfio-early/status", b2, sizeof(b2));
+
+	return s ? s : "";
+}
+
+static int has(const char *hay, const char *needle)
+{
+	return strstr(hay, needle) != NULL;
+}
+
+static void run(const struct fake_dev *devs, size_t n, int vfio, const char *cmdline)
+{
+	fake_init(&fs, devs, n, 1, vfio);
+	fake_run(&fs, cmdline, NULL);
+	T_OK(fs.exit_status == 0, "%.50s: exit 0", cmdline);
+}
+
+/* Without vfio-pci nothing may be unbound and no override written. */
+static void vfio_first(void)
+{
+	static const struct fake_dev devs[] = {
+		NIC("0000:00:03.0", 1, "e1000e"), NIC("0000:00:04.0", 2, NULL),
+	};
+
+	run(devs, 2, 0, "vfio.ids=8086:10d3");
+	T_STREQ(fs.journal, "", "no vfio-pci: nothing unbound, nothing probed");
+	T_STREQ(ovr("0000:00:03.0"), "", "no vfio-pci: bound device's override untouched");
+	T_STREQ(ovr("0000:00:04.0"), "", "no vfio-pci: unbound device's override untouched");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "no vfio-pci: stays on e1000e");
+	T_OK(has(fs.output, "no device unbound, no override written"),
+	     "no vfio-pci: says nothing was touched");
+	T_OK(has(status(), "0000:00:03.0 8086:10d3:0200 group=1 prev=- result=failed "
+		 "reason=vfio-pci-unavailable\n"), "no vfio-pci: status line");
+	T_OK(has(fs.output, "done in ") && has(fs.output, ": 0 bound, 0 already, "
+						  "2 failed, 0 skipped"), "no vfio-pci: summary");
+	fake_cleanup(&fs);
+}
+
+/* driverctl's pci-stub override comes back when vfio-pci refuses the device. */
+static void rollback_restores_override(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 0, 1,
+		  0, 0, 0, "pci-stub\n", 0, 0 },
+	};
+
+	run(devs, 1, 1, "vfio.ids=0000:00:04.0");
+	T_STREQ(ovr("0000:00:04.0"), "pci-stub", "rollback: previous override pci-stub restored");
+	T_OK(has(fs.output, "override was pci-stub"), "rollback: the replaced override logged");
+	T_OK(has(fs.output, "override back to pci-stub"), "rollback: restore logged");
+	T_OK(has(status(), "prev=e1000e result=failed reason=vfio-pci-did-not-bind\n"),
+	     "rollback: status");
+	fake_cleanup(&fs);
+}
+
+static void rollback_restore_fails(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 0, 1,
+		  0, 0, 0, NULL, 0, 1 },
+	};
+
+	run(devs, 1, 1, "vfio.ids=0000:00:04.0");
+	T_OK(has(fs.output, "override NOT restored, still vfio-pci:"),
+	     "restore fails: says so");
+	T_OK(!has(fs.output, "override back to"), "restore fails: no claim it worked");
+	T_OK(has(status(), "result=failed reason=vfio-pci-did-not-bind"), "restore fails: status");
+	fake_cleanup(&fs);
+}
+
+/* A refused unbind write is not waited for (the debug log shows every wait). */
+static void refused_unbind_no_wait(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, "stubborn", "stubborn", 0, 0, 0, 0,
+		  0, 0, 0, NULL, 1, 0 },
+		NIC("0000:00:04.0", 2, "e1000e"),
+	};
+
+	run(devs, 2, 1, "rd.vfio.debug vfio.ids=8086:10d3");
+	T_OK(!has(fs.output, "0000:00:03.0: waiting for"), "refused unbind: no wait at all");
+	T_OK(has(fs.output, "0000:00:04.0: waiting for the unbind"),
+	     "refused unbind: the other device's unbind is waited for (control)");
+	T_STREQ(drv("0000:00:03.0"), "stubborn", "refused unbind: still on its driver");
+	T_STREQ(ovr("0000:00:03.0"), "", "refused unbind: override restored to none");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "refused unbind: the other device bound");
+	T_OK(has(status(), "0000:00:03.0 8086:10d3:0200 group=1 prev=stubborn result=failed "
+		 "reason=unbind-failed\n"), "refused unbind: status");
+	T_STREQ(fs.journal, "probe 0000:00:03.0\nunbind e1000e 0000:00:04.0\nprobe 0000:00:04.0\n",
+		"refused unbind: only the rollback probe for it");
+	fake_cleanup(&fs);
+}
+
+/* vfio-pci built in with vfio-pci.ids= took a device the guards skip. */
+static void read_back_side_door(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, "vfio-pci", "bochs-drm", 1, 0, 0, 0,
+		  0, 0, 0, NULL, 0, 0 },
+		NIC("0000:00:04.0", 2, NULL),
+		{ "0000:00:05.0", 0x8086, 0x100e, 0x020000, 3, "vfio-pci", "e1000", 0, 0, 0, 0,
+		  0, 0, 0, NULL, 0, 0 },
+	};
+
+	run(devs, 3, 1, "vfio-pci.ids=1234:1111,8086:10d3");
+	T_OK(has(fs.output, "0000:00:02.0: skipped boot-vga, yet on vfio-pci: vfio-pci's own ids="),
+	     "read-back: the skipped boot VGA on vfio-pci is an error");
+	T_OK(has(status(), "0000:00:02.0 1234:1111:0300 group=0 prev=- result=skipped "
+		 "reason=boot-vga now=vfio-pci\n"), "read-back: status says where it is");
+	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=- result=bound "
+		 "reason=selector=8086:10d3\n"), "read-back: a bound device's line has no now=");
+	T_OK(!has(fs.output, "0000:00:05.0: not selected"), "read-back: on vfio-pci before: quiet");
+	T_OK(has(fs.output, ": 1 bound, 0 already, 0 failed, 1 skipped"),
+	     "read-back: summary counts");
+	fake_cleanup(&fs);
+}
+
+static void summary_counts(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", 1, 0, 0, 0,
+		  0, 0, 0, NULL, 0, 0 },
+		NIC("0000:00:03.0", 1, "e1000e"),
+		NIC("0000:00:04.0", 2, "vfio-pci"),
+		{ "0000:00:05.0", 0x8086, 0x10d3, 0x020000, 3, "e1000e", "e1000e", 0, 0, 0, 1,
+		  0, 0, 0, NULL, 0, 0 },
+	};
+
+	run(devs, 4, 1, "vfio.ids=8086:10d3,::0300");
+	T_OK(has(fs.output, ": 1 bound, 1 already, 1 failed, 1 skipped\n"),
+	     "summary: one of each");
+	T_OK(has(status(), "# vfio-early status v1\n"), "status: header");
+	T_OK(has(status(), "0000:00:03.0 8086:10d3:0200 group=1 prev=e1000e result=bound "
+		 "reason=selector=8086:10d3\n"), "status: bound");
+	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=vfio-pci result=already "
+		 "reason=selector=8086:10d3\n"), "status: already");
+	T_OK(has(status(), "0000:00:05.0 8086:10d3:0200 group=3 prev=e1000e result=failed "
+		 "reason=vfio-pci-did-not-bind\n"), "status: failed");
+	T_OK(has(status(), "0000:00:02.0 1234:1111:0300 group=0 prev=- result=skipped "
+		 "reason=boot-vga\n"), "status: skipped");
+	fake_cleanup(&fs);
+
+	run(devs, 4, 1, "rd.vfio=0 vfio.ids=8086:10d3");
+	T_OK(has(fs.output, ": 0 bound, 0 already, 0 failed, 0 skipped"),
+	     "summary: also when disabled");
+	fake_cleanup(&fs);
+}
+
+/* modprobe.d's "options vfio-pci ids=" reach the plan, guards included. */
+static void list_ids_are_selectors(void)
+{
+	static const struct fake_dev devs[] = {
+		{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", 1, 0, 0, 0,
+		  0, 0, 0, NULL, 0, 0 },
+		NIC("0000:00:04.0", 2, NULL),
+		NIC("0000:00:05.0", 3, "e1000e"),
+	};
+	char path[256];
+	struct utsname u;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
+	fake_init(&fs, devs, 3, 1, 1);
+	fake_write(&fs, path, "/lib/modules/x/vfio.ko nothing=1\n"
+		   "/lib/modules/x/vfio-pci.ko.xz disable_vga=1 ids=8086:10d3:8086:0,1234:1111 "
+		   "nointxmask=1\n", 0644);
+	fake_run(&fs, "vfio.ids=0000:00:05.0", NULL);
+	T_OK(has(fs.output, "image's modprobe.d: vfio.nothing=1 vfio_pci.disable_vga=1 "
+		 "vfio_pci.ids=8086:10d3:8086:0,1234:1111 vfio_pci.nointxmask=1\n"),
+	     "list ids: the image's options logged in the command line's form");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "list ids: matching device bound by the plan");
+	T_STREQ(drv("0000:00:02.0"), "", "list ids: the boot VGA guard holds");
+	T_OK(has(status(), "0000:00:02.0 1234:1111:0300 group=0 prev=- result=skipped "
+		 "reason=boot-vga\n"), "list ids: guarded device in status");
+	T_OK(has(status(), "reason=selector=8086:10d3:8086:0\n"), "list ids: selector named");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "list ids: command-line selector still applies");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, 3, 1, 1);
+	fake_write(&fs, path, "/x/vfio-pci.ko ids=zz:zz\n", 0644);
+	fake_run(&fs, "vfio.ids=0000:00:05.0", NULL);
+	T_OK(has(fs.output, "'zz:zz'"), "list ids: a bad id is named");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "list ids: bad id changes nothing else");
+	fake_cleanup(&fs);
+}
+
+int main(void)
+{
+	vfio_first();
+	rollback_restores_override();
+	rollback_restore_fails();
+	refused_unbind_no_wait();
+	read_back_side_door();
+	summary_counts();
+	list_ids_are_selectors();
+	return t_done();
+}
