@@ -155,7 +155,7 @@ void bind_all(struct pci_list *l, const struct bind_opts *o)
 
 		if (d->action == ACT_SKIP) {
 			d->result = "skipped";
-			fmt(d->detail, sizeof(d->detail), "%s", d->why);
+			fmt(d->detail, sizeof(d->detail), "%s", pci_reason_name(d->why));
 		} else if (d->action == ACT_BIND) {
 			prepare(d);
 			pending += d->result == PENDING;

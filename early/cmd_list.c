@@ -143,7 +143,7 @@ static void json_dev(const struct pci_dev *d, const char *name)
 	pr_str(", \"by\": ");
 	pr_json(d->action == ACT_LEAVE || !d->by[0] ? NULL : d->by);
 	pr_str(", \"guard\": ");
-	pr_json(d->action == ACT_SKIP ? d->why : NULL);
+	pr_json(d->action == ACT_SKIP ? pci_reason_name(d->why) : NULL);
 	pr_str("}");
 }
 

@@ -160,7 +160,13 @@ static void chipset_group(void)
 		T_STREQ(ovr("0000:00:1f.2"), "", "chipset: SATA override untouched");
 		T_STREQ(drv("0000:00:1f.2"), "ahci", "chipset: SATA stays on ahci");
 		T_STREQ(drv("0000:00:1f.0"), "lpc_ich", "chipset: LPC stays");
-		T_OK(has(fs.output, "vfio.ids=0000:00:1f.2"), "chipset: warning names SATA");
+		T_OK(has(fs.output, "0000:00:1f.2 (8086:2922:0106) on ahci blocks it") &&
+		     has(fs.output, "0000:00:1f.0 (8086:2918:0601) on lpc_ich blocks it"),
+		     "chipset: warning names SATA and LPC with their drivers");
+		T_OK(!has(fs.output, "vfio.ids=0000:00:1f.2") &&
+		     !has(fs.output, "vfio.ids=0000:00:1f.0") &&
+		     has(fs.output, "no selector makes group 5 usable"),
+		     "chipset: no fix that takes storage or a bridge, says so");
 		fake_cleanup(&fs);
 	}
 	RUN(chipset, 1, 1, "vfio.ids=::0106", NULL);
