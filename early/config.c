@@ -32,13 +32,16 @@ static int val_is(const struct kcmd_param *p, const char *word)
 	return p->val && p->val_len == strlen(word) && !memcmp(p->val, word, p->val_len);
 }
 
+/* lib/kstrtox.c: only the first character counts, the first two for on/off;
+ * t/f and e/d (enabled/disabled) as current kernels take them. */
 int config_kstrtobool(const char *s, size_t len)
 {
-	char c0 = len ? s[0] : '\0', c1 = len > 1 ? (char)(s[1] | 0x20) : '\0';
+	char c0 = len ? s[0] : '\0', lc = (char)(c0 | 0x20);
+	char c1 = len > 1 ? (char)(s[1] | 0x20) : '\0';
 
-	if (c0 == '1' || (c0 | 0x20) == 'y')
+	if (c0 == '1' || lc == 'y' || lc == 't' || lc == 'e')
 		return 1;
-	if (c0 == '0' || (c0 | 0x20) == 'n')
+	if (c0 == '0' || lc == 'n' || lc == 'f' || lc == 'd')
 		return 0;
 	if ((c0 | 0x20) == 'o' && (c1 == 'n' || c1 == 'f'))
 		return c1 == 'n';
