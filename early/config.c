@@ -53,13 +53,12 @@ int config_kstrtobool(const char *s, size_t len)
  * recovery switch (rd.vfio) never fails open and a guard never drops on
  * a typo.
  */
-static int clear_on(const struct kcmd_param *p, const char *then)
+static int clear_on(const struct kcmd_param *p, const char *key, const char *then)
 {
-	char key[40], shown[72];
+	char shown[72];
 	int v = p->val ? config_kstrtobool(p->val, p->val_len) : 1;
 
 	if (v < 0) {
-		config_printable(key, sizeof(key), p->name, p->name_len);
 		config_printable(shown, sizeof(shown), p->val, p->val_len);
 		log_warn("%s='%s' is not 1/0, y/n or on/off: %s", key, shown, then);
 	}
@@ -194,11 +193,11 @@ static void parse_param(struct config *c, const struct kcmd_param *p)
 	else if (kcmd_name_eq(n, nl, "vfio-pci.ids"))
 		parse_selectors(c, p, 1);
 	else if (kcmd_name_eq(n, nl, "rd.vfio"))
-		c->disabled = !clear_on(p, "the early pass is off");
+		c->disabled = !clear_on(p, "rd.vfio", "the early pass is off");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.debug"))
-		c->debug = clear_on(p, "no debug log");
+		c->debug = clear_on(p, "rd.vfio.debug", "no debug log");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.boot_vga"))
-		c->boot_vga = clear_on(p, "the boot display stays guarded");
+		c->boot_vga = clear_on(p, "rd.vfio.boot_vga", "the boot display stays guarded");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.group"))
 		parse_group(c, p);
 	else if (kcmd_name_eq(n, nl, "rd.driver.pre"))

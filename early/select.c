@@ -43,33 +43,21 @@ static int parse_pin(const char *s, size_t len, struct selector *o, const char *
 	return 0;
 }
 
+/* "[DDDD:]BB:DD.F" as the kernel names devices, the domain 0000 if left
+ * out; then "@VENDOR:DEVICE" for a pinned address. */
 static int parse_addr(const char *s, size_t len, struct selector *o, const char **why)
 {
-	const char *f[3], *at = memchr(s, '@', len);
-	size_t fl[3];
-	int n;
-	const char *dot;
+	const char *at = memchr(s, '@', len);
+	char full[PCI_ADDR_MAX + 1] = "0000:";
+	size_t n = at ? (size_t)(at - s) : len, pre = n == PCI_ADDR_LEN - 5 ? 5 : 0;
 
-	if (at) {
-		if (parse_pin(at + 1, s + len - at - 1, o, why))
-			return -EINVAL;
-		len = at - s;
-	}
-	n = split_colons(s, len, f, fl, 3);
+	if (at && parse_pin(at + 1, len - n - 1, o, why))
+		return -EINVAL;
 	*why = "bad PCI address (want [DDDD:]BB:DD.F, hex)";
-	if (n < 2)
+	if (n + pre > PCI_ADDR_MAX)
 		return -EINVAL;
-	o->dom = 0;
-	/* the domain as the kernel prints it: %04x, wider past ffff (VMD) */
-	if (n == 3 && (fl[0] < 4 || hex_n(f[0], fl[0], 8, &o->dom)))
-		return -EINVAL;
-	f[0] = f[n - 2], fl[0] = fl[n - 2];
-	f[1] = f[n - 1], fl[1] = fl[n - 1];
-	dot = memchr(f[1], '.', fl[1]);
-	if (fl[0] != 2 || hex_n(f[0], 2, 2, &o->bus) || !dot || dot - f[1] != 2 ||
-	    fl[1] != 4 || hex_n(f[1], 2, 2, &o->slot) || hex_n(dot + 1, 1, 1, &o->fn))
-		return -EINVAL;
-	if (o->slot > 0x1f || o->fn > 7)
+	memcpy(full + pre, s, n);
+	if (pci_parse_addr(full, n + pre, &o->dom, &o->bus, &o->slot, &o->fn))
 		return -EINVAL;
 	o->kind = SEL_ADDR;
 	return 0;
