@@ -145,28 +145,31 @@ int plan_build(struct pci_list *l, const struct config *c, int have_iommu)
 
 static void log_skip(const struct pci_dev *d, const char *type)
 {
+	const char *why = pci_reason_name(d->why);
+	int prio = PRIO_WARNING;
+
 	switch (d->why) {
 	case REASON_BOOT_VGA:
-		log_warn("skip %s (%s) %s: boot display device; add rd.vfio.boot_vga=1 to take it",
-			 d->addr, type, d->by);
+		why = "boot display device; add rd.vfio.boot_vga=1 to take it";
 		break;
 	case REASON_BRIDGE:
-		log_warn("skip %s (%s) %s: bridges are never bound", d->addr, type, d->by);
+		why = "bridges are never bound";
 		break;
 	case REASON_MASS_STORAGE:
-		log_warn("skip %s (%s) %s: mass storage is taken only by its address",
-			 d->addr, type, d->by);
+		why = "mass storage is taken only by its address";
 		break;
 	case REASON_NO_IOMMU_GROUP:
-		log_err("skip %s (%s) %s: device has no IOMMU group", d->addr, type, d->by);
+		why = "device has no IOMMU group";
+		prio = PRIO_ERR;
 		break;
 	case REASON_PIN_MISMATCH:
 		log_err("skip %s: %s pins %04x:%04x, but %s is there now; binding nothing there",
 			d->addr, d->by, d->sel->vendor, d->sel->device, type);
-		break;
+		return;
 	default:
-		log_info("skip %s (%s) %s: %s", d->addr, type, d->by, pci_reason_name(d->why));
+		prio = PRIO_INFO;
 	}
+	log_msg(prio, "skip %s (%s) %s: %s", d->addr, type, d->by, why);
 }
 
 static void log_select(const struct pci_dev *d, const char *type)
@@ -182,20 +185,12 @@ static void log_select(const struct pci_dev *d, const char *type)
 static const char *never_taken(const struct pci_dev *m)
 {
 	if (pci_is_bridge(m) || pci_is_bridge_class(m))
-		return "a bridge";
+		return "a bridge, never taken";
 	if (pci_is_storage(m))
-		return "mass storage";
+		return "mass storage, never taken";
 	if (m->boot_vga)
-		return "the boot display";
-	return m->why == REASON_PIN_MISMATCH ? "a device pinned to other ids" : NULL;
-}
-
-/* Appends to buf[*n..size), never past it (fmt returns the full length). */
-static void add(char *buf, size_t *n, size_t size, int r)
-{
-	*n += r > 0 ? (size_t)r : 0;
-	if (*n >= size)
-		*n = size - 1;
+		return "the boot display, never taken";
+	return m->why == REASON_PIN_MISMATCH ? "pinned to other ids" : NULL;
 }
 
 /*
@@ -206,29 +201,25 @@ static void add(char *buf, size_t *n, size_t size, int r)
 static void log_group(const struct pci_list *l, const struct pci_dev *d)
 {
 	char msg[800], fix[600], type[16];
-	size_t n = 0, nf = 0;
+	size_t n, nf = 0;
 	int blockers = 0, fixable = 1;
-	const char *never;
 
-	add(msg, &n, sizeof(msg), fmt(msg, sizeof(msg), "group %d: a VM cannot use %s (vfio "
-				      "needs the whole group)", d->group, d->addr));
-	for (size_t j = 0; j < l->n; j++) {
+	n = (size_t)fmt(msg, sizeof(msg), "group %d: a VM cannot use %s (vfio needs the whole "
+			"group)", d->group, d->addr);
+	for (size_t j = 0; j < l->n && n < sizeof(msg) && nf < sizeof(fix); j++) {
 		const struct pci_dev *m = &l->dev[j];
 		enum block b = m->group == d->group ? member_blocks(m) : BLOCK_NONE;
+		const char *never = never_taken(m);
 
 		if (!b)
 			continue;
 		pci_type(m, type, sizeof(type));
-		add(msg, &n, sizeof(msg), fmt(msg + n, sizeof(msg) - n, b == BLOCK_NOW ?
-			"; %s (%s) on %s blocks it" : "; %s (%s) has no driver yet, blocks it "
-			"once one binds", m->addr, type, m->driver));
-		never = never_taken(m);
-		if (never)
-			add(msg, &n, sizeof(msg), fmt(msg + n, sizeof(msg) - n,
-						      " and is %s, never taken", never));
+		n += (size_t)fmt(msg + n, sizeof(msg) - n, "; %s (%s) %s%s%s%s%s", m->addr, type,
+				 b == BLOCK_NOW ? "on " : "has no driver yet, blocks it once one binds",
+				 b == BLOCK_NOW ? m->driver : "", b == BLOCK_NOW ? " blocks it" : "",
+				 never ? " and is " : "", never ? never : "");
 		fixable &= !never;
-		add(fix, &nf, sizeof(fix), fmt(fix + nf, sizeof(fix) - nf, "%s%s",
-					       blockers++ ? "," : "", m->addr));
+		nf += (size_t)fmt(fix + nf, sizeof(fix) - nf, &",%s"[!blockers++], m->addr);
 	}
 	if (!blockers)
 		return;
