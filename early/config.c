@@ -86,13 +86,15 @@ static void reject(struct config *c, const char *key, const char *item, size_t l
 	c->bad++;
 }
 
-/* The kernel keeps only the last vfio-pci.ids= it can store. */
+/* The kernel keeps only the last vfio-pci.ids= it can store: a bare key
+ * (no value) or one over its buffer leaves the previous one. */
 static int kid_replaces(struct config *c, const struct kcmd_param *p, const char *key)
 {
 	size_t n = 0;
 
-	if (p->val && p->val_len > KID_PARAM_MAX) {
-		log_err("%s over %d characters: ignored, as the kernel does", key, KID_PARAM_MAX);
+	if (!p->val || p->val_len > KID_PARAM_MAX) {
+		log_err("%s without a value or over %d characters: ignored, as the kernel does",
+			key, KID_PARAM_MAX);
 		c->bad++;
 		return 0;
 	}

@@ -620,6 +620,20 @@ static void kernel_ids_as_sscanf(void)
 	T_STREQ(ovr("0000:00:03.0"), "", "vfio-pci.ids: an earlier occurrence is replaced");
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "vfio-pci.ids: the last occurrence counts");
 	fake_cleanup(&fs);
+
+	{
+		static char line[1200];
+		size_t n = (size_t)snprintf(line, sizeof(line), "vfio-pci.ids=8086:100e vfio_pci.ids=");
+
+		while (n < 14 + 1024 + 20)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "10de:11bf,");
+		snprintf(line + n, sizeof(line) - n, " vfio-pci.ids");
+		RUN(devs, 1, 1, line, NULL);
+		T_STREQ(drv("0000:00:05.0"), "vfio-pci",
+			"vfio-pci.ids: one over 1023 characters or bare leaves the previous one");
+		T_STREQ(ovr("0000:00:06.0"), "", "vfio-pci.ids: the over-long one names nothing");
+		fake_cleanup(&fs);
+	}
 }
 
 /* Intel VMD puts devices in domains past ffff: "10000:e1:00.0". */
