@@ -223,7 +223,7 @@ void bind_all(struct pci_list *l, const struct bind_opts *o)
 
 		if (d->action == ACT_SKIP) {
 			d->result = RES_SKIPPED;
-			fmt(d->detail, sizeof(d->detail), "%s", d->why);
+			fmt(d->detail, sizeof(d->detail), "%s", pci_reason_name(d->why));
 		}
 		wanted += d->action == ACT_BIND;
 	}

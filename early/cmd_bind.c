@@ -69,7 +69,7 @@ void cmd_result_line(const struct pci_dev *d)
 	pci_type(d, type, sizeof(type));
 	pr("%s %s %s", d->addr, type, pci_result_name(d->result));
 	if (failed)
-		pr(" reason=%s", d->detail[0] ? d->detail : d->why ? d->why : "-");
+		pr(" reason=%s", d->detail[0] ? d->detail : d->why ? pci_reason_name(d->why) : "-");
 	pr(" now=%s was=%s by=%s\n", d->driver[0] ? d->driver : "-",
 	   d->prev_driver[0] ? d->prev_driver : "-", by[0] ? by : "-");
 }

@@ -300,8 +300,8 @@ static void judge_selection(const struct config *c)
 		const struct pci_dev *d = &l.dev[i];
 
 		bind += d->action == ACT_BIND;
-		broken += (d->action == ACT_SKIP && !cmd_by_design(d->why)) ||
-			  (d->action == ACT_LEAVE && !strcmp(d->why, "group-conflict"));
+		broken += (d->action == ACT_SKIP && !cmd_by_design(pci_reason_name(d->why))) ||
+			  (d->action == ACT_LEAVE && d->why == REASON_GROUP_CONFLICT);
 	}
 	ok = bind && !broken && !lost;
 	check_finding(ok ? V_PASS : V_WARN, "selectors",

@@ -169,7 +169,7 @@ static void json_dev(const struct pci_dev *d, const char *name)
 	pr_str(", \"by\": ");
 	pr_json(d->action == ACT_LEAVE || !d->by[0] ? NULL : d->by);
 	pr_str(", \"guard\": ");
-	pr_json(d->action == ACT_SKIP ? d->why : NULL);
+	pr_json(d->action == ACT_SKIP ? pci_reason_name(d->why) : NULL);
 	pr_str(", \"selector\": ");
 	pr_json(cmd_pinned(d, sel, sizeof(sel)));
 	pr_str("}");

@@ -117,7 +117,7 @@ static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
 
 static int plan_shows(const struct pci_dev *d)
 {
-	return d->action != ACT_LEAVE || !strcmp(d->why, "group-conflict");
+	return d->action != ACT_LEAVE || d->why == REASON_GROUP_CONFLICT;
 }
 
 /* The dry-run lines of the devices the plan touches or warns about. */
@@ -144,8 +144,8 @@ static int summary(const struct pci_list *l, const struct config *c)
 
 		bind += d->action == ACT_BIND;
 		skip += d->action == ACT_SKIP;
-		kept += d->action == ACT_SKIP && cmd_by_design(d->why);
-		conflict += d->action == ACT_LEAVE && !strcmp(d->why, "group-conflict");
+		kept += d->action == ACT_SKIP && cmd_by_design(pci_reason_name(d->why));
+		conflict += d->action == ACT_LEAVE && d->why == REASON_GROUP_CONFLICT;
 	}
 	pr("summary: %d to bind, %d skipped (%d by design), %d in conflicting groups, "
 	   "%d bad selectors, %d selectors matching nothing\n", bind, skip, kept, conflict,

@@ -13,7 +13,7 @@
 #define STATUS_FILE_MAX (1u << 20)
 
 struct record {
-	char addr[17];		/* up to ffffffff:ff:1f.7 */
+	char addr[PCI_ADDR_MAX + 1];
 	char type[16];
 	char group[12];
 	char result[16];

@@ -8,6 +8,8 @@
 #include "log.h"
 
 #define MODNAME_MAX 56
+/* vfio_pci.c: static char ids[1024], module_param_string(ids, ...) */
+#define KID_PARAM_MAX 1023
 
 void config_printable(char *dst, size_t size, const char *src, size_t len)
 {
@@ -30,11 +32,37 @@ static int val_is(const struct kcmd_param *p, const char *word)
 	return p->val && p->val_len == strlen(word) && !memcmp(p->val, word, p->val_len);
 }
 
-/* Boolean keys: bare "key" means on; 0/no/off/false mean off. */
-static int val_bool(const struct kcmd_param *p)
+/* lib/kstrtox.c: only the first character counts, the first two for on/off;
+ * t/f and e/d (enabled/disabled) as current kernels take them. */
+int config_kstrtobool(const char *s, size_t len)
 {
-	return !p->val || !(val_is(p, "0") || val_is(p, "no") || val_is(p, "off") ||
-			    val_is(p, "false"));
+	char c0 = len ? s[0] : '\0', lc = (char)(c0 | 0x20);
+	char c1 = len > 1 ? (char)(s[1] | 0x20) : '\0';
+
+	if (c0 == '1' || lc == 'y' || lc == 't' || lc == 'e')
+		return 1;
+	if (c0 == '0' || lc == 'n' || lc == 'f' || lc == 'd')
+		return 0;
+	if ((c0 | 0x20) == 'o' && (c1 == 'n' || c1 == 'f'))
+		return c1 == 'n';
+	return -EINVAL;
+}
+
+/*
+ * As param_set_bool() (a bare "key" is "1"); 1 only for a clear "on", so a
+ * recovery switch (rd.vfio) never fails open and a guard never drops on
+ * a typo.
+ */
+static int clear_on(const struct kcmd_param *p, const char *key, const char *then)
+{
+	char shown[72];
+	int v = p->val ? config_kstrtobool(p->val, p->val_len) : 1;
+
+	if (v < 0) {
+		config_printable(shown, sizeof(shown), p->val, p->val_len);
+		log_warn("%s='%s' is not 1/0, y/n or on/off: %s", key, shown, then);
+	}
+	return v == 1;
 }
 
 /* The array's room doubles whenever nsel reaches a power of two (8 at
@@ -69,6 +97,25 @@ static void reject(struct config *c, const char *key, const char *item, size_t l
 	c->bad++;
 }
 
+/* The kernel keeps only the last vfio-pci.ids= it can store: a bare key
+ * (no value) or one over its buffer leaves the previous one. */
+static int kid_replaces(struct config *c, const struct kcmd_param *p, const char *key)
+{
+	size_t n = 0;
+
+	if (!p->val || p->val_len > KID_PARAM_MAX) {
+		log_err("%s without a value or over %d characters: ignored, as the kernel does",
+			key, KID_PARAM_MAX);
+		c->bad++;
+		return 0;
+	}
+	for (size_t i = 0; i < c->nsel; i++)
+		if (c->sel[i].kind != SEL_KID)
+			c->sel[n++] = c->sel[i];
+	c->nsel = n;
+	return 1;
+}
+
 static void parse_selectors(struct config *c, const struct kcmd_param *p, int kid)
 {
 	const char *cur = p->val, *item, *why = "";
@@ -78,11 +125,15 @@ static void parse_selectors(struct config *c, const struct kcmd_param *p, int ki
 	int r;
 
 	config_printable(key, sizeof(key), p->name, p->name_len);
-	if (!p->val || !p->val_len) {
+	if (kid && !kid_replaces(c, p, key))
+		return;
+	if (!kid && (!p->val || !p->val_len)) {
 		reject(c, key, "", 0, "empty selector");
 		return;
 	}
 	while (kcmd_next_item(&cur, &left, &item, &len)) {
+		if (kid && !len)
+			continue;	/* vfio_pci_fill_ids() skips empty entries */
 		r = kid ? sel_parse_kid(item, len, &s, &why) : sel_parse(item, len, &s, &why);
 		if (r) {
 			reject(c, key, item, len, why);
@@ -155,11 +206,11 @@ static void parse_param(struct config *c, const struct kcmd_param *p)
 	else if (kcmd_name_eq(n, nl, "vfio-pci.ids"))
 		parse_selectors(c, p, 1);
 	else if (kcmd_name_eq(n, nl, "rd.vfio"))
-		c->disabled = !val_bool(p);
+		c->disabled = !clear_on(p, "rd.vfio", "the early pass is off");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.debug"))
-		c->debug = val_bool(p);
+		c->debug = clear_on(p, "rd.vfio.debug", "no debug log");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.boot_vga"))
-		c->boot_vga = val_bool(p);
+		c->boot_vga = clear_on(p, "rd.vfio.boot_vga", "the boot display stays guarded");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.group"))
 		parse_group(c, p);
 	else if (kcmd_name_eq(n, nl, "rd.driver.pre"))

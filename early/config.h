@@ -15,7 +15,7 @@ struct strlist {
 };
 
 struct config {
-	int disabled;			/* rd.vfio=0 */
+	int disabled;			/* rd.vfio= anything but a clear "on" */
 	int debug;			/* rd.vfio.debug */
 	int boot_vga;			/* rd.vfio.boot_vga=1 */
 	enum group_policy group;	/* rd.vfio.group= */
@@ -31,6 +31,8 @@ void config_free(struct config *c);
 /* Append one parsed selector; 0 or -ENOMEM. */
 int config_add_selector(struct config *c, const struct selector *s);
 const char *config_group_name(enum group_policy g);
+/* The kernel's kstrtobool() on s[0..len): 1, 0 or -EINVAL. */
+int config_kstrtobool(const char *s, size_t len);
 /* Copy untrusted text for a log line: at most 64 bytes, non-printables as '?'. */
 void config_printable(char *dst, size_t size, const char *src, size_t len);
 

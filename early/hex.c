@@ -29,6 +29,11 @@ static int parse(const char *s, size_t n, unsigned base, size_t max, unsigned *o
 	return 0;
 }
 
+int hex_digit(char c)
+{
+	return digit(c, 16);
+}
+
 int hex_parse(const char *s, size_t n, unsigned *out)
 {
 	return parse(s, n, 16, 8, out);

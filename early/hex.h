@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+/* 0..15 for a hex digit, -1 otherwise. */
+int hex_digit(char c);
 /* Exactly n (1..8) hex digits, no prefix, no sign; 0 or -EINVAL. */
 int hex_parse(const char *s, size_t n, unsigned *out);
 /* Exactly n (1..9) decimal digits; 0 or -EINVAL. */

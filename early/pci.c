@@ -14,43 +14,89 @@
 
 #define DEVICES "sys/bus/pci/devices"
 
+/* Longest attribute name read below ("secondary_bus_number"), with room. */
+#define ATTR_MAX 24
+#define DEV_PATH_MAX (sizeof(DEVICES) + PCI_ADDR_MAX + ATTR_MAX + 2)
+
+static const char *const reason_names[] = {
+	[REASON_NONE] = "",
+	[REASON_NOT_SELECTED] = "not-selected",
+	[REASON_BRIDGE] = "bridge",
+	[REASON_BOOT_VGA] = "boot-vga",
+	[REASON_MASS_STORAGE] = "mass-storage",
+	[REASON_NO_IOMMU] = "no-iommu",
+	[REASON_NO_IOMMU_GROUP] = "no-iommu-group",
+	[REASON_PIN_MISMATCH] = "pinned-id-mismatch",
+	[REASON_GROUP_CONFLICT] = "group-conflict",
+};
+
+const char *pci_reason_name(enum pci_reason r)
+{
+	return (size_t)r < sizeof(reason_names) / sizeof(reason_names[0]) ? reason_names[r] : "?";
+}
+
+/* The kernel prints the domain as "%04x" of an int: four digits, more
+ * (never with a leading zero) only for domains past ffff. */
 int pci_parse_addr(const char *s, size_t len, unsigned *dom, unsigned *bus,
 		   unsigned *slot, unsigned *fn)
 {
-	if (len != PCI_ADDR_LEN || s[4] != ':' || s[7] != ':' || s[10] != '.')
+	size_t dl = len > 8 ? len - 8 : 0;	/* "BB:DD.F" plus the ':' */
+
+	if (len < PCI_ADDR_LEN || len > PCI_ADDR_MAX || (dl > 4 && s[0] == '0'))
 		return -EINVAL;
-	if (hex_parse(s, 4, dom) || hex_parse(s + 5, 2, bus) ||
-	    hex_parse(s + 8, 2, slot) || hex_parse(s + 11, 1, fn))
+	if (s[dl] != ':' || s[dl + 3] != ':' || s[dl + 6] != '.')
+		return -EINVAL;
+	if (hex_parse(s, dl, dom) || hex_parse(s + dl + 1, 2, bus) ||
+	    hex_parse(s + dl + 4, 2, slot) || hex_parse(s + dl + 7, 1, fn))
 		return -EINVAL;
 	if (*slot > 0x1f || *fn > 7)
 		return -EINVAL;
 	return 0;
 }
 
+/* DEVICES/ADDR[/ATTR]; -ENAMETOOLONG rather than a silently cut path. */
+static int pci_attr_path(char *buf, size_t size, const char *addr, const char *attr)
+{
+	int n = attr ? fmt(buf, size, DEVICES "/%s/%s", addr, attr) :
+		       fmt(buf, size, DEVICES "/%s", addr);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 static int attr_hex(const char *addr, const char *attr, unsigned *out)
 {
-	char path[96];
+	char path[DEV_PATH_MAX];
 	unsigned long v;
 	int r;
 
-	fmt(path, sizeof(path), DEVICES "/%s/%s", addr, attr);
+	if (pci_attr_path(path, sizeof(path), addr, attr))
+		return -ENAMETOOLONG;
 	r = sysfs_read_hex(path, &v);
 	if (r == 0)
 		*out = v;
 	return r;
 }
 
+static int attr_exists(const char *addr, const char *attr)
+{
+	char path[DEV_PATH_MAX];
+
+	return !pci_attr_path(path, sizeof(path), addr, attr) && sysfs_exists(path);
+}
+
 static int read_group(const char *addr)
 {
-	char path[96], name[32];
+	char path[DEV_PATH_MAX], name[32];
 	unsigned g;
 
-	fmt(path, sizeof(path), DEVICES "/%s/iommu_group", addr);
-	if (sysfs_link_name(path, name, sizeof(name)) < 0 || dec_parse(name, strlen(name), &g))
+	if (pci_attr_path(path, sizeof(path), addr, "iommu_group") ||
+	    sysfs_link_name(path, name, sizeof(name)) < 0 || dec_parse(name, strlen(name), &g))
 		return -1;
 	return (int)g;
 }
 
+/* boot_vga (VGA classes 0300 and 0001) or boot_display (any class, newer
+ * kernels): either one at 1 marks the boot display, whatever the class. */
 static int read_boot_vga(const char *addr)
 {
 	static const char *const attrs[] = { "boot_vga", "boot_display" };
@@ -64,15 +110,16 @@ static int read_boot_vga(const char *addr)
 
 int pci_read_driver(struct pci_dev *d)
 {
-	char path[96];
+	char path[DEV_PATH_MAX];
 	int r;
 
-	fmt(path, sizeof(path), DEVICES "/%s/driver", d->addr);
+	if (pci_attr_path(path, sizeof(path), d->addr, "driver"))
+		return -ENAMETOOLONG;
 	r = sysfs_link_name(path, d->driver, sizeof(d->driver));
 	if (r == 0)
 		return 0;
 	d->driver[0] = '\0';
-	fmt(path, sizeof(path), DEVICES "/%s", d->addr);
+	pci_attr_path(path, sizeof(path), d->addr, NULL);
 	return sysfs_exists(path) ? 0 : -ENOENT;
 }
 
@@ -120,10 +167,10 @@ static int parse_uevent(const char *text, struct pci_dev *d)
  * single attributes, which stay as the fallback. */
 static int read_uevent(struct pci_dev *d)
 {
-	char path[96], text[512];
+	char path[DEV_PATH_MAX], text[512];
 
-	fmt(path, sizeof(path), DEVICES "/%s/uevent", d->addr);
-	if (sysfs_read(path, text, sizeof(text)) <= 0)
+	if (pci_attr_path(path, sizeof(path), d->addr, "uevent") ||
+	    sysfs_read(path, text, sizeof(text)) <= 0)
 		return -ENOENT;
 	return parse_uevent(text, d);
 }
@@ -145,17 +192,24 @@ static int read_dev(struct pci_dev *d)
 	if (read_uevent(d) && read_attrs(d))
 		return -ENOENT;
 	d->group = read_group(d->addr);
-	d->boot_vga = (d->class >> 16) == 0x03 && read_boot_vga(d->addr);
+	d->boot_vga = read_boot_vga(d->addr);
+	/* pci-sysfs.c shows secondary_bus_number only when pci_is_bridge() */
+	d->bridge = attr_exists(d->addr, "secondary_bus_number");
 	return 0;
 }
 
 struct name {
-	char s[PCI_ADDR_LEN + 1];
+	char s[PCI_ADDR_MAX + 1];
+	unsigned dom, bus, slot, fn;
 };
 
-static int by_name(const void *a, const void *b)
+/* A longer name has a wider domain (never a leading zero past 4 digits). */
+static int by_name(const void *pa, const void *pb)
 {
-	return memcmp(((const struct name *)a)->s, ((const struct name *)b)->s, PCI_ADDR_LEN);
+	const struct name *a = pa, *b = pb;
+	size_t la = strlen(a->s), lb = strlen(b->s);
+
+	return la != lb ? (la < lb ? -1 : 1) : memcmp(a->s, b->s, la);
 }
 
 /* Valid PCI addresses only: no path is ever built from anything else. */
@@ -165,13 +219,16 @@ static int read_names(struct name **out, size_t *count)
 	struct name *v = NULL, *grown;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	unsigned x;
+	struct name one;
+	size_t len;
 
 	if (!dir)
 		return -errno;
 	while ((de = readdir(dir))) {
-		if (pci_parse_addr(de->d_name, strlen(de->d_name), &x, &x, &x, &x))
+		len = strlen(de->d_name);
+		if (pci_parse_addr(de->d_name, len, &one.dom, &one.bus, &one.slot, &one.fn))
 			continue;
+		memcpy(one.s, de->d_name, len + 1);
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			grown = realloc(v, cap * sizeof(*v));
@@ -179,7 +236,7 @@ static int read_names(struct name **out, size_t *count)
 				break;
 			v = grown;
 		}
-		memcpy(v[n++].s, de->d_name, PCI_ADDR_LEN + 1);
+		v[n++] = one;
 	}
 	closedir(dir);
 	*out = v;
@@ -204,7 +261,8 @@ int pci_scan(struct pci_list *l)
 		struct pci_dev *d = &l->dev[l->n];
 
 		memcpy(d->addr, names[i].s, sizeof(names[i].s));
-		pci_parse_addr(d->addr, PCI_ADDR_LEN, &d->dom, &d->bus, &d->slot, &d->fn);
+		d->dom = names[i].dom, d->bus = names[i].bus;
+		d->slot = names[i].slot, d->fn = names[i].fn;
 		if (read_dev(d) == 0)
 			l->n++;
 	}
@@ -221,7 +279,25 @@ void pci_free(struct pci_list *l)
 
 int pci_is_bridge(const struct pci_dev *d)
 {
+	return d->bridge;
+}
+
+int pci_is_bridge_class(const struct pci_dev *d)
+{
 	return (d->class >> 16) == 0x06;
+}
+
+/* drivers/vfio/pci/: vfio-pci and the variant drivers (mlx5_vfio_pci,
+ * xe-vfio-pci, ...: every name ends in vfio-pci or vfio_pci);
+ * drivers/pci/pci-stub.c; drivers/pci/pcie/portdrv.c. */
+int pci_driver_manages_dma(const char *driver)
+{
+	size_t n = strlen(driver), i;
+
+	for (i = 0; n >= 8 && i < 8; i++)
+		if ((driver[n - 8 + i] == '-' ? '_' : driver[n - 8 + i]) != "vfio_pci"[i])
+			break;
+	return i == 8 || !strcmp(driver, "pci-stub") || !strcmp(driver, "pcieport");
 }
 
 int pci_is_storage(const struct pci_dev *d)

@@ -8,7 +8,7 @@
 #include "log.h"
 #include "plan.h"
 
-static void set(struct pci_dev *d, enum pci_action a, const char *why, const char *by_fmt,
+static void set(struct pci_dev *d, enum pci_action a, enum pci_reason why, const char *by_fmt,
 		const char *by_arg)
 {
 	d->action = a;
@@ -16,41 +16,57 @@ static void set(struct pci_dev *d, enum pci_action a, const char *why, const cha
 	fmt(d->by, sizeof(d->by), by_fmt, by_arg);
 }
 
-/* The guards that hold even for an explicit selector. */
-static const char *guard(const struct pci_dev *d, const struct config *c, int have_iommu)
+/* Bridges by header (the kernel's) or by class, but for "other bridge"
+ * (0680), a class many plain endpoints carry. */
+static int never_bound(const struct pci_dev *d)
 {
-	if (pci_is_bridge(d))
-		return "bridge";
+	return pci_is_bridge(d) || (pci_is_bridge_class(d) && ((d->class >> 8) & 0xff) != 0x80);
+}
+
+/* The guards that hold even for an explicit selector. */
+static enum pci_reason guard(const struct pci_dev *d, const struct config *c, int have_iommu)
+{
+	if (never_bound(d))
+		return REASON_BRIDGE;
 	if (d->boot_vga && !c->boot_vga)
-		return "boot-vga";
+		return REASON_BOOT_VGA;
 	if (!have_iommu)
-		return "no-iommu";
+		return REASON_NO_IOMMU;
 	if (d->group < 0)
-		return "no-iommu-group";
-	return NULL;
+		return REASON_NO_IOMMU_GROUP;
+	return REASON_NONE;
 }
 
 static void select_one(struct pci_dev *d, const struct config *c, int have_iommu)
 {
 	for (size_t i = 0; i < c->nsel; i++) {
 		const struct selector *s = &c->sel[i];
-		const char *g;
+		enum pci_reason g;
 
 		if (!sel_match(s, d))
 			continue;
-		if (sel_class_only(s) && pci_is_storage(d)) {
-			set(d, ACT_SKIP, "mass-storage", "selector=%s", s->text);
+		d->sel = s;
+		if (!sel_pin_ok(s, d)) {
+			set(d, ACT_SKIP, REASON_PIN_MISMATCH, "selector=%s", s->text);
+			return;
+		}
+		/* mass storage only by its own address, never by ids or class */
+		if (s->kind != SEL_ADDR && pci_is_storage(d)) {
+			set(d, ACT_SKIP, REASON_MASS_STORAGE, "selector=%s", s->text);
 			continue;
 		}
 		g = guard(d, c, have_iommu);
 		set(d, g ? ACT_SKIP : ACT_BIND, g, "selector=%s", s->text);
+		d->origin = ORIGIN_SELECTOR;
 		return;
 	}
 }
 
+/* What vfio-early takes without being told: never a bridge of any kind,
+ * mass storage or the boot display. Also what it may suggest taking. */
 static int implicit_ok(const struct pci_dev *m)
 {
-	return !pci_is_bridge(m) && !pci_is_storage(m) && !m->boot_vga;
+	return !pci_is_bridge(m) && !pci_is_bridge_class(m) && !pci_is_storage(m) && !m->boot_vga;
 }
 
 static void add_group_mates(struct pci_list *l, const struct pci_dev *d, enum group_policy pol)
@@ -64,12 +80,31 @@ static void add_group_mates(struct pci_list *l, const struct pci_dev *d, enum gr
 			continue;
 		if (pol == GROUP_SLOT && !pci_same_slot(m, d))
 			continue;
-		if (m->action == ACT_LEAVE && implicit_ok(m))
-			set(m, ACT_BIND, NULL, by, d->addr);
+		if (m->action == ACT_LEAVE && implicit_ok(m)) {
+			set(m, ACT_BIND, REASON_NONE, by, d->addr);
+			m->origin = ORIGIN_GROUP;
+		}
 	}
 }
 
-/* Members that stay on host drivers make the group unusable for vfio. */
+enum block { BLOCK_NONE, BLOCK_NOW, BLOCK_LATER };
+
+/*
+ * Whether a member keeps vfio from claiming the group: since Linux 5.19
+ * iommu_group_claim_dma_owner() fails while a member is bound to a driver
+ * without driver_managed_dma. An unbound member is fine until its driver
+ * binds; an unbound bridge only ever gets pcieport or no driver.
+ */
+static enum block member_blocks(const struct pci_dev *m)
+{
+	if (m->action == ACT_BIND)
+		return BLOCK_NONE;
+	if (m->driver[0])
+		return pci_driver_manages_dma(m->driver) ? BLOCK_NONE : BLOCK_NOW;
+	return pci_is_bridge(m) ? BLOCK_NONE : BLOCK_LATER;
+}
+
+/* Members that stay on (or will get) host drivers make the group unusable. */
 static void mark_conflicts(struct pci_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -80,9 +115,9 @@ static void mark_conflicts(struct pci_list *l)
 		for (size_t j = 0; j < l->n; j++) {
 			struct pci_dev *m = &l->dev[j];
 
-			if (m->group == d->group && m->action == ACT_LEAVE && !pci_is_bridge(m) &&
-			    strcmp(m->why, "group-conflict"))
-				set(m, ACT_LEAVE, "group-conflict", "with=%s", d->addr);
+			if (m->group == d->group && m->action == ACT_LEAVE &&
+			    m->why != REASON_GROUP_CONFLICT && member_blocks(m))
+				set(m, ACT_LEAVE, REASON_GROUP_CONFLICT, "with=%s", d->addr);
 		}
 	}
 }
@@ -93,12 +128,14 @@ int plan_build(struct pci_list *l, const struct config *c, int have_iommu)
 	int count = 0;
 
 	for (i = 0; i < l->n; i++) {
-		set(&l->dev[i], ACT_LEAVE, "not-selected", "%s", "");
+		l->dev[i].sel = NULL;
+		l->dev[i].origin = ORIGIN_NONE;
+		set(&l->dev[i], ACT_LEAVE, REASON_NOT_SELECTED, "%s", "");
 		select_one(&l->dev[i], c, have_iommu);
 	}
 	nexplicit = l->n;
 	for (i = 0; c->group != GROUP_NONE && i < nexplicit; i++)
-		if (l->dev[i].action == ACT_BIND && !strncmp(l->dev[i].by, "selector=", 9))
+		if (l->dev[i].action == ACT_BIND && l->dev[i].origin == ORIGIN_SELECTOR)
 			add_group_mates(l, &l->dev[i], c->group);
 	mark_conflicts(l);
 	for (i = 0; i < l->n; i++)
@@ -108,26 +145,104 @@ int plan_build(struct pci_list *l, const struct config *c, int have_iommu)
 
 static void log_skip(const struct pci_dev *d, const char *type)
 {
-	if (!strcmp(d->why, "boot-vga"))
-		log_warn("skip %s (%s) %s: boot display device; add rd.vfio.boot_vga=1 to take it",
-			 d->addr, type, d->by);
-	else if (!strcmp(d->why, "bridge"))
-		log_warn("skip %s (%s) %s: bridges are never bound", d->addr, type, d->by);
-	else if (!strcmp(d->why, "mass-storage"))
-		log_warn("skip %s (%s) %s: a class-only selector never takes mass storage; name its address",
-			 d->addr, type, d->by);
-	else if (!strcmp(d->why, "no-iommu-group"))
-		log_err("skip %s (%s) %s: device has no IOMMU group", d->addr, type, d->by);
-	else
-		log_info("skip %s (%s) %s: %s", d->addr, type, d->by, d->why);
+	const char *why = pci_reason_name(d->why);
+	int prio = PRIO_WARNING;
+
+	switch (d->why) {
+	case REASON_BOOT_VGA:
+		why = "boot display device; add rd.vfio.boot_vga=1 to take it";
+		break;
+	case REASON_BRIDGE:
+		why = "bridges are never bound";
+		break;
+	case REASON_MASS_STORAGE:
+		why = "mass storage is taken only by its address";
+		break;
+	case REASON_NO_IOMMU_GROUP:
+		why = "device has no IOMMU group";
+		prio = PRIO_ERR;
+		break;
+	case REASON_PIN_MISMATCH:
+		log_err("skip %s: %s pins %04x:%04x, but %s is there now; binding nothing there",
+			d->addr, d->by, d->sel->vendor, d->sel->device, type);
+		return;
+	default:
+		prio = PRIO_INFO;
+	}
+	log_msg(prio, "skip %s (%s) %s: %s", d->addr, type, d->by, why);
 }
 
-static void log_conflict(const struct pci_dev *m, const char *type, const struct config *c)
+static void log_select(const struct pci_dev *d, const char *type)
 {
-	log_warn("group %d: %s (%s, %s) stays on the host, so a VM cannot use %s (vfio "
-		 "needs the whole group); to include it: vfio.ids=%s@%04x:%04x%s", m->group,
-		 m->addr, type, m->driver[0] ? m->driver : "no driver yet", m->by + 5, m->addr,
-		 m->vendor & 0xffff, m->device & 0xffff, m->boot_vga ? " rd.vfio.boot_vga=1" : "");
+	log_notice("select %s (%s, group %d, driver %s) by %s", d->addr, type, d->group,
+		   d->driver[0] ? d->driver : "none", d->by);
+	if (pci_is_storage(d) && d->sel && !d->sel->pinned)
+		log_warn("%s: mass storage by address alone; pin it to its ids: vfio.ids=%s@%04x:%04x",
+			 d->addr, d->addr, d->vendor & 0xffff, d->device & 0xffff);
+}
+
+/* Why vfio-early will not take a blocking member itself, or NULL. */
+static const char *never_taken(const struct pci_dev *m)
+{
+	if (pci_is_bridge(m) || pci_is_bridge_class(m))
+		return "a bridge, never taken";
+	if (pci_is_storage(m))
+		return "mass storage, never taken";
+	if (m->boot_vga)
+		return "the boot display, never taken";
+	return m->why == REASON_PIN_MISMATCH ? "pinned to other ids" : NULL;
+}
+
+/*
+ * One warning per group with a device to bind and members in the way:
+ * every such member with its driver, then the selector that includes them
+ * all, or why none can (a chipset group: bridges, storage).
+ */
+static void log_group(const struct pci_list *l, const struct pci_dev *d)
+{
+	char msg[800], fix[600], type[16];
+	size_t n, nf = 0;
+	int blockers = 0, fixable = 1;
+
+	n = (size_t)fmt(msg, sizeof(msg), "group %d: a VM cannot use %s (vfio needs the whole "
+			"group)", d->group, d->addr);
+	for (size_t j = 0; j < l->n && n < sizeof(msg) && nf < sizeof(fix); j++) {
+		const struct pci_dev *m = &l->dev[j];
+		enum block b = m->group == d->group ? member_blocks(m) : BLOCK_NONE;
+		const char *never = never_taken(m);
+
+		if (!b)
+			continue;
+		pci_type(m, type, sizeof(type));
+		n += (size_t)fmt(msg + n, sizeof(msg) - n, "; %s (%s) %s%s%s%s%s", m->addr, type,
+				 b == BLOCK_NOW ? "on " : "has no driver yet, blocks it once one binds",
+				 b == BLOCK_NOW ? m->driver : "", b == BLOCK_NOW ? " blocks it" : "",
+				 never ? " and is " : "", never ? never : "");
+		fixable &= !never;
+		nf += (size_t)fmt(fix + nf, sizeof(fix) - nf, &",%s@%04x:%04x"[!blockers++], m->addr,
+				  m->vendor & 0xffff, m->device & 0xffff);
+	}
+	if (!blockers)
+		return;
+	if (fixable)
+		log_warn("%s; to include %s: vfio.ids=%s", msg, blockers > 1 ? "them" : "it", fix);
+	else
+		log_warn("%s; no selector makes group %d usable", msg, d->group);
+}
+
+static void log_groups(const struct pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k;
+
+		if (l->dev[i].action != ACT_BIND)
+			continue;
+		for (k = 0; k < i && !(l->dev[k].action == ACT_BIND &&
+				       l->dev[k].group == l->dev[i].group); k++)
+			;
+		if (k == i)
+			log_group(l, &l->dev[i]);
+	}
 }
 
 static void log_unmatched(const struct pci_list *l, const struct config *c)
@@ -150,18 +265,16 @@ void plan_log(const struct pci_list *l, const struct config *c, int have_iommu)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];
 
-		if (d->action == ACT_LEAVE && strcmp(d->why, "group-conflict"))
+		if (d->action == ACT_LEAVE)
 			continue;
-		wanted += d->action != ACT_LEAVE;
+		wanted++;
 		pci_type(d, type, sizeof(type));
 		if (d->action == ACT_BIND)
-			log_notice("select %s (%s, group %d, driver %s) by %s", d->addr, type,
-				   d->group, d->driver[0] ? d->driver : "none", d->by);
-		else if (d->action == ACT_SKIP)
+			log_select(d, type);
+		else
 			log_skip(d, type);
-		else if (!strcmp(d->why, "group-conflict"))
-			log_conflict(d, type, c);
 	}
+	log_groups(l);
 	if (!have_iommu && wanted)
 		log_err("no IOMMU: /sys/kernel/iommu_groups is empty, binding nothing. Enable "
 			"VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware and add intel_iommu=on "
@@ -211,7 +324,7 @@ void plan_print(const struct pci_list *l, int fd)
 
 		pci_type(d, type, sizeof(type));
 		out_line(&o, "%s %s%s%s%s%s type=%s group=%d driver=%s\n", d->addr,
-			 action_name(d->action), d->why ? " " : "", d->why ? d->why : "",
+			 action_name(d->action), d->why ? " " : "", pci_reason_name(d->why),
 			 d->by[0] ? " " : "", d->by, type, d->group,
 			 d->driver[0] ? d->driver : "-");
 	}

@@ -29,26 +29,35 @@ static int split_colons(const char *s, size_t len, const char **f, size_t *flen,
 	return n;
 }
 
+/* "@VENDOR:DEVICE" after an address: both ids, 1 to 4 hex digits each. */
+static int parse_pin(const char *s, size_t len, struct selector *o, const char **why)
+{
+	const char *f[2];
+	size_t fl[2];
+
+	*why = "bad pinned ids (want ADDRESS@vendor:device, hex)";
+	if (split_colons(s, len, f, fl, 2) != 2 || hex_n(f[0], fl[0], 4, &o->vendor) ||
+	    hex_n(f[1], fl[1], 4, &o->device))
+		return -EINVAL;
+	o->pinned = 1;
+	return 0;
+}
+
+/* "[DDDD:]BB:DD.F" as the kernel names devices, the domain 0000 if left
+ * out; then "@VENDOR:DEVICE" for a pinned address. */
 static int parse_addr(const char *s, size_t len, struct selector *o, const char **why)
 {
-	const char *f[3];
-	size_t fl[3];
-	int n = split_colons(s, len, f, fl, 3);
-	const char *dot;
+	const char *at = memchr(s, '@', len);
+	char full[PCI_ADDR_MAX + 1] = "0000:";
+	size_t n = at ? (size_t)(at - s) : len, pre = n == PCI_ADDR_LEN - 5 ? 5 : 0;
 
+	if (at && parse_pin(at + 1, len - n - 1, o, why))
+		return -EINVAL;
 	*why = "bad PCI address (want [DDDD:]BB:DD.F, hex)";
-	if (n < 2)
+	if (n + pre > PCI_ADDR_MAX)
 		return -EINVAL;
-	o->dom = 0;
-	if (n == 3 && (fl[0] != 4 || hex_n(f[0], 4, 4, &o->dom)))
-		return -EINVAL;
-	f[0] = f[n - 2], fl[0] = fl[n - 2];
-	f[1] = f[n - 1], fl[1] = fl[n - 1];
-	dot = memchr(f[1], '.', fl[1]);
-	if (fl[0] != 2 || hex_n(f[0], 2, 2, &o->bus) || !dot || dot - f[1] != 2 ||
-	    fl[1] != 4 || hex_n(f[1], 2, 2, &o->slot) || hex_n(dot + 1, 1, 1, &o->fn))
-		return -EINVAL;
-	if (o->slot > 0x1f || o->fn > 7)
+	memcpy(full + pre, s, n);
+	if (pci_parse_addr(full, n + pre, &o->dom, &o->bus, &o->slot, &o->fn))
 		return -EINVAL;
 	o->kind = SEL_ADDR;
 	return 0;
@@ -114,25 +123,73 @@ int sel_parse(const char *s, size_t len, struct selector *out, const char **why)
 	return parse_filter(s, len, out, why);
 }
 
+/* isspace() of the kernel's lib/ctype.c, which counts Latin-1 NBSP too. */
+static int kernel_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
+}
+
+size_t sel_scan_hex(const char *s, size_t len, unsigned *out)
+{
+	size_t i = 0;
+	unsigned v = 0;
+	int d;
+
+	while (i < len && kernel_space(s[i]))
+		i++;
+	if (i == len || hex_digit(s[i]) < 0)
+		return 0;
+	if (s[i] == '0' && i + 1 < len && (s[i + 1] | 0x20) == 'x')
+		i += 2;
+	for (; i < len && (d = hex_digit(s[i])) >= 0; i++)
+		v = v * 16 + (unsigned)d;	/* wraps: the kernel keeps the low 32 bits */
+	*out = v;
+	return i;
+}
+
+/* The selector text for logs; an entry the kernel accepts may be longer. */
+static void kid_text(const char *s, size_t len, struct selector *o)
+{
+	memset(o, 0, sizeof(*o));
+	memcpy(o->text, s, len < SEL_TEXT_MAX ? len : SEL_TEXT_MAX);
+}
+
+/* Every device matches: all ids any and no class bit a 24-bit class has. */
+static int kid_matches_all(const struct selector *o)
+{
+	return o->vendor == PCI_ANY && o->device == PCI_ANY && o->subvendor == PCI_ANY &&
+	       o->subdevice == PCI_ANY && !(o->class_mask & 0xffffff) &&
+	       !(o->class & o->class_mask);
+}
+
+/* As vfio_pci_fill_ids(): sscanf(id, "%x:%x:%x:%x:%x:%x"), at least 2
+ * fields; whatever follows the last number read is ignored. */
 int sel_parse_kid(const char *s, size_t len, struct selector *o, const char **why)
 {
 	unsigned *dst[6];
-	const char *f[6];
-	size_t fl[6];
-	int n;
+	size_t i = 0, used;
+	int n = 0;
 
-	if (check_text(s, len, o, why))
-		return -EINVAL;
+	kid_text(s, len, o);
 	dst[0] = &o->vendor, dst[1] = &o->device, dst[2] = &o->subvendor;
 	dst[3] = &o->subdevice, dst[4] = &o->class, dst[5] = &o->class_mask;
 	o->subvendor = o->subdevice = PCI_ANY;
-	n = split_colons(s, len, f, fl, 6);
+	while (n < 6) {
+		if (n && (i == len || s[i++] != ':'))
+			break;
+		used = sel_scan_hex(s + i, len - i, dst[n]);
+		if (!used)
+			break;
+		i += used;
+		n++;
+	}
 	*why = "bad vfio-pci.ids entry (want vendor:device[:subvendor[:subdevice[:class[:class_mask]]]], hex)";
 	if (n < 2)
 		return -EINVAL;
-	for (int i = 0; i < n; i++)
-		if (hex_n(f[i], fl[i], 8, dst[i]))
-			return -EINVAL;
+	if (kid_matches_all(o)) {
+		*why = "vfio-pci.ids entry matches every device";
+		return -EINVAL;
+	}
 	o->kind = SEL_KID;
 	return 0;
 }
@@ -158,6 +215,11 @@ int sel_match(const struct selector *sel, const struct pci_dev *d)
 		       !((sel->class ^ d->class) & sel->class_mask);
 	}
 	return 0;
+}
+
+int sel_pin_ok(const struct selector *sel, const struct pci_dev *d)
+{
+	return !sel->pinned || (sel->vendor == d->vendor && sel->device == d->device);
 }
 
 int sel_class_only(const struct selector *sel)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Selectors, as written in vfio.ids= (and rd.vfio.ids=):
- *   [DDDD:]BB:DD.F              one PCI address (domain defaults to 0000)
+ *   [DDDD:]BB:DD.F              one PCI address (domain defaults to 0000,
+ *                               4 to 8 hex digits as the kernel prints it)
+ *   [DDDD:]BB:DD.F@VVVV:DDDD    the same, pinned: only while those ids are there
  *   [vendor]:[device][:class]   an lspci -d filter, hex, empty field = any;
  *                               class is class+subclass ("0300")
  * and entries of the kernel's own vfio-pci.ids=:
  *   vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]
+ * read as vfio_pci_fill_ids() reads them (sscanf "%x:%x:%x:%x:%x:%x").
  */
 #ifndef VFE_SELECT_H
 #define VFE_SELECT_H
@@ -22,7 +25,8 @@ struct selector {
 	enum sel_kind kind;
 	char text[SEL_TEXT_MAX + 1];	/* as written, for logs and the plan */
 	unsigned dom, bus, slot, fn;	/* SEL_ADDR */
-	unsigned vendor, device;	/* PCI_ANY = any */
+	int pinned;			/* SEL_ADDR@vendor:device */
+	unsigned vendor, device;	/* PCI_ANY = any; SEL_ADDR: the pin */
 	unsigned subvendor, subdevice;	/* SEL_KID */
 	unsigned class, class_mask;	/* FILTER: 16-bit class+subclass, mask 0 = any;
 					 * KID: 24-bit class and mask, as the kernel */
@@ -31,7 +35,14 @@ struct selector {
 /* 0, or -EINVAL with *why set to a short explanation. */
 int sel_parse(const char *s, size_t len, struct selector *out, const char **why);
 int sel_parse_kid(const char *s, size_t len, struct selector *out, const char **why);
+/* Whether the selector names d; a pinned address names the address
+ * (sel_pin_ok() then says whether the ids are the pinned ones). */
 int sel_match(const struct selector *sel, const struct pci_dev *d);
+int sel_pin_ok(const struct selector *sel, const struct pci_dev *d);
+/* The kernel's sscanf("%x") on s[0..len): leading whitespace, optional 0x,
+ * digits up to the first non-digit (kept in the low 32 bits); returns the
+ * characters used, 0 when no number starts there. */
+size_t sel_scan_hex(const char *s, size_t len, unsigned *out);
 /* Names no vendor, device or address: only a class. */
 int sel_class_only(const struct selector *sel);
 

@@ -16,7 +16,7 @@
 #define SYSFS_DEVICES	"sys/bus/pci/devices"
 #define SYSFS_ATTR_MAX	32	/* "driver_override", "driver/unbind", ... */
 /* Room for SYSFS_DEVICES "/ADDR/ATTR" and its NUL, however wide ADDR gets. */
-#define SYSFS_DEV_PATH_MAX (sizeof(SYSFS_DEVICES) + PCI_ADDR_LEN + 1 + SYSFS_ATTR_MAX)
+#define SYSFS_DEV_PATH_MAX (sizeof(SYSFS_DEVICES) + PCI_ADDR_MAX + 1 + SYSFS_ATTR_MAX)
 
 int sysfs_open_root(const char *dir);
 

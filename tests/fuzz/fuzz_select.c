@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: the selector parsers and the whole command-line config
- * on arbitrary bytes. Invariants: a parsed selector's text is what was given,
- * an address selector round-trips through the address parser, and matching
- * never reads outside the selector or the device.
+ * on arbitrary bytes. Invariants: a parsed selector's text is what was given
+ * (a vfio-pci.ids entry's, cut at SEL_TEXT_MAX), an address selector
+ * round-trips through the address parser and matches its own pin, a
+ * vfio-pci.ids entry never matches every device, and matching never reads
+ * outside the selector or the device.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -17,14 +19,29 @@
 static void check_selector(const uint8_t *data, size_t size, const struct selector *s)
 {
 	struct pci_dev d;
+	size_t shown = s->kind == SEL_KID && size > SEL_TEXT_MAX ? SEL_TEXT_MAX : size;
 
-	if (strlen(s->text) != size || memcmp(s->text, data, size))
+	if (memcmp(s->text, data, strlen(s->text)) ||
+	    (s->kind != SEL_KID && strlen(s->text) != size) || strlen(s->text) > shown)
 		__builtin_trap();
 	memset(&d, 0, sizeof(d));
 	d.vendor = 0x10de, d.device = 0x11bf, d.class = 0x030000;
+	if (s->pinned && s->kind != SEL_ADDR)
+		__builtin_trap();
 	if (s->kind == SEL_ADDR) {
 		d.dom = s->dom, d.bus = s->bus, d.slot = s->slot, d.fn = s->fn;
-		if (!sel_match(s, &d) || s->slot > 0x1f || s->fn > 7)
+		if (s->pinned)
+			d.vendor = s->vendor, d.device = s->device;
+		if (!sel_match(s, &d) || !sel_pin_ok(s, &d) || s->slot > 0x1f || s->fn > 7)
+			__builtin_trap();
+	}
+	if (s->kind == SEL_KID) {
+		/* no kid names every device: one with other ids and class must miss */
+		struct pci_dev a = d, b = d;
+
+		a.vendor = a.subvendor = 0x1af4, a.device = a.subdevice = 0x1000, a.class = 0;
+		b.vendor = b.subvendor = 0x8086, b.device = b.subdevice = 0x2922, b.class = 0xffffff;
+		if (sel_match(s, &a) && sel_match(s, &b) && sel_match(s, &d))
 			__builtin_trap();
 	}
 	sel_match(s, &d);

@@ -129,8 +129,13 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 		pathf(path, sizeof(path), f, "%s/driver_override", dir);
 		put(path, d->override ? d->override : "(null)\n");
 	}
-	if ((d->class >> 16) == 0x03)
+	/* pci_is_vga(): VGA (0300) and pre-2.0 VGA (0001) devices */
+	if ((d->class >> 8) == 0x0300 || (d->class >> 8) == 0x0001)
 		putf(f, dir, "boot_vga", "%u\n", d->boot_vga);
+	if (d->boot_display)
+		putf(f, dir, "boot_display", "%u\n", 1);
+	if (d->bridge)
+		putf(f, dir, "secondary_bus_number", "%u\n", 1);
 	if (iommu && d->group >= 0) {
 		pathf(path, sizeof(path), f, "sys/kernel/iommu_groups/%d/devices", d->group);
 		mkdirs(path);
@@ -255,7 +260,8 @@ struct fifo {
 	size_t npending;
 };
 
-/* Writes are bare 12-byte addresses, possibly several in one read. */
+/* Writes are bare addresses, possibly several in one read; one ends with
+ * the digit after its '.' (domains may be wider than 4 digits). */
 static void serve(struct fakesys *f, struct fifo *q)
 {
 	char buf[256];
@@ -264,10 +270,12 @@ static void serve(struct fakesys *f, struct fifo *q)
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] == '\n' || buf[i] == ' ')
 			continue;
+		if (q->npending + 1 >= sizeof(q->pending))
+			q->npending = 0;
 		q->pending[q->npending++] = buf[i];
-		if (q->npending < 12)
+		if (q->npending < 2 || q->pending[q->npending - 2] != '.')
 			continue;
-		q->pending[12] = '\0';
+		q->pending[q->npending] = '\0';
 		q->npending = 0;
 		if (q->driver[0])
 			kernel_unbind(f, q->driver, q->pending);

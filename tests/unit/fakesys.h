@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 struct fake_dev {
-	const char *addr;		/* "0000:00:04.0" */
+	const char *addr;		/* "0000:00:04.0", "10000:e1:00.0" */
 	unsigned vendor, device, class;	/* class: 24 bits */
 	int group;			/* -1: no iommu_group link */
 	const char *driver;		/* bound at start, or NULL */
@@ -26,6 +26,8 @@ struct fake_dev {
 	const char *override;		/* driver_override at start (NULL: none) */
 	int refuse_unbind;		/* its driver's unbind refuses writes */
 	int stuck_override;		/* driver_override unwritable once unbound */
+	int bridge;			/* header type 1: has secondary_bus_number */
+	int boot_display;		/* boot_display = 1 (any class) */
 };
 
 #define FAKE_MAX_DEVS 300

@@ -160,7 +160,13 @@ static void chipset_group(void)
 		T_STREQ(ovr("0000:00:1f.2"), "", "chipset: SATA override untouched");
 		T_STREQ(drv("0000:00:1f.2"), "ahci", "chipset: SATA stays on ahci");
 		T_STREQ(drv("0000:00:1f.0"), "lpc_ich", "chipset: LPC stays");
-		T_OK(has(fs.output, "vfio.ids=0000:00:1f.2"), "chipset: warning names SATA");
+		T_OK(has(fs.output, "0000:00:1f.2 (8086:2922:0106) on ahci blocks it") &&
+		     has(fs.output, "0000:00:1f.0 (8086:2918:0601) on lpc_ich blocks it"),
+		     "chipset: warning names SATA and LPC with their drivers");
+		T_OK(!has(fs.output, "vfio.ids=0000:00:1f.2") &&
+		     !has(fs.output, "vfio.ids=0000:00:1f.0") &&
+		     has(fs.output, "no selector makes group 5 usable"),
+		     "chipset: no fix that takes storage or a bridge, says so");
 		fake_cleanup(&fs);
 	}
 	RUN(chipset, 1, 1, "vfio.ids=::0106", NULL);
@@ -281,12 +287,12 @@ static void kernel_vfio_pci_ids(void)
 static void subsystem_ids(void)
 {
 	static const struct fake_dev with_uevent[] = {
-		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0xa01f },
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0 },
+		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0xa01f, 0, 0 },
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0, 0, 0 },
 	};
 	static const struct fake_dev without_uevent[] = {
-		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0xa01f },
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0 },
+		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0xa01f, 0, 0 },
+		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0, 0, 0 },
 	};
 
 	RUN(with_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
@@ -377,6 +383,284 @@ static void long_cmdline(void)
 	fake_cleanup(&fs);
 }
 
+/* A device by designated fields; the group and native driver matter most. */
+#define DEV(a, v, d, c, g, drv, nat, ...) \
+	{ .addr = a, .vendor = v, .device = d, .class = c, .group = g, .driver = drv, \
+	  .native = nat, __VA_ARGS__ }
+
+/* Since Linux 5.19 a member bound to a driver without driver_managed_dma
+ * blocks the group; vfio-pci variants, pci-stub and pcieport do not. */
+static void dma_managed_viability(void)
+{
+	static const struct fake_dev managed[] = {
+		DEV("0000:00:1c.0", 0x8086, 0x2948, 0x060400, 4, "pcieport", "pcieport", .bridge = 1),
+		E1000E("0000:01:00.0", 4),
+		DEV("0000:01:00.1", 0x8086, 0x10d3, 0x020000, 4, "pci-stub", "e1000e"),
+		DEV("0000:01:00.2", 0x15b3, 0x101e, 0x020000, 4, "mlx5_vfio_pci", "mlx5_core"),
+		DEV("0000:01:00.3", 0x8086, 0x0bd3, 0x020000, 4, "xe-vfio-pci", "xe"),
+	};
+	static const struct fake_dev unbound_mate[] = {
+		E1000E("0000:01:00.0", 4), E1000E_UNBOUND("0000:02:00.0", 4),
+		DEV("0000:00:1c.0", 0x8086, 0x2948, 0x060400, 4, NULL, "pcieport", .bridge = 1),
+	};
+	static const struct fake_dev edac[] = {
+		DEV("0000:00:00.0", 0x8086, 0x3e30, 0x060000, 0, "ie31200_edac", "ie31200_edac"),
+		DEV("0000:00:02.0", 0x8086, 0x3e92, 0x030000, 0, NULL, "i915"),
+	};
+
+	RUN(managed, 1, 1, "vfio.ids=0000:01:00.0 rd.vfio.group=none", NULL);
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "dma: selected NIC bound");
+	T_OK(!has(fs.output, "a VM cannot use"),
+	     "dma: pcieport, pci-stub and vfio variants do not block the group");
+	T_STREQ(drv("0000:01:00.1"), "pci-stub", "dma: pci-stub member left alone");
+	fake_cleanup(&fs);
+
+	RUN(unbound_mate, 1, 1, "vfio.ids=0000:01:00.0", NULL);
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "unbound mate: selected NIC bound");
+	T_OK(has(fs.output, "0000:02:00.0 (8086:10d3:0200) has no driver yet, blocks it once "
+		 "one binds; to include it: vfio.ids=0000:02:00.0"),
+	     "unbound mate: warned as blocking once its driver binds, with the fix");
+	T_OK(!has(fs.output, "0000:00:1c.0 (8086:2948"), "unbound mate: unbound bridge not warned");
+	fake_cleanup(&fs);
+
+	RUN(edac, 1, 1, "vfio.ids=0000:00:02.0", NULL);
+	T_OK(has(fs.output, "0000:00:00.0 (8086:3e30:0600) on ie31200_edac blocks it and is a "
+		 "bridge, never taken; no selector makes group 0 usable"),
+	     "host bridge on an EDAC driver blocks, no fix suggested");
+	T_OK(!has(fs.output, "vfio.ids=0000:00:00.0"), "host bridge: never suggested");
+	fake_cleanup(&fs);
+}
+
+/* Bridge means header type 1/2 for the kernel; class 0680 may be a plain
+ * endpoint. */
+static void bridges_by_header(void)
+{
+	static const struct fake_dev devs[] = {
+		DEV("0000:00:05.0", 0x1d0f, 0xefa0, 0x068000, 5, NULL, "fpga"),
+		DEV("0000:00:06.0", 0x1d0f, 0xefa1, 0x068000, 6, NULL, "fpga", .bridge = 1),
+		DEV("0000:00:07.0", 0x104c, 0xac28, 0x0c0010, 7, NULL, "cardbus", .bridge = 1),
+		DEV("0000:00:05.1", 0x1d0f, 0xefa2, 0x068000, 5, NULL, "fpga"),
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:06.0,0000:00:07.0", NULL);
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "0680 endpoint (type 0) selectable");
+	T_STREQ(ovr("0000:00:06.0"), "", "type-1 device never selected (class 0680)");
+	T_STREQ(ovr("0000:00:07.0"), "", "type-1 device never selected (class 0c00)");
+	T_STREQ(ovr("0000:00:05.1"), "", "0680 function never a group mate");
+	T_OK(has(fs.output, "skip 0000:00:06.0") && has(fs.output, "skip 0000:00:07.0"),
+	     "bridge skips logged");
+	T_STREQ(fs.journal, "probe 0000:00:05.0\n", "bridges: only the endpoint probed");
+	fake_cleanup(&fs);
+}
+
+static const struct fake_dev storage[] = {
+	DEV("0000:00:1f.2", 0x8086, 0x2922, 0x010601, 5, NULL, "ahci"),
+	DEV("0000:00:1f.3", 0x8086, 0x2930, 0x0c0500, 5, NULL, "i801_smbus"),
+	DEV("0000:03:00.0", 0x144d, 0xa808, 0x010802, 6, "nvme", "nvme"),
+};
+
+/* Mass storage only by its own address; by ids, class, vfio-pci.ids or as
+ * a group mate never. */
+static void storage_by_address_only(void)
+{
+	static const char *const never[] = {
+		"vfio.ids=8086:2922", "vfio.ids=144d::0108", "vfio.ids=::0106",
+		"vfio-pci.ids=8086:2922", "vfio-pci.ids=144d:a808",
+		"rd.vfio.ids=8086:",
+	};
+
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		RUN(storage, 1, 1, never[i], NULL);
+		T_OK(!has(fs.journal, "0000:00:1f.2") && !has(fs.journal, "0000:03:00.0"),
+		     "%s: no storage written", never[i]);
+		T_OK(has(fs.output, "mass storage is taken only by its address"),
+		     "%s: skip logged", never[i]);
+		fake_cleanup(&fs);
+	}
+	RUN(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=all", NULL);
+	T_STREQ(fs.journal, "probe 0000:00:1f.3\n", "storage: never a group mate");
+	fake_cleanup(&fs);
+
+	RUN(storage, 1, 1, "vfio.ids=0000:03:00.0", NULL);
+	T_STREQ(drv("0000:03:00.0"), "vfio-pci", "storage by address: taken");
+	T_OK(has(fs.output, "pin it to its ids: vfio.ids=0000:03:00.0@144d:a808"),
+	     "storage by address: the pinned form recommended");
+	fake_cleanup(&fs);
+
+	RUN(storage, 1, 1, "vfio.ids=03:00.0@144d:a808", NULL);
+	T_STREQ(drv("0000:03:00.0"), "vfio-pci", "storage by pinned address: taken");
+	T_OK(!has(fs.output, "pin it"), "storage by pinned address: no warning");
+	fake_cleanup(&fs);
+}
+
+/* The boot display is boot_vga or boot_display at 1, whatever its class. */
+static void boot_display_any_class(void)
+{
+	static const struct fake_dev devs[] = {
+		DEV("0000:00:02.0", 0x1002, 0x1638, 0x038000, 1, NULL, "amdgpu", .boot_display = 1),
+		DEV("0000:00:02.1", 0x1002, 0x1637, 0x040300, 1, NULL, "snd_hda_intel"),
+		DEV("0000:00:03.0", 0x5333, 0x8811, 0x000100, 2, NULL, "s3fb", .boot_vga = 1),
+		DEV("0000:00:03.1", 0x5333, 0x8812, 0x040100, 2, NULL, "snd"),
+	};
+
+	RUN(devs, 1, 1, "vfio.ids=::0380,::0001,0000:00:03.0", NULL);
+	T_STREQ(fs.journal, "", "boot display: nothing written");
+	T_OK(has(fs.output, "skip 0000:00:02.0") && has(fs.output, "skip 0000:00:03.0") &&
+	     has(fs.output, "rd.vfio.boot_vga=1"), "boot display: skips logged");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1", NULL);
+	T_STREQ(ovr("0000:00:02.0"), "", "boot_display: never a slot mate");
+	T_STREQ(ovr("0000:00:03.0"), "", "boot_vga on class 000100: never a slot mate");
+	T_STREQ(drv("0000:00:02.1"), "vfio-pci", "boot display's audio: taken as asked");
+	T_OK(has(fs.output, "0000:00:02.0 (1002:1638:0380) has no driver yet, blocks it once "
+		 "one binds and is the boot display, never taken"),
+	     "boot display: named as blocking, never suggested");
+	T_OK(!has(fs.output, "vfio.ids=0000:00:02.0"), "boot display: no fix that takes it");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "vfio.ids=::0380 rd.vfio.boot_vga=1", NULL);
+	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "boot display: rd.vfio.boot_vga=1 takes it");
+	fake_cleanup(&fs);
+}
+
+/* Every syntax refuses an entry that names every device. */
+static void match_all_refused(void)
+{
+	static const struct fake_dev devs[] = { E1000E_UNBOUND("0000:00:03.0", 1) };
+	static const char *const lines[] = {
+		"vfio.ids=::", "vfio.ids=:", "rd.vfio.ids=::", "vfio-pci.ids=ffffffff:ffffffff",
+		"vfio_pci.ids=0xFFFFFFFF:0xffffffff:ffffffff:ffffffff:0:0",
+		"vfio-pci.ids=ffffffff:ffffffff:ffffffff:ffffffff:0:ff000000",
+		"vfio-pci.ids=1ffffffff:ffffffff",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		RUN(devs, 1, 1, lines[i], NULL);
+		T_STREQ(fs.journal, "", lines[i]);
+		T_OK(has(fs.output, "matches every device"), "%s: refused with a reason", lines[i]);
+		fake_cleanup(&fs);
+	}
+}
+
+static void pinned_addresses(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0@10de:11bf,0000:00:03.0@8086:10d3", NULL);
+	T_STREQ(fs.journal, "unbind e1000e 0000:00:03.0\nprobe 0000:00:03.0\n",
+		"pinned: nothing written to the mismatched device");
+	T_STREQ(ovr("0000:00:04.0"), "", "pinned mismatch: override untouched");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "pinned mismatch: stays on e1000e");
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "pinned match: bound");
+	T_OK(has(fs.output, "error: skip 0000:00:04.0: selector=0000:00:04.0@10de:11bf pins "
+		 "10de:11bf, but 8086:10d3:0200 is there now"), "pinned mismatch: error names it");
+	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 ") &&
+	     has(status(), " result=skipped reason=pinned-id-mismatch\n"), "pinned mismatch: status");
+	fake_cleanup(&fs);
+}
+
+/* rd.vfio: only a clear "on" keeps the pass on; rd.vfio.boot_vga: only a
+ * clear "on" drops the guard. */
+static void boolean_values(void)
+{
+	static const struct fake_dev devs[] = {
+		DEV("0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", .boot_vga = 1),
+		E1000E_UNBOUND("0000:00:04.0", 2),
+	};
+	static const char *const off[] = { "OFF", "N", "0", "f", "", "2", "maybe", "o", "no" };
+	static const char *const on[] = { "1", "Y", "yes", "on", "ON", "t", "T" };
+	char line[96];
+
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		snprintf(line, sizeof(line), "vfio.ids=0000:00:04.0 rd.vfio=%s", off[i]);
+		RUN(devs, 1, 1, line, NULL);
+		T_STREQ(fs.journal, "", line);
+		T_OK(has(fs.output, "binding nothing"), "%s: logged", line);
+		fake_cleanup(&fs);
+	}
+	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0 rd.vfio=maybe", NULL);
+	T_OK(has(fs.output, "rd.vfio='maybe' is not 1/0, y/n or on/off"), "rd.vfio=maybe: says why");
+	fake_cleanup(&fs);
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		snprintf(line, sizeof(line), "vfio.ids=0000:00:02.0 rd.vfio=%s rd.vfio.boot_vga=%s",
+			 on[i], on[i]);
+		RUN(devs, 1, 1, line, NULL);
+		T_STREQ(drv("0000:00:02.0"), "vfio-pci", line);
+		fake_cleanup(&fs);
+	}
+	RUN(devs, 1, 1, "vfio.ids=0000:00:02.0 rd.vfio rd.vfio.boot_vga", NULL);
+	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "bare keys are true");
+	fake_cleanup(&fs);
+	RUN(devs, 1, 1, "vfio.ids=0000:00:02.0 rd.vfio.boot_vga=sure", NULL);
+	T_STREQ(fs.journal, "", "rd.vfio.boot_vga=sure: guard kept");
+	T_OK(has(fs.output, "warning: rd.vfio.boot_vga='sure' is not 1/0, y/n or on/off: the boot "
+		 "display stays guarded"), "rd.vfio.boot_vga=sure: warned");
+	fake_cleanup(&fs);
+}
+
+/* vfio-pci.ids entries read as vfio_pci_fill_ids() reads them. */
+static void kernel_ids_as_sscanf(void)
+{
+	static const struct fake_dev devs[] = {
+		E1000E_UNBOUND("0000:00:03.0", 1),
+		DEV("0000:00:05.0", 0x8086, 0x100e, 0x020000, 3, NULL, "e1000"),
+		DEV("0000:00:06.0", 0x10de, 0x11bf, 0x030000, 4, NULL, "nouveau"),
+	};
+
+	RUN(devs, 1, 1, "vfio-pci.ids=\",0x8086:0X10D3junk,, 10de: 11BF:,zz:1\"", NULL);
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "sscanf: 0x prefix, upper case, trailing junk");
+	T_STREQ(drv("0000:00:06.0"), "vfio-pci", "sscanf: leading spaces, trailing ':'");
+	T_STREQ(ovr("0000:00:05.0"), "", "sscanf: other ids untouched");
+	T_OK(has(fs.output, "'zz:1'") && !has(fs.output, "empty selector"),
+	     "sscanf: bad entry named, empty entries skipped silently");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "vfio-pci.ids=8086:10d3 vfio-pci.ids=8086:100e", NULL);
+	T_STREQ(ovr("0000:00:03.0"), "", "vfio-pci.ids: an earlier occurrence is replaced");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "vfio-pci.ids: the last occurrence counts");
+	fake_cleanup(&fs);
+
+	{
+		static char line[1200];
+		size_t n = (size_t)snprintf(line, sizeof(line), "vfio-pci.ids=8086:100e vfio_pci.ids=");
+
+		while (n < 14 + 1024 + 20)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "10de:11bf,");
+		snprintf(line + n, sizeof(line) - n, " vfio-pci.ids");
+		RUN(devs, 1, 1, line, NULL);
+		T_STREQ(drv("0000:00:05.0"), "vfio-pci",
+			"vfio-pci.ids: one over 1023 characters or bare leaves the previous one");
+		T_STREQ(ovr("0000:00:06.0"), "", "vfio-pci.ids: the over-long one names nothing");
+		fake_cleanup(&fs);
+	}
+}
+
+/* Intel VMD puts devices in domains past ffff: "10000:e1:00.0". */
+static void wide_domain(void)
+{
+	static const struct fake_dev devs[] = {
+		DEV("10000:e1:00.0", 0x144d, 0xa80a, 0x020000, 9, "e1000e", "e1000e"),
+		E1000E("0000:00:04.0", 2),
+	};
+	static const char *const extra[] = { "--dry-run", NULL };
+
+	RUN(devs, 1, 1, "vfio.ids=10000:e1:00.0", NULL);
+	T_STREQ(fs.journal, "unbind e1000e 10000:e1:00.0\nprobe 10000:e1:00.0\n",
+		"wide domain: written by its full address");
+	T_STREQ(drv("10000:e1:00.0"), "vfio-pci", "wide domain: bound");
+	T_OK(has(status(), "10000:e1:00.0 144d:a80a:0200 group=9 prev=e1000e result=bound"),
+	     "wide domain: status");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, 2, 1, 1);
+	fake_run(&fs, "vfio.ids=144d:a80a", extra);
+	T_OK(has(fs.output, "\n0000:00:04.0 leave") &&
+	     has(fs.output, "\n10000:e1:00.0 bind selector=144d:a80a type=144d:a80a:0200 group=9"),
+	     "wide domain: plan line, sorted after domain 0000");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	twins_by_address();
@@ -398,5 +682,14 @@ int main(void)
 	dry_run_writes_nothing();
 	rd_driver_blacklist();
 	long_cmdline();
+	dma_managed_viability();
+	bridges_by_header();
+	storage_by_address_only();
+	boot_display_any_class();
+	match_all_refused();
+	pinned_addresses();
+	boolean_values();
+	kernel_ids_as_sscanf();
+	wide_domain();
 	return t_done();
 }

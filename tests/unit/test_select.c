@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "select.h"
 #include "t.h"
 
@@ -33,6 +34,25 @@ static const struct valid_case valid[] = {
 	  "0000:00:03.0 8086:10d3:030000" },
 	{ "ffffffff:ffffffff:ffffffff:ffffffff:040300:ffffff", 1, SEL_KID,
 	  "0000:04:00.1 10de:0e0a:040300", "0000:04:00.0 10de:11bf:030000" },
+	/* wide domains (Intel VMD) and pinned addresses */
+	{ "10000:e1:00.0", 0, SEL_ADDR, "10000:e1:00.0 8086:0001:010802",
+	  "0000:e1:00.0 8086:0001:010802" },
+	{ "ffffffff:ff:1f.7", 0, SEL_ADDR, "ffffffff:ff:1f.7 8086:0001:020000", NULL },
+	{ "0000:04:00.0@10de:11bf", 0, SEL_ADDR, "0000:04:00.0 10de:11bf:030000;0000:04:00.0 10de:11be:030000",
+	  "0000:05:00.0 10de:11bf:030000" },
+	{ "10000:e1:00.0@144D:A80A", 0, SEL_ADDR, "10000:e1:00.0 144d:a80a:010802", NULL },
+	/* vfio-pci.ids as sscanf("%x:%x:%x:%x:%x:%x") reads it */
+	{ "0x10DE:0X11BF", 1, SEL_KID, "0000:04:00.0 10de:11bf:030000", "0000:04:00.1 10de:0e0a:040300" },
+	{ " 10de:\t11bf", 1, SEL_KID, "0000:04:00.0 10de:11bf:030000", NULL },
+	{ "10de:11bfjunk", 1, SEL_KID, "0000:04:00.0 10de:11bf:030000", "0000:04:00.1 10de:0e0a:040300" },
+	{ "10de:11bf:", 1, SEL_KID, "0000:04:00.0 10de:11bf:030000", NULL },
+	{ "10de:11bf :ffff", 1, SEL_KID, "0000:04:00.0 10de:11bf:030000", NULL },
+	{ "1:2:3:4:5:6:7", 1, SEL_KID, NULL, "0000:04:00.0 10de:11bf:030000" },
+	{ "123456789:1", 1, SEL_KID, NULL, "0000:04:00.0 10de:11bf:030000" },
+	{ "1000010de:11bf", 1, SEL_KID, "0000:04:00.0 10de:11bf:030000", NULL },
+	{ "0x:11bf", 1, SEL_KID, "0000:04:00.0 0000:11bf:030000", "0000:04:00.0 10de:11bf:030000" },
+	{ "ffffffff:ffffffff:ffffffff:ffffffff:030000:ff0000:junk", 1, SEL_KID,
+	  "0000:04:00.0 10de:11bf:030000", "0000:04:00.1 10de:0e0a:040300" },
 };
 
 struct invalid_case {
@@ -65,17 +85,67 @@ static const struct invalid_case invalid[] = {
 	{ "10de:11bf:0300:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00", 0, "too long" },
 	{ "10de", 1, "vfio-pci.ids" },
 	{ "10de:zz", 1, "vfio-pci.ids" },
-	{ "1:2:3:4:5:6:7", 1, "vfio-pci.ids" },
-	{ "123456789:1", 1, "vfio-pci.ids" },
 	{ "10de::", 1, "vfio-pci.ids" },
+	{ "10de : 11bf", 1, "vfio-pci.ids" },
+	{ "-1:2", 1, "vfio-pci.ids" },
+	{ "x10de:11bf", 1, "vfio-pci.ids" },
+	{ " ", 1, "vfio-pci.ids" },
+	{ "ffffffff:ffffffff", 1, "every device" },
+	{ "0xffffffff:0XFFFFFFFF:ffffffff:ffffffff", 1, "every device" },
+	{ "ffffffff:ffffffff:ffffffff:ffffffff:123456:0", 1, "every device" },
+	{ "ffffffff:ffffffff:ffffffff:ffffffff:0:ff000000", 1, "every device" },
+	{ "1ffffffff:ffffffff", 1, "every device" },
+	{ "100000000:04:00.0", 0, "address" },
+	{ "000:04:00.0@10de:11bf", 0, "address" },
+	{ "0000:04:00.0@", 0, "pinned" },
+	{ "0000:04:00.0@10de", 0, "pinned" },
+	{ "0000:04:00.0@10de:", 0, "pinned" },
+	{ "0000:04:00.0@:11bf", 0, "pinned" },
+	{ "0000:04:00.0@10de0:11bf", 0, "pinned" },
+	{ "0000:04:00.0@10de:11bf:0300", 0, "pinned" },
+	{ "0000:04:00.0@zz:11bf", 0, "pinned" },
+	{ "10de:11bf@10de:11bf", 0, "filter" },
+};
+
+struct bool_case {
+	const char *text;
+	int want;
+};
+
+/* lib/kstrtox.c kstrtobool(): first character, first two for on/off */
+static const struct bool_case bools[] = {
+	{ "y", 1 }, { "Y", 1 }, { "yes", 1 }, { "1", 1 }, { "on", 1 }, { "ON", 1 }, { "oN", 1 },
+	{ "t", 1 }, { "T", 1 }, { "true", 1 }, { "1junk", 1 }, { "e", 1 }, { "enabled", 1 },
+	{ "n", 0 }, { "N", 0 }, { "no", 0 }, { "0", 0 }, { "off", 0 }, { "OFF", 0 }, { "of", 0 },
+	{ "f", 0 }, { "F", 0 }, { "false", 0 }, { "d", 0 }, { "disabled", 0 },
+	{ "", -1 }, { "2", -1 }, { "maybe", -1 }, { "o", -1 }, { "ox", -1 }, { " 1", -1 },
+	{ "\x11", -1 }, { "-1", -1 }, { "@", -1 },
+};
+
+/* sel_scan_hex(): the kernel's vsscanf %x */
+struct hex_case {
+	const char *text;
+	size_t used;
+	unsigned value;
+};
+
+static const struct hex_case hexes[] = {
+	{ "10de", 4, 0x10de }, { "10DE:", 4, 0x10de }, { "0x10de", 6, 0x10de },
+	{ "0X10De", 6, 0x10de }, { "  \t\n10de", 8, 0x10de }, { "10dez", 4, 0x10de },
+	{ "0x", 2, 0 }, { "0xz", 2, 0 }, { "123456789", 9, 0x23456789 }, { "", 0, 0 },
+	{ ":", 0, 0 }, { "z", 0, 0 }, { "-1", 0, 0 }, { " ", 0, 0 }, { "x1", 0, 0 },
+	{ "\xa0" "10de", 5, 0x10de },	/* Latin-1 NBSP is a space to the kernel */
 };
 
 static void parse_dev(const char *spec, struct pci_dev *d)
 {
+	size_t len = strcspn(spec, " ");
+
 	memset(d, 0, sizeof(*d));
-	memcpy(d->addr, spec, PCI_ADDR_LEN);
-	pci_parse_addr(spec, PCI_ADDR_LEN, &d->dom, &d->bus, &d->slot, &d->fn);
-	sscanf(spec + PCI_ADDR_LEN + 1, "%x:%x:%x", &d->vendor, &d->device, &d->class);
+	memcpy(d->addr, spec, len < PCI_ADDR_MAX ? len : PCI_ADDR_MAX);
+	T_OK(pci_parse_addr(spec, len, &d->dom, &d->bus, &d->slot, &d->fn) == 0,
+	     "device address %.*s", (int)len, spec);
+	sscanf(spec + len + 1, "%x:%x:%x", &d->vendor, &d->device, &d->class);
 	d->subvendor = d->vendor;
 	d->subdevice = 0;
 }
@@ -104,7 +174,8 @@ int main(void)
 		int r = c->kid ? sel_parse_kid(c->text, strlen(c->text), &s, &why)
 			       : sel_parse(c->text, strlen(c->text), &s, &why);
 
-		T_OK(r == 0 && s.kind == c->kind && !strcmp(s.text, c->text), "valid '%s'", c->text);
+		T_OK(r == 0 && s.kind == c->kind && !strcmp(s.text, c->text), "valid '%s'%s%s",
+		     c->text, r ? ": " : "", r ? why : "");
 		check_devs(&s, c->matches, 1, c->text);
 		check_devs(&s, c->misses, 0, c->text);
 	}
@@ -117,6 +188,21 @@ int main(void)
 			   : sel_parse(c->text, strlen(c->text), &s, &why);
 		T_OK(r < 0 && strstr(why, c->why_has), "invalid '%s' (%s)", c->text, why);
 	}
+	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+		T_OK((config_kstrtobool(bools[i].text, strlen(bools[i].text)) < 0 ? -1 :
+		      config_kstrtobool(bools[i].text, strlen(bools[i].text))) == bools[i].want,
+		     "kstrtobool '%s' is %d", bools[i].text, bools[i].want);
+	for (size_t i = 0; i < sizeof(hexes) / sizeof(hexes[0]); i++) {
+		unsigned v = 0;
+		size_t used = sel_scan_hex(hexes[i].text, strlen(hexes[i].text), &v);
+
+		T_OK(used == hexes[i].used && (!used || v == hexes[i].value),
+		     "%%x case %zu: %zu chars, %x", i, used, v);
+	}
+	sel_parse("0000:04:00.0@10de:11bf", 22, &s, &why);
+	T_OK(s.pinned && s.vendor == 0x10de && s.device == 0x11bf, "pinned: says so, with its ids");
+	sel_parse("0000:04:00.0", 12, &s, &why);
+	T_OK(!s.pinned, "plain address: not pinned");
 	sel_parse("::0300", 6, &s, &why);
 	T_OK(sel_class_only(&s), "::0300 is class-only");
 	sel_parse("10de::0300", 10, &s, &why);

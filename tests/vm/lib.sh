@@ -10,9 +10,12 @@ export VM_CACHE
 
 # Native drivers every test image carries, so the scenarios can show that
 # vfio-early wins against them. "dummy" is never auto-loaded by udev: the
-# rd.driver.pre= scenario loads it on purpose. One module name per line.
+# rd.driver.pre= scenario loads it on purpose. ahci, lpc_ich and i2c_i801
+# drive q35's chipset functions 00:1f.2, 00:1f.0 and 00:1f.3. One module
+# name per line.
 vm_native_modules() {
-	printf "%s\n" e1000e snd_hda_intel snd_hda_codec_generic bochs qxl dummy
+	printf "%s\n" e1000e snd_hda_intel snd_hda_codec_generic bochs qxl dummy \
+		ahci lpc_ich i2c_i801
 }
 
 vm_say() {

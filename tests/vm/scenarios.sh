@@ -8,7 +8,8 @@
 scenario_names() {
 	echo twins vendor_device multifunction class_vga no_iommu disabled \
 		invalid_selectors kernel_ids rd_driver modprobe_options many_devices \
-		no_vfio_module side_door
+		no_vfio_module side_door pinned_mismatch disabled_off disabled_n \
+		ahci_by_id chipset_group
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -161,19 +162,76 @@ scenario_no_vfio_module() {
 	expect_kmsg ": 0 bound, 0 already, 1 failed, 0 skipped"
 }
 
-# vfio-pci.ids= names q35's AHCI (8086:2922, class 010601) by class only:
-# the plan's guard skips mass storage for such a selector, and vfio-pci,
-# loaded for the NIC, must not take the AHCI by itself through its ids=.
-# (Named by vendor:device alone the plan itself would take it.)
+# vfio-pci.ids= names q35's AHCI (8086:2922, class 0106): the plan's guard
+# skips mass storage named by ids, and vfio-pci, loaded for the NIC, must not
+# take the AHCI by itself through its own ids= either: it stays for ahci.
 scenario_side_door() {
-	boot "vfio-pci.ids=ffffffff:ffffffff:ffffffff:ffffffff:010601:ffffff vfio.ids=0000:00:04.0" \
+	boot "vfio-pci.ids=8086:2922 vfio.ids=0000:00:04.0" \
 		"$IOMMU $(nic 03.0) $(nic 04.0)" || return
 	expect_driver 0000:00:04.0 vfio-pci
 	expect_driver 0000:00:03.0 e1000e
-	expect_not_driver 0000:00:1f.2 vfio-pci
+	expect_driver 0000:00:1f.2 ahci
 	expect_override 0000:00:1f.2 -
 	expect_status 0000:00:1f.2 "result=skipped reason=mass-storage"
 	expect_no_kmsg ", yet on vfio-pci"
+}
+
+# ADDR@VENDOR:DEVICE binds nothing when other ids are at ADDR, and says
+# what is there; a pin that matches binds as usual.
+scenario_pinned_mismatch() {
+	boot "vfio.ids=0000:00:04.0@10de:11bf,0000:00:03.0@8086:10d3" \
+		"$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_driver 0000:00:04.0 e1000e
+	expect_driver 0000:00:03.0 vfio-pci
+	expect_kmsg "skip 0000:00:04.0: selector=0000:00:04.0@10de:11bf pins 10de:11bf, but 8086:10d3:0200 is there now"
+	expect_status 0000:00:04.0 "result=skipped reason=pinned-id-mismatch"
+}
+
+# rd.vfio= with anything but a clear "on" turns the pass off.
+scenario_disabled_off() {
+	boot "rd.vfio=OFF vfio.ids=0000:00:04.0" "$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_none_on_vfio
+	expect_driver 0000:00:04.0 e1000e
+	expect_kmsg "binding nothing"
+}
+
+scenario_disabled_n() {
+	boot "vfio.ids=0000:00:04.0 rd.vfio=N" "$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_none_on_vfio
+	expect_driver 0000:00:04.0 e1000e
+	expect_kmsg "binding nothing"
+}
+
+# q35's AHCI (00:1f.2, 8086:2922) is mass storage: never taken by ids.
+scenario_ahci_by_id() {
+	boot "vfio.ids=8086:2922" "$IOMMU" || return
+	expect_none_on_vfio
+	expect_driver 0000:00:1f.2 ahci
+	expect_kmsg "skip 0000:00:1f.2 (8086:2922:0106) selector=8086:2922: mass storage is taken only by its address"
+	expect_status 0000:00:1f.2 "result=skipped reason=mass-storage"
+}
+
+# q35's chipset functions share one IOMMU group (LPC 1f.0, SATA 1f.2,
+# SMBus 1f.3). lpc_ich binds the LPC bridge before the binder plans: the
+# warning names it as blocking, and SATA as blocking once ahci binds, and
+# suggests nothing (vfio-early never takes bridges or storage).
+scenario_chipset_group() {
+	boot "rd.driver.pre=lpc_ich vfio.ids=0000:00:1f.3" "$IOMMU" || return
+	expect_driver 0000:00:1f.3 vfio-pci
+	expect_driver 0000:00:1f.0 lpc_ich
+	expect_driver 0000:00:1f.2 ahci
+	expect_kmsg "a VM cannot use 0000:00:1f.3"
+	expect_kmsg "0000:00:1f.0 (8086:2918:0601) on lpc_ich blocks it and is a bridge, never taken"
+	expect_kmsg "0000:00:1f.2 (8086:2922:0106) has no driver yet, blocks it once one binds and is mass storage, never taken"
+	expect_kmsg "no selector makes group"
+	expect_no_kmsg "vfio.ids=0000:00:1f"
+	expect_status 0000:00:1f.3 "result=bound"
+}
+
+expect_no_kmsg() {
+	if grep '^PROBE-KMSG ' "$PROBES" | grep -qiF -- "$1"; then
+		fail "a vfio-early kernel log line mentions $1"
+	fi
 }
 
 # --- plumbing -------------------------------------------------------------
