@@ -7,7 +7,7 @@
 
 scenario_names() {
 	echo twins vendor_device multifunction class_vga no_iommu disabled \
-		invalid_selectors kernel_ids rd_driver modprobe_options
+		invalid_selectors kernel_ids rd_driver modprobe_options modules_load
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -122,6 +122,26 @@ scenario_modprobe_options() {
 	expect_driver 0000:00:04.0 vfio-pci
 	expect_driver 0000:00:05.0 vfio-pci
 	expect_kmsg "vfio-pci.ko ids=8086:100e"
+}
+
+# dracut's systemd image lists e1000e in /etc/modules-load.d (image-dracut.sh),
+# as hosts list their early-KMS GPU driver: systemd-modules-load.service
+# must wait for the binder's pre-udev hook (our drop-in), so e1000e never
+# probes the selected NIC, and the ordering adds no cycle.
+flavours_modules_load() {
+	echo dracut-systemd
+}
+
+scenario_modules_load() {
+	boot "vfio.ids=0000:00:04.0" "$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:03.0 e1000e
+	expect_status 0000:00:04.0 "prev=- result=bound"
+	expect_no_klog "e1000e 0000:00:04.0"
+	expect_module e1000e
+	if tr -d '\r' <"$LOG" | grep -qi 'ordering cycle'; then
+		fail "systemd found an ordering cycle"
+	fi
 }
 
 # --- plumbing -------------------------------------------------------------
