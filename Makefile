@@ -5,13 +5,26 @@ ifeq ($(VERSION),)
 endif
 DIST        := vfio-early-$(VERSION)
 
+# Install paths. PREFIX=/usr (packages) installs into the directories the
+# distribution owns. Any other PREFIX (default /usr/local, "make install"
+# by an admin) puts nothing there: the generators' hooks and the unit go
+# to the admin's directories under /etc, which mkinitramfs
+# (/etc/initramfs-tools/hooks, scripts/init-top) and systemd
+# (/etc/systemd/system) read too. dracut reads modules from
+# /usr/lib/dracut/modules.d only: the module goes to
+# PREFIX/lib/dracut/modules.d and "make install" prints how to link it.
 PREFIX      ?= /usr/local
 SBINDIR     ?= $(PREFIX)/sbin
-LIBDIR_PFX  ?= $(if $(filter /usr/local,$(PREFIX)),/usr,$(PREFIX))
-DRACUTDIR   ?= $(LIBDIR_PFX)/lib/dracut/modules.d/90vfio-early
-ITDIR       ?= $(LIBDIR_PFX)/share/initramfs-tools
-UNITDIR     ?= $(LIBDIR_PFX)/lib/systemd/system
 MANDIR      ?= $(PREFIX)/share/man
+DRACUTDIR   ?= $(PREFIX)/lib/dracut/modules.d/90vfio-early
+ifeq ($(PREFIX),/usr)
+  ITDIR     ?= /usr/share/initramfs-tools
+  UNITDIR   ?= /usr/lib/systemd/system
+else
+  ITDIR     ?= /etc/initramfs-tools
+  UNITDIR   ?= /etc/systemd/system
+endif
+DRACUT_MODULES_D := /usr/lib/dracut/modules.d
 DESTDIR     ?=
 
 B           := build
@@ -149,19 +162,27 @@ demo:
 
 install: $(B)/vfio-early $(B)/kcmdline
 	install -D -m 0755 $(B)/vfio-early $(DESTDIR)$(SBINDIR)/vfio-early
-	for f in dracut-module/90vfio-early/*; do \
-		install -D -m 0755 "$$f" "$(DESTDIR)$(DRACUTDIR)/$${f##*/}"; done
+	install -D -m 0755 $(B)/kcmdline $(DESTDIR)$(SBINDIR)/kcmdline
+	install -D -m 0755 dracut-module/90vfio-early/module-setup.sh $(DESTDIR)$(DRACUTDIR)/module-setup.sh
+	install -D -m 0755 dracut-module/90vfio-early/vfio-early-pre-udev.sh $(DESTDIR)$(DRACUTDIR)/vfio-early-pre-udev.sh
+	install -D -m 0644 dracut-module/90vfio-early/systemd-modules-load-after-vfio-early.conf \
+		$(DESTDIR)$(DRACUTDIR)/systemd-modules-load-after-vfio-early.conf
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
-	install -D -m 0755 $(B)/kcmdline $(DESTDIR)$(SBINDIR)/kcmdline
 	install -D -m 0644 doc/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/vfio-early.8
 	install -D -m 0644 doc/kcmdline.8 $(DESTDIR)$(MANDIR)/man8/kcmdline.8
+	@case "$(DRACUTDIR)" in $(DRACUT_MODULES_D)/*) ;; *) \
+		echo "make install: dracut reads modules from $(DRACUT_MODULES_D) only; to use this one:"; \
+		echo "  ln -s $(DRACUTDIR) $(DRACUT_MODULES_D)/90vfio-early";; esac
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(SBINDIR)/kcmdline
 	rm -f $(DESTDIR)$(MANDIR)/man8/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/kcmdline.8
 	rm -rf $(DESTDIR)$(DRACUTDIR)
+	@# The link "make install" suggested, if it points here.
+	@l=$(DESTDIR)$(DRACUT_MODULES_D)/90vfio-early; \
+	if [ -L "$$l" ] && [ "$$(readlink "$$l")" = "$(DRACUTDIR)" ]; then echo "rm -f $$l"; rm -f "$$l"; fi
 	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
 

@@ -11,7 +11,10 @@ vfio_early_bin() {
         echo "$VFIO_EARLY_BIN"
         return
     fi
-    for b in /usr/sbin/vfio-early /usr/local/sbin/vfio-early /sbin/vfio-early; do
+    # Packages: /usr/sbin, or /usr/bin where sbin is merged into bin
+    # (Fedora 42+); "make install": /usr/local.
+    for b in /usr/sbin/vfio-early /usr/bin/vfio-early /sbin/vfio-early \
+        /usr/local/sbin/vfio-early /usr/local/bin/vfio-early; do
         if [[ -x $dracutsysrootdir$b ]]; then
             echo "$b"
             return
@@ -77,13 +80,27 @@ vfio_early_modules() {
     done
 }
 
-# The options modprobe.d gives module NAME (underscore form), on one line.
-# The binder loads the list with finit_module, not modprobe, so the options
-# an admin set (e.g. "options vfio-pci ids=10de:11bf") are resolved here.
+# The options modprobe.d gives module NAME (underscore form), on one line,
+# read as kmod reads them: a file hides those of the same name in the
+# directories after its own (one linked to /dev/null hides them all), and
+# the files apply in the order of their names. The binder loads the list
+# with finit_module, not modprobe, and generic (no-hostonly) images carry
+# no /etc/modprobe.d: an admin's "options vfio-pci ids=..." is resolved here.
 vfio_early_options() {
-    local f
-    for f in "$dracutsysrootdir"{/etc,/run,/lib,/usr/lib}/modprobe.d/*.conf; do
-        [[ -f $f ]] && cat -- "$f"
+    local dir f
+    local -A seen=()
+    local -a files=()
+    for dir in /etc /run /usr/local/lib /lib /usr/lib; do
+        for f in "$dracutsysrootdir$dir"/modprobe.d/*.conf; do
+            [[ -f $f || -L $f ]] || continue
+            [[ ${seen[${f##*/}]-} ]] && continue
+            seen[${f##*/}]=1
+            files+=("${f##*/}/$f")
+        done
+    done
+    ((${#files[@]})) || return 0
+    printf '%s\n' "${files[@]}" | LC_ALL=C sort -t / -k1,1 | while read -r f; do
+        cat -- "${f#*/}" 2> /dev/null
     done | awk -v m="$1" '$1 == "options" {
             n = $2; gsub("-", "_", n)
             if (n != m) next
@@ -91,12 +108,46 @@ vfio_early_options() {
         }'
 }
 
+# The path in the image of module file REL (relative to the module
+# directory, as kmod names it): the file instmods put there, whatever its
+# compression suffix, resolved (/lib is a link to usr/lib in a merged-/usr
+# image). Empty if it is not there.
+vfio_early_path_in_image() {
+    local base=${1%.ko*}.ko suffix found root
+    root=$(realpath -e "$initdir") || return 0
+    for suffix in "" .xz .zst .gz; do
+        found=$(realpath -e "$initdir/lib/modules/$kernel/$base$suffix" 2> /dev/null) || continue
+        echo "${found#"$root"}"
+        return 0
+    done
+}
+
 # One list line: the module's path in the image, then its options if any.
 vfio_early_list_line() {
-    local name=${1##*/} opts
+    local name=${1##*/} opts path
+    path=$(vfio_early_path_in_image "$1")
+    if [[ -z $path ]]; then
+        dwarn "vfio-early: $1 is not in the image; the binder will try modprobe"
+        return 0
+    fi
     name=${name%%.ko*}
     opts=$(vfio_early_options "${name//-/_}")
-    echo "/lib/modules/$kernel/$1${opts:+ $opts}"
+    echo "$path${opts:+ $opts}"
+}
+
+# The load list, written once the modules are in the image.
+vfio_early_write_list() {
+    local list ko
+    list=$(mktemp -p "${DRACUT_TMPDIR:-/tmp}" vfio-early.modules.XXXXXX) || return 1
+    {
+        echo "# vfio-early: vfio-pci and its dependencies for $kernel, in load order"
+        for ko in "$@"; do vfio_early_list_line "$ko"; done
+    } > "$list"
+    chmod 0644 "$list"
+    if grep -q '^/' "$list"; then
+        inst_simple "$list" "/lib/modules/$kernel/vfio-early.modules"
+    fi
+    rm -f -- "$list"
 }
 
 # called by dracut
@@ -113,38 +164,35 @@ depends() {
     return 0
 }
 
-# called by dracut
+# called by dracut (after install(), and alone for --kernel-only images)
 installkernel() {
     local ko
-    local -a names=()
-    while read -r ko; do
+    local -a kos names=()
+    mapfile -t kos < <(vfio_early_modules)
+    for ko in "${kos[@]}"; do
         ko=${ko##*/}
         names+=("${ko%%.ko*}")
-    done < <(vfio_early_modules)
+    done
     if ((${#names[@]} == 0)); then
         dwarn "vfio-early: vfio-pci not found for kernel $kernel"
         return 0
     fi
     # Hostonly images drop modules the host has not loaded; these are needed anyway.
     hostonly='' instmods "${names[@]}"
+    vfio_early_write_list "${kos[@]}"
 }
 
 # called by dracut
 install() {
-    local list
     inst_binary "$(vfio_early_bin)" /usr/sbin/vfio-early
     inst_hook pre-udev 10 "$moddir/vfio-early-pre-udev.sh"
     # The binder runs modprobe when the list is missing or a load fails.
     inst_multiple modprobe
-
-    list=$(mktemp -p "${DRACUT_TMPDIR:-/tmp}" vfio-early.modules.XXXXXX) || return 1
-    {
-        echo "# vfio-early: vfio-pci and its dependencies for $kernel, in load order"
-        vfio_early_modules | while read -r ko; do vfio_early_list_line "$ko"; done
-    } > "$list"
-    chmod 0644 "$list"
-    if grep -q '^/' "$list"; then
-        inst_simple "$list" "/lib/modules/$kernel/vfio-early.modules"
+    # systemd-modules-load.service runs in parallel with the pre-udev hooks
+    # and loads modules-load.d's drivers (early KMS: amdgpu, i915, ...):
+    # hold it back until the binder has run.
+    if dracut_module_included "systemd"; then
+        inst_simple "$moddir/systemd-modules-load-after-vfio-early.conf" \
+            "$systemdsystemunitdir/systemd-modules-load.service.d/90-vfio-early.conf"
     fi
-    rm -f -- "$list"
 }

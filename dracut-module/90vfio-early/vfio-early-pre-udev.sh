@@ -7,7 +7,10 @@
 
 # Without systemd dracut loads rd.driver.pre= modules in a cmdline hook, i.e.
 # before this one; with systemd only after the pre-udev hooks. Load them now
-# so that both flavours bind after them.
+# so that both flavours bind after them. dracut.conf's force_drivers reach
+# us as rd.driver.pre= in /etc/cmdline.d: the admin asked for them first. A
+# native driver of a selected device named there probes it, and the binder
+# then unbinds it (status prev=DRIVER); leave such drivers to udev instead.
 if [ -n "$DRACUT_SYSTEMD" ]; then
     for vfio_early_pre in $(getargs rd.driver.pre -d rdloaddriver=); do
         (

@@ -55,8 +55,3 @@ dpkg_has() {
 files_named_like_us() {
 	find /etc /usr /var /boot /opt -xdev -name '*vfio-early*' 2>/dev/null | sort
 }
-
-# The update-initramfs trigger ran (initramfs-tools or dracut is interested).
-trigger_ran() {
-	grep -Eq '^Processing triggers for (initramfs-tools|dracut) ' "$1"
-}

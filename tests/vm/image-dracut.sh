@@ -11,7 +11,10 @@
 # VFIO_EARLY_INSTALLED=1 the packaged ones (/usr/lib/dracut/modules.d/90vfio-early,
 # /usr/lib/systemd/system/vfio-early.service, vfio-early found by the module).
 # VFIO_EARLY_BIN overrides the binary, VFIO_EARLY_PROBE the probe script
-# (default tests/vm/probe.sh).
+# (default tests/vm/probe.sh). The systemd image lists e1000e in
+# /etc/modules-load.d, as hosts list their early-KMS GPU driver there:
+# systemd-modules-load must wait for the binder (scenario modules_load);
+# VFIO_EARLY_MODULES_LOAD overrides the list ("" for none).
 #
 # dracut reads its modules from $dracutbasedir/modules.d only, so the build
 # runs against a private base dir: symlinks to the system's dracut plus
@@ -105,6 +108,15 @@ trap 'rm -rf "$work"' EXIT
 make_basedir "$work/base"
 mkdir -p "$work/conf.d" "$work/tmp"
 
+modules_load=""
+[ "$variant" != systemd ] || modules_load=${VFIO_EARLY_MODULES_LOAD-e1000e}
+set --
+if [ -n "$modules_load" ]; then
+	# shellcheck disable=SC2086 # one module name per word
+	printf '%s\n' $modules_load >"$work/modules-load.conf"
+	set -- --include "$work/modules-load.conf" /etc/modules-load.d/vfio-early-test.conf
+fi
+
 start=$(date +%s)
 dracutbasedir="$work/base" VFIO_EARLY_BIN=$binder VFIO_EARLY_PROBE=$probe \
 	VFIO_EARLY_UNIT=$(unit_source) \
@@ -114,5 +126,5 @@ dracutbasedir="$work/base" VFIO_EARLY_BIN=$binder VFIO_EARLY_PROBE=$probe \
 	--kver "$kver" --kmoddir "$(vm_moddir "$cache")" \
 	--modules "$(dracut_modules "$variant")" --omit " $omit " \
 	--drivers "$(vm_native_modules | tr '\n' ' ')" \
-	"$out" "$kver"
+	"$@" "$out" "$kver"
 vm_say "$variant image $out: $(($(stat -c %s "$out") / 1024)) KiB in $(vm_since "$start") s"

@@ -9,7 +9,8 @@ scenario_names() {
 	echo twins vendor_device multifunction class_vga no_iommu disabled \
 		invalid_selectors kernel_ids rd_driver modprobe_options many_devices \
 		no_vfio_module side_door pinned_mismatch disabled_off disabled_n \
-		ahci_by_id chipset_group
+		ahci_by_id chipset_group \
+		modules_load
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -231,6 +232,26 @@ scenario_chipset_group() {
 expect_no_kmsg() {
 	if grep '^PROBE-KMSG ' "$PROBES" | grep -qiF -- "$1"; then
 		fail "a vfio-early kernel log line mentions $1"
+	fi
+}
+
+# dracut's systemd image lists e1000e in /etc/modules-load.d (image-dracut.sh),
+# as hosts list their early-KMS GPU driver: systemd-modules-load.service
+# must wait for the binder's pre-udev hook (our drop-in), so e1000e never
+# probes the selected NIC, and the ordering adds no cycle.
+flavours_modules_load() {
+	echo dracut-systemd
+}
+
+scenario_modules_load() {
+	boot "vfio.ids=0000:00:04.0" "$IOMMU $(nic 03.0) $(nic 04.0)" || return
+	expect_driver 0000:00:04.0 vfio-pci
+	expect_driver 0000:00:03.0 e1000e
+	expect_status 0000:00:04.0 "prev=- result=bound"
+	expect_no_klog "e1000e 0000:00:04.0"
+	expect_module e1000e
+	if tr -d '\r' <"$LOG" | grep -qi 'ordering cycle'; then
+		fail "systemd found an ordering cycle"
 	fi
 }
 
