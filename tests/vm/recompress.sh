@@ -22,13 +22,15 @@ mkdir -p "$dst"
 cp -a "$src/kernel" "$dst/kernel"
 moddir=$(vm_moddir "$src")
 moddir=$dst/${moddir#"$src"/}
-# Batches of modules on both cores: decompress, compress with zstd, drop the old.
+# Batches of modules on both cores: decompress, compress with zstd. From a
+# file, not a pipe: kmod needs the content size in the zstd frame header.
 find "$moddir" -name '*.ko.xz' -print0 | xargs -0 -r -P 2 -n 256 sh -c '
 	for m; do
-		xz -dc "$m" | zstd -q -o "${m%.xz}.zst" && rm -f "$m" || exit 1
+		xz -dq "$m" && zstd -q --rm "${m%.xz}" || exit 1
 	done' sh || vm_die "recompressing the modules failed"
 ! find "$moddir" -name '*.ko.xz' | grep -q . || vm_die "xz modules left in $moddir"
 find "$moddir" -name '*.ko.zst' | grep -q . || vm_die "no zstd modules in $moddir"
-depmod -b "$dst/kernel" "$kver"
+depmod -b "$dst/kernel" "$kver" 2>"$dst/depmod.log" && ! grep -q . "$dst/depmod.log" ||
+	{ head -n 5 "$dst/depmod.log" >&2; vm_die "depmod failed on the zstd modules"; }
 echo "$kver" >"$dst/kver"
 vm_say "modules of $kver recompressed with zstd into $dst in $(vm_since "$start") s"

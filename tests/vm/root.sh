@@ -52,7 +52,7 @@ enter_root() {
 
 # Runs COMMAND in the root DIR, in a new private mount namespace.
 in_root() {
-	unshare -m --propagation private "$0" --enter "$@"
+	unshare -m --propagation private "$VM_DIR/root.sh" --enter "$@"
 }
 
 # Debootstraps a root and installs the test packages in it; the tarball is
