@@ -30,7 +30,9 @@ DEPS_GROUPS := $(sort $(if $(filter check vmcheck pkgcheck demo,$(MAKECMDGOALS))
 	$(if $(filter vmcheck pkgcheck demo,$(MAKECMDGOALS)),vm) \
 	$(if $(filter pkgcheck,$(MAKECMDGOALS)),pkg))
 ifneq ($(DEPS_GROUPS),)
-  include $(B)/deps.stamp
+  ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+    include $(B)/deps.stamp
+  endif
 endif
 
 # The static compiler: klibc first, then musl, then glibc -static.
