@@ -34,6 +34,20 @@ WARN        := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wno-unuse
 DEFS        := -DVFIO_EARLY_VERSION='"$(VERSION)"'
 INC         := -Ikcmdline -Iearly
 
+# The test targets first install the Debian packages they need (tests/deps:
+# as root, only what is missing, saying what). It runs while make reads this
+# file, and make reads it again after an install, so the compiler choice
+# below sees a klcc installed just now. VFIO_EARLY_NO_DEPS=1 skips it.
+DEPS_GROUPS := $(sort $(if $(filter check vmcheck pkgcheck demo,$(MAKECMDGOALS)),build) \
+	$(if $(filter check,$(MAKECMDGOALS)),test) \
+	$(if $(filter vmcheck pkgcheck demo,$(MAKECMDGOALS)),vm) \
+	$(if $(filter pkgcheck,$(MAKECMDGOALS)),pkg))
+ifneq ($(DEPS_GROUPS),)
+  ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+    include $(B)/deps.stamp
+  endif
+endif
+
 # The static compiler: klibc first, then musl, then glibc -static.
 ifeq ($(origin STATIC_CC),undefined)
   ifneq ($(shell command -v klcc 2>/dev/null),)
@@ -154,8 +168,15 @@ bench: $(B)/vfio-early $(B)/vfio-early-boot
 	bench/run $(B)/vfio-early
 	@echo "== boot path alone ($(B)/vfio-early-boot): $$(stat -c %s $(B)/vfio-early-boot) bytes stripped"
 
+# Runs only when a goal above needs packages; rewritten only after an install.
+$(B)/deps.stamp: FORCE
+	@mkdir -p $(B)
+	@tests/deps --stamp $@ $(DEPS_GROUPS)
+
+FORCE:
+
 vmcheck: $(B)/vfio-early
-	tests/vm/run
+	tests/vm/releases
 
 demo:
 	tests/vm/demo
@@ -200,5 +221,5 @@ pkgcheck:
 clean:
 	rm -rf $(B)
 
-.PHONY: man-check dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.PHONY: FORCE man-check dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
 .SECONDARY:

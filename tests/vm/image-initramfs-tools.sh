@@ -76,7 +76,7 @@ build_in_namespace() {
 			"lowerdir=/usr/lib,upperdir=$WORK/ov/upper,workdir=$WORK/ov/work" /usr/lib
 		mkdir /usr/lib/modules
 	fi
-	mount --bind "$CACHE/kernel/lib/modules" /lib/modules
+	mount --bind "$(dirname "$(vm_moddir "$CACHE")")" /lib/modules
 	mount --bind "$CACHE/kernel/boot" /boot
 	if [ "${VFIO_EARLY_INSTALLED:-0}" != 1 ]; then
 		hide_installed_copies

@@ -3,13 +3,22 @@
 # into CACHE without installing it. Idempotent.
 # usage: tests/vm/kernel.sh [CACHE]     (default: $VM_CACHE, build/vm-cache)
 # Afterwards: CACHE/kver, CACHE/kernel/boot/vmlinuz-KVER, CACHE/kernel/lib/modules/KVER/
+# (on trixie a link to CACHE/kernel/usr/lib/modules/KVER/)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 kernel_ready() {
 	[ -s "$1/kver" ] || return 1
 	k=$(cat "$1/kver")
-	[ -f "$1/kernel/boot/vmlinuz-$k" ] && [ -s "$1/kernel/lib/modules/$k/modules.dep" ]
+	[ -f "$1/kernel/boot/vmlinuz-$k" ] && [ -s "$(vm_moddir "$1")/modules.dep" ]
+}
+
+# trixie's package has its modules under usr/lib/modules; depmod -b, the
+# image builders and the tests find them under lib/modules (merged /usr).
+link_lib_modules() {
+	[ -d "$1/lib/modules" ] || [ ! -d "$1/usr/lib/modules" ] && return 0
+	mkdir -p "$1/lib"
+	ln -s ../usr/lib/modules "$1/lib/modules"
 }
 
 kernel_package() {
@@ -29,6 +38,7 @@ fetch_kernel() {
 	(cd "$1/deb" && apt-get download -qq -o APT::Sandbox::User=root "$pkg")
 	rm -rf "$1/kernel"
 	dpkg -x "$(ls "$1/deb/${pkg}_"*.deb | tail -n 1)" "$1/kernel"
+	link_lib_modules "$1/kernel"
 	kver=${pkg#linux-image-}
 	depmod -b "$1/kernel" "$kver"
 	echo "$kver" >"$1/kver"

@@ -43,8 +43,42 @@ vm_vmlinuz() {
 	printf '%s/kernel/boot/vmlinuz-%s\n' "$1" "$(vm_kver "$1")"
 }
 
+# The kernel's module tree: lib/modules (bookworm) or usr/lib/modules
+# (trixie's linux-image); kernel.sh links the first to the second.
 vm_moddir() {
-	printf '%s/kernel/lib/modules/%s\n' "$1" "$(vm_kver "$1")"
+	vm_k=$(vm_kver "$1")
+	if [ -d "$1/kernel/lib/modules/$vm_k" ] || [ ! -d "$1/kernel/usr/lib/modules/$vm_k" ]; then
+		printf '%s/kernel/lib/modules/%s\n' "$1" "$vm_k"
+	else
+		printf '%s/kernel/usr/lib/modules/%s\n' "$1" "$vm_k"
+	fi
+}
+
+# The Debian release the tests run under, as the report names it:
+# $VM_RELEASE, else this system's codename.
+vm_release() {
+	if [ -n "${VM_RELEASE:-}" ]; then
+		echo "$VM_RELEASE"
+	else
+		(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-unknown}")
+	fi
+}
+
+# The median of the numbers on stdin, one a line; nothing if none.
+vm_median() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit
+		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The binder's time from its first "select" to its last outcome line
+# (bound, not bound, vanished, vfio-pci missing), in ms, from the probe's
+# PROBE-KMSGT lines in $1; nothing when it selected nothing.
+vm_bind_ms() {
+	awk '$1 == "PROBE-KMSGT" {
+		if (!t0 && / vfio-early: select /) t0 = $2
+		if (/: (not )?bound to vfio-pci|: device vanished|vfio-pci (could not be loaded|driver is not registered)/) t1 = $2
+	} END { if (t0 && t1 >= t0) printf "%.1f\n", (t1 - t0) * 1000 }' "$1" 2>/dev/null
 }
 
 # The binder the images carry: $VFIO_EARLY_BIN, the working tree's, or

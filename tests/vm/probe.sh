@@ -4,6 +4,7 @@
 # then powers the VM off. usage: probe.sh [--no-poweroff]
 # Lines: PROBE dev=.. id=VVVV:DDDD:CCCC driver=..|- override=..|- group=N|-
 #        PROBE-KMSG <binder log>   PROBE-KLOG <native driver log>
+#        PROBE-KMSGT <seconds since boot> <binder log> (the binder's timing)
 #        PROBE-MODULE <loaded module>   PROBE-STATUS <status file line>
 #        PROBE-UPTIME <seconds>   PROBE-END
 
@@ -51,6 +52,7 @@ print_devices() {
 print_logs() {
 	dmesg >"$KLOG_COPY"
 	sed -n 's/^\[[^]]*\] *//; /vfio-early:/s/^/PROBE-KMSG /p' "$KLOG_COPY"
+	sed -n '/vfio-early:/s/^\[ *\([0-9.]*\)\] */PROBE-KMSGT \1 /p' "$KLOG_COPY"
 	sed -n -E "s/^\[[^]]*\] *//; /^$NATIVE_LOG/s/^/PROBE-KLOG /p" "$KLOG_COPY"
 	while read -r name _; do
 		echo "PROBE-MODULE $name"
