@@ -33,6 +33,11 @@ struct opts {
 	const char *bad;
 };
 
+#ifdef VFE_BOOT_ONLY	/* a measurement of the boot path: the full text is in vfio-early(8) */
+static const char usage[] =
+"usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]"
+" (boot path only; see vfio-early(8))\n";
+#else
 static const char usage[] =
 "usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
 "       vfio-early --help | --version\n"
@@ -42,16 +47,14 @@ static const char usage[] =
 "  --dry-run  print the plan only        --no-rd-driver  dracut does rd.driver.*\n"
 "  vfio.ids=SEL,...  vfio-pci.ids=V:D[:SV:SD:CLASS:MASK]  rd.vfio=0  rd.vfio.debug\n"
 "  rd.vfio.group=slot|all|none  rd.vfio.boot_vga=1  rd.driver.pre|blacklist|post=M\n"
-#ifndef VFE_BOOT_ONLY
 "Admin subcommands (on the booted host; vfio-early SUBCOMMAND --help):\n"
 "  list [--filter F] [--json]   PCI devices, IOMMU groups, drivers, names\n"
 "  status                       what the boot pass did, checked against now\n"
 "  plan [--cmdline S|--grub F]  what the next boot will do\n"
 "  check                        IOMMU, interrupt remapping, cmdline, initrd\n"
 "  acl | template [--address]   libvirt cgroup_device_acl, OpenNebula PCI blocks\n"
-"  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n"
+"  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n";
 #endif
-;
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
