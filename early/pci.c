@@ -203,21 +203,20 @@ struct name {
 	unsigned dom, bus, slot, fn;
 };
 
-/* A longer name has a wider domain (never a leading zero past 4 digits). */
-static int by_name(const void *pa, const void *pb)
+/* The kernel's order: by domain, bus, slot, function (a longer name has a
+ * wider domain, never a leading zero past 4 digits). */
+static unsigned long long addr_key(const struct name *a)
 {
-	const struct name *a = pa, *b = pb;
-	size_t la = strlen(a->s), lb = strlen(b->s);
-
-	return la != lb ? (la < lb ? -1 : 1) : memcmp(a->s, b->s, la);
+	return (unsigned long long)a->dom << 16 | a->bus << 8 | a->slot << 3 | a->fn;
 }
 
-/* Valid PCI addresses only: no path is ever built from anything else. */
+/* Valid PCI addresses only: no path is ever built from anything else.
+ * Each name goes in its sorted place: sysfs lists them in hash order. */
 static int read_names(struct name **out, size_t *count)
 {
 	DIR *dir = sysfs_opendir(DEVICES);
 	struct name *v = NULL, *grown;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, at;
 	struct dirent *de;
 	struct name one;
 	size_t len;
@@ -236,7 +235,9 @@ static int read_names(struct name **out, size_t *count)
 				break;
 			v = grown;
 		}
-		v[n++] = one;
+		for (at = n++; at && addr_key(&v[at - 1]) > addr_key(&one); at--)
+			v[at] = v[at - 1];
+		v[at] = one;
 	}
 	closedir(dir);
 	*out = v;
@@ -254,8 +255,6 @@ int pci_scan(struct pci_list *l)
 	l->n = 0;
 	if (r < 0)
 		return r;
-	if (n)
-		qsort(names, n, sizeof(*names), by_name);
 	l->dev = calloc(n ? n : 1, sizeof(*l->dev));
 	for (size_t i = 0; l->dev && i < n; i++) {
 		struct pci_dev *d = &l->dev[l->n];
