@@ -224,7 +224,6 @@ static int load_one(const char *path, const char *cmdline, size_t len)
 	if (append_options(params, sizeof(params), &n, name, cmdline, len)) {
 		log_warn("options for %s are too long", name);
 		params[0] = '\0';
-	module_name(path, name, sizeof(name));
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
