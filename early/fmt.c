@@ -46,30 +46,26 @@ static void put_str(struct sink *s, const char *str)
 	s->n += len;
 }
 
+/* One va_arg for every integer conversion: they all take an int. */
 static void convert(struct sink *s, char conv, int width, char pad, va_list *ap)
 {
 	int d;
 
-	switch (conv) {
-	case 's':
+	if (conv == 's') {
 		put_str(s, va_arg(*ap, const char *));
-		break;
-	case 'd':
-		d = va_arg(*ap, int);
-		put_num(s, d < 0 ? -(unsigned long)d : (unsigned long)d, 10, d < 0, width, pad);
-		break;
-	case 'u':
-		put_num(s, va_arg(*ap, unsigned), 10, 0, width, pad);
-		break;
-	case 'x':
-		put_num(s, va_arg(*ap, unsigned), 16, 0, width, pad);
-		break;
-	case 'c':
-		put(s, (char)va_arg(*ap, int));
-		break;
-	default:
-		put(s, conv);
+		return;
 	}
+	if (conv != 'd' && conv != 'u' && conv != 'x' && conv != 'c') {
+		put(s, conv);
+		return;
+	}
+	d = va_arg(*ap, int);
+	if (conv == 'c')
+		put(s, (char)d);
+	else if (conv == 'd' && d < 0)
+		put_num(s, -(unsigned long)d, 10, 1, width, pad);
+	else
+		put_num(s, (unsigned)d, conv == 'x' ? 16 : 10, 0, width, pad);
 }
 
 int fmt_v(char *buf, size_t size, const char *f, va_list ap)
