@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -94,38 +95,31 @@ void log_msg(int prio, const char *format, ...)
 }
 
 /* A few words for the errors sysfs and module loading give; libc's table is
- * larger than the rest of the binary's strings together. */
+ * larger than the rest of the binary's strings together. Pairs of errno and
+ * the number of its text in texts, which are packed into one string. */
+static const unsigned char known[] = {
+	ENOENT, 0, EACCES, 1, EPERM, 1, ENODEV, 2, ENXIO, 2, EBUSY, 3, EINVAL, 4, EIO, 5,
+	ENOMEM, 6, ENOSPC, 7, ETIMEDOUT, 8, ENOEXEC, 9, ENOKEY, 10, EKEYREJECTED, 10,
+};
+static const char texts[] =
+	"no such file or device\0permission denied\0no such device\0busy\0invalid argument\0"
+	"I/O error\0out of memory\0no space\0timed out\0bad module format\0"
+	"module signature rejected";
+
 const char *log_errstr(int err)
 {
 	static char other[24];
+	int e = err < 0 ? -err : err;
 
-	switch (err < 0 ? -err : err) {
-	case ENOENT:
-		return "no such file or device";
-	case EACCES:
-	case EPERM:
-		return "permission denied";
-	case ENODEV:
-	case ENXIO:
-		return "no such device";
-	case EBUSY:
-		return "busy";
-	case EINVAL:
-		return "invalid argument";
-	case EIO:
-		return "I/O error";
-	case ENOMEM:
-		return "out of memory";
-	case ENOSPC:
-		return "no space";
-	case ETIMEDOUT:
-		return "timed out";
-	case ENOEXEC:
-		return "bad module format";
-	case ENOKEY:
-	case EKEYREJECTED:
-		return "module signature rejected";
+	for (size_t i = 0; i < sizeof(known); i += 2) {
+		const char *t = texts;
+
+		if (known[i] != e)
+			continue;
+		for (int k = known[i + 1]; k; k--)
+			t += strlen(t) + 1;
+		return t;
 	}
-	fmt(other, sizeof(other), "errno %d", err < 0 ? -err : err);
+	fmt(other, sizeof(other), "errno %d", e);
 	return other;
 }
