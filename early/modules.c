@@ -178,6 +178,17 @@ static void add_options(char *buf, size_t size, size_t *n, const char *name, con
 	}
 }
 
+/* Ends s at the first c (or at its end); returns what follows. */
+static char *cut(char *s, int c)
+{
+	char *e = strchr(s, c);
+
+	if (!e)
+		return s + strlen(s);
+	*e = '\0';
+	return e + 1;
+}
+
 char *modules_read_list(void)
 {
 	static char *opts;
@@ -194,14 +205,10 @@ char *modules_read_list(void)
 	if (sysfs_slurp(path, &list, &list_len) < 0)
 		return opts;
 	for (line = list; *line; line = end) {
-		end = line + strcspn(line, "\n");
-		if (*end)
-			*end++ = '\0';
+		end = cut(line, '\n');
 		if (line[0] != '/')
 			continue;
-		o = line + strcspn(line, " ");
-		if (*o)
-			*o++ = '\0';
+		o = cut(line, ' ');
 		module_name(line, name, sizeof(name));
 		add_options(opts, OPTS_MAX, &n, name, o);
 	}
