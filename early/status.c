@@ -62,7 +62,7 @@ int status_write(const struct pci_list *l, const char *note)
 	sysfs_mkdir(STATUS_DIR, 0755);
 	r = sysfs_write_atomic(STATUS_PATH, buf, n);
 	if (r)
-		log_err("cannot write /" STATUS_PATH ": %s", log_errstr(r));
+		log_err("cannot write /%s: %s", STATUS_PATH, log_errstr(r));
 	free(buf);
 	return r;
 }
