@@ -183,12 +183,12 @@ static void parse_group(struct config *c, const struct kcmd_param *p)
 {
 	char shown[72];
 
-	if (val_is(p, "slot"))
-		c->group = GROUP_SLOT;
-	else if (val_is(p, "all"))
-		c->group = GROUP_ALL;
-	else if (val_is(p, "none"))
-		c->group = GROUP_NONE;
+	enum group_policy g;
+
+	for (g = GROUP_SLOT; g <= GROUP_NONE && !val_is(p, config_group_name(g)); g++)
+		;
+	if (g <= GROUP_NONE)
+		c->group = g;
 	else {
 		config_printable(shown, sizeof(shown), p->val ? p->val : "", p->val ? p->val_len : 0);
 		log_err("bad rd.vfio.group='%s' (want slot, all or none); keeping %s",
