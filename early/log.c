@@ -75,10 +75,8 @@ void log_msg(int prio, const char *format, ...)
 
 	if (prio == PRIO_DEBUG && !log_debug_on)
 		return;
-	if (kmsg_path)
-		n = fmt(buf, sizeof(buf), "<%d>vfio-early: ", prio);
-	else
-		n = fmt(buf, sizeof(buf), "vfio-early: %s", prio_word(prio));
+	n = kmsg_path ? fmt(buf, sizeof(buf), "<%d>", prio) : 0;
+	n += fmt(buf + n, sizeof(buf) - n, "vfio-early: %s", kmsg_path ? "" : prio_word(prio));
 	va_start(ap, format);
 	n += fmt_v(buf + n, sizeof(buf) - n, format, ap);
 	va_end(ap);
