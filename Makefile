@@ -85,7 +85,7 @@ KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdlin
 all: $(B)/vfio-early $(B)/kcmdline
 
 # One translation unit with -fwhole-program: the compiler sees the whole
-# binder and drops what it does not need; it keeps klibc's build under 24 KiB.
+# binder and drops what it does not need; it keeps klibc's build under 26 KiB.
 $(B)/unity.c: $(BIN_SRC) Makefile
 	@mkdir -p $(B)
 	@for f in $(BIN_SRC); do echo "#include \"$(CURDIR)/$$f\""; done > $@
@@ -95,9 +95,12 @@ $(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
 	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
 
-# The boot path alone (no admin subcommands), held to the 24 KiB target:
+# The boot path alone (no admin subcommands), held to 26 KiB: it was 24 KiB
+# until the kernel-faithful rules (group viability, pins, kstrtobool, the
+# vfio-pci.ids reader, wide domains, deadlines, kmsg reopening, read-back,
+# compressed modules) added 2.5 KiB; README says what was tried to save it.
 # make check builds it, runs the binder tests on it and checks its size.
-BOOT_MAX    := 24576
+BOOT_MAX    := 26624
 $(B)/vfio-early-boot: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
 	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program -DVFE_BOOT_ONLY $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@

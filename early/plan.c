@@ -278,8 +278,8 @@ void plan_log(const struct pci_list *l, const struct config *c, int have_iommu)
 	log_groups(l);
 	if (!have_iommu && wanted)
 		log_err("no IOMMU: /sys/kernel/iommu_groups is empty, binding nothing. Enable "
-			"VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware and add intel_iommu=on "
-			"or amd_iommu=on to the kernel command line");
+			"VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware; on Intel add intel_iommu=on "
+			"to the kernel command line, on AMD remove any amd_iommu=off or iommu=off");
 	log_unmatched(l, c);
 }
 
