@@ -3,7 +3,8 @@
 # dracut, mkinitramfs, systemd and QEMU, run on this machine in a chroot.
 # usage: tests/vm/root.sh RELEASE DIR [COMMAND [ARG...]]
 #   Makes DIR a "debootstrap --variant=minbase RELEASE" root with the
-#   packages of "tests/deps vm" installed, then runs COMMAND in it: the
+#   packages of "tests/deps $ROOT_GROUPS" installed (what the real boots
+#   and the package build need), then runs COMMAND in it: the
 #   repository (and each dir of VM_ROOT_BINDS) bind-mounted at its own path,
 #   /proc /sys /dev mounted, all in a private mount namespace that takes
 #   every mount away when COMMAND ends, however it ends.
@@ -16,6 +17,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 ROOT_FORMAT=1
+ROOT_GROUPS="vm build pkg"
 MIRROR=${VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ROOT_CACHE=${VM_ROOT_CACHE:-/var/cache/vfio-early}
 MAX_DAYS=${VM_ROOT_MAX_DAYS:-7}
@@ -23,7 +25,7 @@ MAX_DAYS=${VM_ROOT_MAX_DAYS:-7}
 root_key() {
 	{
 		echo "format $ROOT_FORMAT $1 $MIRROR"
-		"$REPO_ROOT/tests/deps" --list vm
+		"$REPO_ROOT/tests/deps" --list $ROOT_GROUPS
 	} | sha256sum | cut -c1-12
 }
 
@@ -66,7 +68,7 @@ make_tarball() {
 	debootstrap --variant=minbase "$release" "$tmp/root" "$MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
 		{ tail -n 20 "$tmp/debootstrap.log" >&2; rm -rf "$tmp"; vm_die "debootstrap $release failed"; }
 	printf 'deb %s %s main\n' "$MIRROR" "$release" >"$tmp/root/etc/apt/sources.list"
-	in_root "$tmp/root" sh -c "apt-get update -qq && '$REPO_ROOT/tests/deps' vm && apt-get clean" ||
+	in_root "$tmp/root" sh -c "apt-get update -qq && '$REPO_ROOT/tests/deps' $ROOT_GROUPS && apt-get clean" ||
 		{ rm -rf "$tmp"; vm_die "installing the test packages in the $release root failed"; }
 	tar -C "$tmp/root" -cf "$tmp/root.tar" .
 	mv "$tmp/root.tar" "$tar"
