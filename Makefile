@@ -32,7 +32,7 @@ HOSTCC      ?= cc
 CLANG       ?= clang
 WARN        := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 DEFS        := -DVFIO_EARLY_VERSION='"$(VERSION)"'
-INC         := -Ikcmdline -Iearly
+INC         := -Ikcmdline -Ikcmdline/grubdef -Iearly -Iearly/admin
 
 # The test targets first install the Debian packages they need (tests/deps:
 # as root, only what is missing, saying what). It runs while make reads this
@@ -67,10 +67,10 @@ ifeq ($(origin STATIC_CC),undefined)
   endif
 endif
 
-KC_SHARED   := kcmdline/kcmdline.c kcmdline/slurp.c kcmdline/grubdef.c kcmdline/shscan.c
-LIB_SRC     := $(KC_SHARED) $(filter-out early/main.c,$(wildcard early/*.c))
-BIN_SRC     := early/main.c $(LIB_SRC)
-HDRS        := $(wildcard kcmdline/*.h early/*.h)
+KC_SHARED   := kcmdline/kcmdline.c $(wildcard kcmdline/grubdef/*.c)
+LIB_SRC     := $(KC_SHARED) $(filter-out early/boot.c,$(wildcard early/*.c)) $(wildcard early/admin/*.c)
+BIN_SRC     := early/boot.c $(LIB_SRC)
+HDRS        := $(wildcard kcmdline/*.h kcmdline/*/*.h early/*.h early/admin/*.h)
 TEST_SRC    := $(wildcard tests/unit/test_*.c)
 TEST_HELPER := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HDRS   := $(wildcard tests/unit/*.h)
@@ -78,9 +78,10 @@ TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-KC_SRC      := $(filter-out kcmdline/kcmdline.c,$(wildcard kcmdline/*.c)) kcmdline/kcmdline.c
-KC_HDRS     := $(wildcard kcmdline/*.h)
-KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline
+KC_SRC      := $(wildcard kcmdline/editor/*.c kcmdline/grubdef/*.c) kcmdline/kcmdline.c
+KC_HDRS     := $(wildcard kcmdline/*.h kcmdline/*/*.h)
+KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline \
+	-Ikcmdline/grubdef -Ikcmdline/editor
 
 all: $(B)/vfio-early $(B)/kcmdline
 

@@ -43,7 +43,7 @@ int cmd_unbind(struct cmd_ctx *x);
 
 /* ROOT/rel for open() and exec ("/rel" without --root). */
 const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size);
-/* Whole files, bounded and never blocking (kcmdline/slurp.h): at most max
+/* Whole files, bounded and never blocking (kcmdline/grubdef/slurp.h): at most max
  * bytes of a regular file; -errno, nothing logged. cmd_read takes a path
  * relative to --root (set by cmd_use_root), cmd_read_file one as given. */
 #define CMD_FILE_MAX (4u << 20)
