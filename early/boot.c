@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfio-early: bind the PCI devices chosen on the kernel command line to
- * vfio-pci before udev loads their native drivers. Boot mode never fails.
+ * The boot pass: bind the PCI devices chosen on the kernel command line to
+ * vfio-pci before udev loads their native drivers. It never fails the boot.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "bind.h"
-#include "cmd.h"
+#include "boot.h"
 #include "config.h"
 #include "deadline.h"
 #include "fmt.h"
@@ -21,10 +21,6 @@
 #include "status.h"
 #include "sysfs.h"
 
-#ifndef VFIO_EARLY_VERSION
-#define VFIO_EARLY_VERSION "unknown"
-#endif
-
 struct opts {
 	const char *root;
 	const char *cmdline;
@@ -33,28 +29,6 @@ struct opts {
 	const char *bad;
 };
 
-#ifdef VFE_BOOT_ONLY	/* a measurement of the boot path: the full text is in vfio-early(8) */
-static const char usage[] =
-"usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]"
-" (boot path only; see vfio-early(8))\n";
-#else
-static const char usage[] =
-"usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
-"       vfio-early --help | --version\n"
-"Binds the PCI devices named on the kernel command line to vfio-pci before\n"
-"udev loads drivers (the initrd's hook). See vfio-early(8).\n"
-"  --root DIR  a test tree, no modules   --cmdline STR  not /proc/cmdline\n"
-"  --dry-run  print the plan only        --no-rd-driver  dracut does rd.driver.*\n"
-"  vfio.ids=SEL,...  vfio-pci.ids=V:D[:SV:SD:CLASS:MASK]  rd.vfio=0  rd.vfio.debug\n"
-"  rd.vfio.group=slot|all|none  rd.vfio.boot_vga=1  rd.driver.pre|blacklist|post=M\n"
-"Admin subcommands (on the booted host; vfio-early SUBCOMMAND --help):\n"
-"  list [--filter F] [--json]   PCI devices, IOMMU groups, drivers, names\n"
-"  status                       what the boot pass did, checked against now\n"
-"  plan [--cmdline S|--grub F]  what the next boot will do\n"
-"  check                        IOMMU, interrupt remapping, cmdline, initrd\n"
-"  acl | template [--address]   libvirt cgroup_device_acl, OpenNebula PCI blocks\n"
-"  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n";
-#endif
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
@@ -133,7 +107,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 	pci_free(&l);
 }
 
-int main(int argc, char **argv)
+int boot_main(int argc, char **argv, const char *usage)
 {
 	struct opts o = { NULL, NULL, 0, 0, NULL };
 	struct config c;
@@ -141,11 +115,6 @@ int main(int argc, char **argv)
 	size_t len;
 	int r;
 
-#ifndef VFE_BOOT_ONLY	/* a boot-only build drops every subcommand (-fwhole-program) */
-	r = cmd_find(argc, argv);
-	if (r)
-		return cmd_main(argc, argv, r);
-#endif
 	r = parse_args(argc, argv, &o);
 	if (r < 0) {
 		say(2, "vfio-early: bad option or no value: ");
