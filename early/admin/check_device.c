@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "finding.h"
 #include "fmt.h"
 #include "plan.h"
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "finding.h"
 #include "fmt.h"
 #include "runtool.h"
 #include "sysfs.h"

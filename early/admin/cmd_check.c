@@ -3,13 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "finding.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "pass.h"
@@ -18,27 +18,6 @@
 #include "sysfs.h"
 
 #define KLOG_MAX (4 << 20)
-
-static enum verdict worst;
-
-void check_finding(enum verdict v, const char *name, const char *fix, const char *format, ...)
-{
-	static const char *const words[] = { "PASS", "WARN", "FAIL" };
-	char text[768];
-	va_list ap;
-
-	va_start(ap, format);
-	fmt_v(text, sizeof(text), format, ap);
-	va_end(ap);
-	pr_col(words[v], 4);
-	pr_col(name, 13);
-	pr_str(text);
-	pr_str("\n");
-	if (fix)
-		pr("     fix: %s\n", fix);
-	if (v > worst)
-		worst = v;
-}
 
 /* The kernel log, if readable: /dev/kmsg gives one record per read(). */
 static char *kernel_log(const struct cmd_ctx *x)
@@ -337,7 +316,7 @@ int cmd_check(struct cmd_ctx *x)
 	size_t len;
 	int iommu_on;
 
-	worst = V_PASS;
+	check_worst();
 	iommu_on = check_iommu(klog);
 	check_irq_remap(klog);
 	free(klog);
@@ -354,5 +333,5 @@ int cmd_check(struct cmd_ctx *x)
 	uname(&u);
 	check_vfio_module(x, u.release);
 	check_initrd(x, u.release);
-	return (int)worst;	/* 0 all PASS, 1 a WARN, 2 a FAIL */
+	return (int)check_worst();	/* 0 all PASS, 1 a WARN, 2 a FAIL */
 }
