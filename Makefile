@@ -69,7 +69,7 @@ endif
 # Sources, one directory a part (README: Source layout):
 #   early/            the boot pass, the core: main.c is the boot-only binary
 #   early/admin/      the admin subcommands; main.c is the installed binary
-#   kcmdline/         the kernel's command-line tokenizer (a library)
+#   kcmdline/         the library all share: the tokenizer, bounded file reads
 #   kcmdline/grubdef/ the /etc/default/grub reader (plan and the editor)
 #   kcmdline/editor/  the kcmdline editor
 # The dependency runs one way: admin/ uses the core, never the reverse; the
@@ -77,7 +77,7 @@ endif
 # -Iearly/admin, so a core file that reached for admin code would not build.
 CORE_SRC    := $(filter-out early/main.c,$(wildcard early/*.c))
 ADMIN_SRC   := $(filter-out early/admin/main.c,$(wildcard early/admin/*.c))
-KC_LIB      := kcmdline/kcmdline.c
+KC_LIB      := kcmdline/kcmdline.c kcmdline/slurp.c
 GRUBDEF_SRC := $(wildcard kcmdline/grubdef/*.c)
 BOOT_SRC    := early/main.c $(CORE_SRC) $(KC_LIB)
 LIB_SRC     := $(KC_LIB) $(GRUBDEF_SRC) $(CORE_SRC) $(ADMIN_SRC)

@@ -67,7 +67,7 @@ static int read_cmdline(const struct opts *o, char **line, size_t *len)
 	const char *pre = modules_read_list();
 	char *proc = NULL;
 	size_t n;
-	int r = o->cmdline ? 0 : sysfs_slurp("proc/cmdline", &proc, &n);
+	int r = o->cmdline ? 0 : sysfs_slurp("proc/cmdline", SYSFS_FILE_MAX, &proc, &n);
 
 	if (r < 0)
 		return r;

@@ -83,7 +83,7 @@ static enum cpu_vendor cpu_vendor(void)
 	char *info, *p;
 	size_t len;
 
-	if (cmd_read("proc/cpuinfo", CMD_FILE_MAX, &info, &len) < 0)
+	if (sysfs_slurp("proc/cpuinfo", CMD_FILE_MAX, &info, &len) < 0)
 		return v;
 	for (p = info; p && strncmp(p, "vendor_id", 9); p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		;
@@ -104,7 +104,7 @@ static int check_iommu(const char *klog)
 {
 	char units[128], groups_list[8];
 	int nunits = dir_names("sys/class/iommu", units, sizeof(units));
-	int groups = dir_names("sys/kernel/iommu_groups", groups_list, sizeof(groups_list));
+	int groups = dir_names(SYSFS_IOMMU_GROUPS, groups_list, sizeof(groups_list));
 
 	if (nunits || groups) {
 		check_finding(V_PASS, "iommu", NULL, "IOMMU on (%s), %d IOMMU groups",
@@ -127,7 +127,7 @@ static void check_irq_remap(const char *klog)
 	size_t len;
 	int seen;
 
-	cmd_read("proc/interrupts", CMD_BIG_FILE_MAX, &irqs, &len);
+	sysfs_slurp("proc/interrupts", CMD_BIG_FILE_MAX, &irqs, &len);
 	seen = has(irqs, "IR-");
 	free(irqs);
 	if (seen)

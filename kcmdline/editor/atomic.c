@@ -21,7 +21,7 @@
 #define MAX_FILE_SIZE (4u << 20)
 #define TEMP_TAG ".kcmdline-"
 
-/* Bounded, and only a regular file (kcmdline/grubdef/slurp.c). */
+/* Bounded, and only a regular file (kcmdline/slurp.c). */
 static int read_fd(int fd, const char *path, struct buf *out)
 {
 	char *text;
