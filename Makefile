@@ -32,7 +32,6 @@ HOSTCC      ?= cc
 CLANG       ?= clang
 WARN        := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 DEFS        := -DVFIO_EARLY_VERSION='"$(VERSION)"'
-INC         := -Ikcmdline -Iearly
 
 # The test targets first install the Debian packages they need (tests/deps:
 # as root, only what is missing, saying what). It runs while make reads this
@@ -67,10 +66,25 @@ ifeq ($(origin STATIC_CC),undefined)
   endif
 endif
 
-KC_SHARED   := kcmdline/kcmdline.c kcmdline/slurp.c kcmdline/grubdef.c kcmdline/shscan.c
-LIB_SRC     := $(KC_SHARED) $(filter-out early/main.c,$(wildcard early/*.c))
-BIN_SRC     := early/main.c $(LIB_SRC)
-HDRS        := $(wildcard kcmdline/*.h early/*.h)
+# Sources, one directory a part (README: Source layout):
+#   early/            the boot pass, the core: main.c is the boot-only binary
+#   early/admin/      the admin subcommands; main.c is the installed binary
+#   kcmdline/         the library all share: the tokenizer, bounded file reads
+#   kcmdline/grubdef/ the /etc/default/grub reader (plan and the editor)
+#   kcmdline/editor/  the kcmdline editor
+# The dependency runs one way: admin/ uses the core, never the reverse; the
+# boot-only build compiles early/ and the tokenizer only, without
+# -Iearly/admin, so a core file that reached for admin code would not build.
+CORE_SRC    := $(filter-out early/main.c,$(wildcard early/*.c))
+ADMIN_SRC   := $(filter-out early/admin/main.c,$(wildcard early/admin/*.c))
+KC_LIB      := kcmdline/kcmdline.c kcmdline/slurp.c
+GRUBDEF_SRC := $(wildcard kcmdline/grubdef/*.c)
+BOOT_SRC    := early/main.c $(CORE_SRC) $(KC_LIB)
+LIB_SRC     := $(KC_LIB) $(GRUBDEF_SRC) $(CORE_SRC) $(ADMIN_SRC)
+BIN_SRC     := early/admin/main.c $(LIB_SRC)
+BOOT_INC    := -Ikcmdline -Iearly
+INC         := $(BOOT_INC) -Ikcmdline/grubdef -Iearly/admin
+HDRS        := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h early/*.h early/admin/*.h)
 TEST_SRC    := $(wildcard tests/unit/test_*.c)
 TEST_HELPER := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HDRS   := $(wildcard tests/unit/*.h)
@@ -78,9 +92,10 @@ TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-KC_SRC      := $(filter-out kcmdline/kcmdline.c,$(wildcard kcmdline/*.c)) kcmdline/kcmdline.c
-KC_HDRS     := $(wildcard kcmdline/*.h)
-KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline
+KC_SRC      := $(wildcard kcmdline/editor/*.c) $(GRUBDEF_SRC) $(KC_LIB)
+KC_HDRS     := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h kcmdline/editor/*.h)
+KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline \
+	-Ikcmdline/grubdef -Ikcmdline/editor
 
 all: $(B)/vfio-early $(B)/kcmdline
 
@@ -90,19 +105,24 @@ $(B)/unity.c: $(BIN_SRC) Makefile
 	@mkdir -p $(B)
 	@for f in $(BIN_SRC); do echo "#include \"$(CURDIR)/$$f\""; done > $@
 
+$(B)/unity-boot.c: $(BOOT_SRC) Makefile
+	@mkdir -p $(B)
+	@for f in $(BOOT_SRC); do echo "#include \"$(CURDIR)/$$f\""; done > $@
+
 $(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
 	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
 	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
 
-# The boot path alone (no admin subcommands), held to 26 KiB: it was 24 KiB
+# The boot path alone (early/ without admin/), held to 26 KiB: it was 24 KiB
 # until the kernel-faithful rules (group viability, pins, kstrtobool, the
 # vfio-pci.ids reader, wide domains, deadlines, kmsg reopening, read-back,
 # compressed modules) added 2.5 KiB; README says what was tried to save it.
 # make check builds it, runs the binder tests on it and checks its size.
+# VFE_BOOT_ONLY is defined for a core file that must tell the two apart.
 BOOT_MAX    := 26624
-$(B)/vfio-early-boot: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
-	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program -DVFE_BOOT_ONLY $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
+$(B)/vfio-early-boot: $(B)/unity-boot.c $(BOOT_SRC) $(HDRS) Makefile VERSION
+	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program -DVFE_BOOT_ONLY $(WARN) $(DEFS) $(BOOT_INC) -o $@.unstripped $(B)/unity-boot.c
 	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
 
 boot-size: $(B)/vfio-early-boot

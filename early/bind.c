@@ -9,8 +9,6 @@
 #include "modules.h"
 #include "sysfs.h"
 
-#define DRIVERS_PROBE	"sys/bus/pci/drivers_probe"
-#define VFIO_DRIVER	"sys/bus/pci/drivers/vfio-pci"
 #define WAIT_STEP_MS	10
 #define UNBIND_WAIT_MS	500
 #define PROBE_WAIT_MS	500
@@ -64,7 +62,7 @@ static void rollback(struct pci_dev *d, const char *detail)
 		vanished(d, "during rollback");
 		return;
 	}
-	sysfs_write(DRIVERS_PROBE, d->addr);
+	sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
 	pci_read_driver(d);
 	log_err("%s: not bound (%s); override %s %s; on %s", d->addr,
 		detail, r < 0 ? "NOT restored, still vfio-pci:" : "back to", r < 0 ? log_errstr(r) : ovr,
@@ -124,7 +122,7 @@ static void finish(struct pci_dev *d, long dl)
 		return;
 	}
 	if (strcmp(d->driver, "vfio-pci")) {
-		r = sysfs_write(DRIVERS_PROBE, d->addr);
+		r = sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
 		if (r == 0 && wait_driver(d, "vfio-pci", PROBE_WAIT_MS, dl) == -ENOENT) {
 			vanished(d, "while binding");
 			return;
@@ -141,7 +139,7 @@ static void finish(struct pci_dev *d, long dl)
 
 static int ensure_vfio_driver(const struct bind_opts *o)
 {
-	if (sysfs_exists(VFIO_DRIVER))
+	if (sysfs_exists(SYSFS_VFIO_DRIVER))
 		return 0;
 	if (!o->load_modules) {
 		log_err("vfio-pci is not registered (--root: no modules)");

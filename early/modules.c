@@ -17,7 +17,6 @@
 #include "rawsys.h"
 #include "sysfs.h"
 
-#define VFIO_DRIVER	"sys/bus/pci/drivers/vfio-pci"
 #define VFIO_MODULE	"vfio_pci"
 #define LOAD_MODPROBE_MS	5000	/* one modprobe run, within the pass's budget */
 #define MODULE_INIT_COMPRESSED_FILE 4	/* include/uapi/linux/module.h */
@@ -202,7 +201,7 @@ char *modules_read_list(void)
 	if (!opts || uname(&u) < 0)
 		return "";
 	fmt(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
-	if (sysfs_slurp(path, &list, &list_len) < 0)
+	if (sysfs_slurp(path, SYSFS_FILE_MAX, &list, &list_len) < 0)
 		return opts;
 	for (line = list; *line; line = end) {
 		end = cut(line, '\n');
@@ -292,14 +291,14 @@ int modules_ensure_vfio(const char *cmdline, size_t len, long dl)
 {
 	int r;
 
-	if (sysfs_exists(VFIO_DRIVER))
+	if (sysfs_exists(SYSFS_VFIO_DRIVER))
 		return 0;
 	r = load_resolved_list(cmdline, len);
 	if (r == -ENOENT)
 		log_info("no module list: modprobe vfio-pci");
-	if ((r || !sysfs_exists(VFIO_DRIVER)) && !deadline_passed(dl))
+	if ((r || !sysfs_exists(SYSFS_VFIO_DRIVER)) && !deadline_passed(dl))
 		run_modprobe("vfio-pci", "ids=", dl);
-	return sysfs_exists(VFIO_DRIVER) ? 0 : -ENOENT;
+	return sysfs_exists(SYSFS_VFIO_DRIVER) ? 0 : -ENOENT;
 }
 
 static int listed(const struct strlist *l, const char *name)

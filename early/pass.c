@@ -8,7 +8,7 @@
 
 int pass_have_iommu(void)
 {
-	return sysfs_dir_nonempty("sys/kernel/iommu_groups") > 0;
+	return sysfs_dir_nonempty(SYSFS_IOMMU_GROUPS) > 0;
 }
 
 int pass_select(struct pci_list *l, const struct config *c, int *have_iommu)

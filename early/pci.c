@@ -12,12 +12,6 @@
 #include "pci.h"
 #include "sysfs.h"
 
-#define DEVICES "sys/bus/pci/devices"
-
-/* Longest attribute name read below ("secondary_bus_number"), with room. */
-#define ATTR_MAX 24
-#define DEV_PATH_MAX (sizeof(DEVICES) + PCI_ADDR_MAX + ATTR_MAX + 2)
-
 static const char *const reason_names[] = {
 	[REASON_NONE] = "",
 	[REASON_NOT_SELECTED] = "not-selected",
@@ -54,22 +48,13 @@ int pci_parse_addr(const char *s, size_t len, unsigned *dom, unsigned *bus,
 	return 0;
 }
 
-/* DEVICES/ADDR[/ATTR]; -ENAMETOOLONG rather than a silently cut path. */
-static int pci_attr_path(char *buf, size_t size, const char *addr, const char *attr)
-{
-	int n = attr ? fmt(buf, size, DEVICES "/%s/%s", addr, attr) :
-		       fmt(buf, size, DEVICES "/%s", addr);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
 static int attr_hex(const char *addr, const char *attr, unsigned *out)
 {
-	char path[DEV_PATH_MAX];
+	char path[SYSFS_DEV_PATH_MAX];
 	unsigned long v;
 	int r;
 
-	if (pci_attr_path(path, sizeof(path), addr, attr))
+	if (sysfs_dev_path(path, sizeof(path), addr, attr))
 		return -ENAMETOOLONG;
 	r = sysfs_read_hex(path, &v);
 	if (r == 0)
@@ -79,17 +64,17 @@ static int attr_hex(const char *addr, const char *attr, unsigned *out)
 
 static int attr_exists(const char *addr, const char *attr)
 {
-	char path[DEV_PATH_MAX];
+	char path[SYSFS_DEV_PATH_MAX];
 
-	return !pci_attr_path(path, sizeof(path), addr, attr) && sysfs_exists(path);
+	return !sysfs_dev_path(path, sizeof(path), addr, attr) && sysfs_exists(path);
 }
 
 static int read_group(const char *addr)
 {
-	char path[DEV_PATH_MAX], name[32];
+	char path[SYSFS_DEV_PATH_MAX], name[32];
 	unsigned g;
 
-	if (pci_attr_path(path, sizeof(path), addr, "iommu_group") ||
+	if (sysfs_dev_path(path, sizeof(path), addr, "iommu_group") ||
 	    sysfs_link_name(path, name, sizeof(name)) < 0 || dec_parse(name, strlen(name), &g))
 		return -1;
 	return (int)g;
@@ -110,16 +95,16 @@ static int read_boot_vga(const char *addr)
 
 int pci_read_driver(struct pci_dev *d)
 {
-	char path[DEV_PATH_MAX];
+	char path[SYSFS_DEV_PATH_MAX];
 	int r;
 
-	if (pci_attr_path(path, sizeof(path), d->addr, "driver"))
+	if (sysfs_dev_path(path, sizeof(path), d->addr, "driver"))
 		return -ENAMETOOLONG;
 	r = sysfs_link_name(path, d->driver, sizeof(d->driver));
 	if (r == 0)
 		return 0;
 	d->driver[0] = '\0';
-	pci_attr_path(path, sizeof(path), d->addr, NULL);
+	sysfs_dev_path(path, sizeof(path), d->addr, NULL);
 	return sysfs_exists(path) ? 0 : -ENOENT;
 }
 
@@ -167,9 +152,9 @@ static int parse_uevent(const char *text, struct pci_dev *d)
  * single attributes, which stay as the fallback. */
 static int read_uevent(struct pci_dev *d)
 {
-	char path[DEV_PATH_MAX], text[512];
+	char path[SYSFS_DEV_PATH_MAX], text[512];
 
-	if (pci_attr_path(path, sizeof(path), d->addr, "uevent") ||
+	if (sysfs_dev_path(path, sizeof(path), d->addr, "uevent") ||
 	    sysfs_read(path, text, sizeof(text)) <= 0)
 		return -ENOENT;
 	return parse_uevent(text, d);
@@ -214,7 +199,7 @@ static unsigned long long addr_key(const struct name *a)
  * Each name goes in its sorted place: sysfs lists them in hash order. */
 static int read_names(struct name **out, size_t *count)
 {
-	DIR *dir = sysfs_opendir(DEVICES);
+	DIR *dir = sysfs_opendir(SYSFS_DEVICES);
 	struct name *v = NULL, *grown;
 	size_t n = 0, cap = 0, at;
 	struct dirent *de;

@@ -10,6 +10,7 @@
 
 #include "fmt.h"
 #include "hex.h"
+#include "slurp.h"
 #include "sysfs.h"
 
 static int root_fd = -1;
@@ -28,7 +29,8 @@ int sysfs_open_root(const char *dir)
 
 int sysfs_dev_path(char *buf, size_t size, const char *addr, const char *attr)
 {
-	int n = fmt(buf, size, SYSFS_DEVICES "/%s/%s", addr, attr);
+	int n = attr ? fmt(buf, size, SYSFS_DEVICES "/%s/%s", addr, attr) :
+		       fmt(buf, size, SYSFS_DEVICES "/%s", addr);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
@@ -138,36 +140,9 @@ int sysfs_dir_nonempty(const char *path)
 	return found;
 }
 
-int sysfs_slurp(const char *path, char **out, size_t *len)
+int sysfs_slurp(const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t cap = 4096, n = 0;
-	char *buf, *grown;
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap);
-	while (buf) {
-		r = read(fd, buf + n, cap - n - 1);
-		if (r <= 0)
-			break;
-		n += r;
-		if (n + 1 < cap)
-			continue;
-		cap *= 2;
-		grown = realloc(buf, cap);
-		if (!grown)
-			free(buf);
-		buf = grown;
-	}
-	close(fd);
-	if (!buf)
-		return -ENOMEM;
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
+	return slurp_at(root_fd, path, max, out, len);
 }
 
 int sysfs_mkdir(const char *path, mode_t mode)

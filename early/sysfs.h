@@ -14,13 +14,17 @@
 #include "pci.h"
 
 #define SYSFS_DEVICES	"sys/bus/pci/devices"
+#define SYSFS_DRIVERS_PROBE "sys/bus/pci/drivers_probe"
+#define SYSFS_VFIO_DRIVER "sys/bus/pci/drivers/vfio-pci"
+#define SYSFS_IOMMU_GROUPS "sys/kernel/iommu_groups"
 #define SYSFS_ATTR_MAX	32	/* "driver_override", "driver/unbind", ... */
 /* Room for SYSFS_DEVICES "/ADDR/ATTR" and its NUL, however wide ADDR gets. */
 #define SYSFS_DEV_PATH_MAX (sizeof(SYSFS_DEVICES) + PCI_ADDR_MAX + 1 + SYSFS_ATTR_MAX)
 
 int sysfs_open_root(const char *dir);
 
-/* SYSFS_DEVICES "/addr/attr" into buf; -ENAMETOOLONG rather than cut short. */
+/* SYSFS_DEVICES "/addr/attr" (attr NULL: the device's directory) into buf;
+ * -ENAMETOOLONG rather than cut short. */
 int sysfs_dev_path(char *buf, size_t size, const char *addr, const char *attr);
 
 /* Read a small attribute; trailing newline dropped. Returns its length. */
@@ -35,8 +39,10 @@ int sysfs_exists(const char *path);
 DIR *sysfs_opendir(const char *path);
 /* 1 if the directory holds any entry, 0 if empty, -errno if unreadable. */
 int sysfs_dir_nonempty(const char *path);
-/* Read a whole file into a malloc'ed NUL-terminated buffer. */
-int sysfs_slurp(const char *path, char **out, size_t *len);
+/* A whole regular file of at most max bytes, malloc'ed and NUL-terminated
+ * (kcmdline/slurp.h: never blocks, refuses a FIFO or device node). */
+#define SYSFS_FILE_MAX (4u << 20)
+int sysfs_slurp(const char *path, size_t max, char **out, size_t *len);
 /* Create dir (one level) and write a file atomically: temp, fsync, rename. */
 int sysfs_mkdir(const char *path, mode_t mode);
 int sysfs_write_atomic(const char *path, const char *data, size_t len);

@@ -6,7 +6,8 @@
  * (a FIFO, a device node such as /dev/zero, a directory or a socket is
  * refused before any read), and never more than a cap, so an endless or a
  * huge file costs one check, not memory.  Shared by the kcmdline editor and
- * vfio-early's admin subcommands; free of libc extensions (klibc builds it).
+ * vfio-early (its boot pass and admin subcommands); free of libc extensions
+ * (klibc builds it).
  */
 #ifndef KC_SLURP_H
 #define KC_SLURP_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target: the one reader of /etc/default/grub (kcmdline/grubdef.c
- * with shscan.c's shape checks), behind `vfio-early plan` and kcmdline, on
+ * libFuzzer target: the one reader of /etc/default/grub (kcmdline/grubdef/:
+ * grubdef.c with shscan.c's shape checks), behind `vfio-early plan` and kcmdline, on
  * arbitrary file contents. It must refuse or parse, never crash, never
  * return a command line longer than its own cap, and refuse a shape exactly
  * when grubdef_shape() (what kcmdline refuses) names one, at a line that

@@ -13,7 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "fakesys.h"
+#include "fakeview.h"
 #include "grubdef.h"
 #include "t.h"
 
@@ -23,24 +23,6 @@
 #define E1000E(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0)
 #define ON_VFIO(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "vfio-pci", "e1000e", 0, 0)
 #define NDEVS(a)	(sizeof(a) / sizeof((a)[0]))
-
-static struct fakesys fs;
-static char b1[256];
-
-static const char *drv(const char *addr)
-{
-	return fake_driver(&fs, addr, b1, sizeof(b1));
-}
-
-static const char *ovr(const char *addr)
-{
-	return fake_override(&fs, addr, b1, sizeof(b1));
-}
-
-static int has(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
 
 /* Run "vfio-early --root R [--cmdline C] ARGS..." in the current tree. */
 #define RUN(cmdline, ...)                                                      \

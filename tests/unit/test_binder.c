@@ -9,36 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fakesys.h"
+#include "fakeview.h"
 #include "t.h"
 
 #define E1000E(a, g)	{ a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0, 0, 0 }
 #define E1000E_UNBOUND(a, g) { a, 0x8086, 0x10d3, 0x020000, g, NULL, "e1000e", 0, 0, 0, 0 }
-
-static struct fakesys fs;
-static char b1[256], b2[4096];
-
-static const char *drv(const char *addr)
-{
-	return fake_driver(&fs, addr, b1, sizeof(b1));
-}
-
-static const char *ovr(const char *addr)
-{
-	return fake_override(&fs, addr, b1, sizeof(b1));
-}
-
-static const char *status(void)
-{
-	const char *s = fake_file(&fs, "run/vfio-early/status", b2, sizeof(b2));
-
-	return s ? s : "";
-}
-
-static int has(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
 
 #define RUN(devs, iommu, vfio, cmdline, ...)                                    \
 	do {                                                                    \

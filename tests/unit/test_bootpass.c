@@ -7,35 +7,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "fakesys.h"
+#include "fakeview.h"
 #include "t.h"
 
 #define NIC(a, g, drv) { a, 0x8086, 0x10d3, 0x020000, g, drv, "e1000e", 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
-
-static struct fakesys fs;
-static char b1[256], b2[4096];
-
-static const char *drv(const char *addr)
-{
-	return fake_driver(&fs, addr, b1, sizeof(b1));
-}
-
-static const char *ovr(const char *addr)
-{
-	return fake_override(&fs, addr, b1, sizeof(b1));
-}
-
-static const char *status(void)
-{
-	const char *s = fake_file(&fs, "run/vfio-early/status", b2, sizeof(b2));
-
-	return s ? s : "";
-}
-
-static int has(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
 
 static void run(const struct fake_dev *devs, size_t n, int vfio, const char *cmdline)
 {

@@ -156,7 +156,7 @@ static void kmsg_reopen(void)
 	T_OK(first_batch == 1, "kmsg: the first 10 records through one open, got %d", first_batch);
 	T_OK(opens == 3, "kmsg: 25 records, 3 opens (10 per open), got %d", opens);
 	sysfs_open_root(dir);
-	if (sysfs_slurp("kmsg", &text, &len) == 0) {
+	if (sysfs_slurp("kmsg", SYSFS_FILE_MAX, &text, &len) == 0) {
 		for (size_t i = 0; i < len; i++)
 			lines += text[i] == '\n';
 		T_OK(strstr(text, "<5>vfio-early: record 24\n") != NULL, "kmsg: kmsg record format");

@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "finding.h"
 #include "fmt.h"
 #include "plan.h"
+#include "sysfs.h"
 
 #define IORESOURCE_MEM 0x00000200ull	/* include/linux/ioport.h */
 #define BARS_MAX 17			/* the lines of sysfs "resource" */
@@ -30,11 +32,12 @@ static const struct {
 
 static char *dev_attr(const struct pci_dev *d, const char *attr)
 {
-	char rel[96], *text;
+	char rel[SYSFS_DEV_PATH_MAX], *text;
 	size_t len;
 
-	fmt(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", d->addr, attr);
-	return cmd_read(rel, CMD_FILE_MAX, &text, &len) < 0 ? NULL : text;
+	if (sysfs_dev_path(rel, sizeof(rel), d->addr, attr))
+		return NULL;
+	return sysfs_slurp(rel, CMD_FILE_MAX, &text, &len) < 0 ? NULL : text;
 }
 
 /* reset_method lists the resets the kernel found (drivers/pci/pci.c); it is
@@ -164,7 +167,7 @@ void check_devices(const struct pci_list *l)
 	char *iomem = NULL;
 	size_t len;
 
-	if (cmd_read("proc/iomem", CMD_FILE_MAX, &iomem, &len) < 0)
+	if (sysfs_slurp("proc/iomem", CMD_FILE_MAX, &iomem, &len) < 0)
 		iomem = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];

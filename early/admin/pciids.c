@@ -2,9 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "hex.h"
 #include "pciids.h"
-#include "cmd.h"
+#include "sysfs.h"
 
 static const char *const pciids_paths[] = {
 	"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids",
@@ -71,7 +72,7 @@ struct pci_name *pciids_names(const struct pci_list *l)
 	if (!names)
 		return NULL;
 	for (size_t i = 0; i < sizeof(pciids_paths) / sizeof(pciids_paths[0]); i++) {
-		if (cmd_read(pciids_paths[i], CMD_BIG_FILE_MAX, &text, &len) < 0)
+		if (sysfs_slurp(pciids_paths[i], CMD_BIG_FILE_MAX, &text, &len) < 0)
 			continue;
 		scan_db(l, names, text);
 		free(text);

@@ -2,6 +2,7 @@
 /* vfio-early plan: what the next boot will do, decided by the boot pass's code. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "pass.h"
 #include "plan.h"
 #include "print.h"
+#include "slurp.h"
 
 #define GRUB_FILE "etc/default/grub"
 #define GRUB_DIR "etc/default/grub.d"
@@ -22,7 +24,7 @@ static int apply_grub_file(const char *path, struct grub_vars *v)
 	unsigned line;
 	size_t len = 0;
 	char *text = NULL;
-	int r = cmd_read_file(path, CMD_FILE_MAX, &text, &len);
+	int r = slurp_at(AT_FDCWD, path, CMD_FILE_MAX, &text, &len);
 
 	if (r < 0) {
 		log_err("cannot read %s: %s", path, cmd_read_error(r));

@@ -30,30 +30,6 @@ const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t
 	return buf;
 }
 
-int cmd_read_file(const char *path, size_t max, char **text, size_t *len)
-{
-	return slurp_at(AT_FDCWD, path, max, text, len);
-}
-
-static const char *cmd_root;
-
-void cmd_use_root(const char *root)
-{
-	cmd_root = root;
-}
-
-int cmd_read(const char *rel, size_t max, char **text, size_t *len)
-{
-	struct cmd_ctx x = { .root = cmd_root };
-	char path[512];
-
-	*text = NULL;
-	*len = 0;
-	if (!cmd_path(&x, rel, path, sizeof(path))[0])
-		return -ENAMETOOLONG;
-	return cmd_read_file(path, max, text, len);
-}
-
 const char *cmd_read_error(int r)
 {
 	const char *why = slurp_why(r);
@@ -66,7 +42,7 @@ int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len)
 	int r;
 
 	if (!x->cmdline) {
-		r = cmd_read("proc/cmdline", CMD_FILE_MAX, line, len);
+		r = sysfs_slurp("proc/cmdline", CMD_FILE_MAX, line, len);
 		if (r < 0)
 			log_err("cannot read /proc/cmdline: %s", cmd_read_error(r));
 		return r;

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "print.h"
 #include "status.h"
+#include "sysfs.h"
 
 /* One line per device: a few KiB even on the largest hosts. */
 #define STATUS_FILE_MAX (1u << 20)
@@ -178,7 +179,7 @@ static int judge_all(const struct pci_list *l, char *text)
 static int read_status(char **text)
 {
 	size_t len;
-	int r = cmd_read(STATUS_PATH, STATUS_FILE_MAX, text, &len);
+	int r = sysfs_slurp(STATUS_PATH, STATUS_FILE_MAX, text, &len);
 
 	if (r == -ENOENT) {
 		log_err("no /" STATUS_PATH ": the boot pass did not run this boot (is vfio-early "

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "pci.h"
+#include "sysfs.h"
 
 enum { CMD_OK = 0, CMD_ATTENTION = 1, CMD_USAGE = 2 };
 
@@ -43,15 +44,11 @@ int cmd_unbind(struct cmd_ctx *x);
 
 /* ROOT/rel for open() and exec ("/rel" without --root). */
 const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size);
-/* Whole files, bounded and never blocking (kcmdline/slurp.h): at most max
- * bytes of a regular file; -errno, nothing logged. cmd_read takes a path
- * relative to --root (set by cmd_use_root), cmd_read_file one as given. */
-#define CMD_FILE_MAX (4u << 20)
+/* The caps of the whole files the subcommands read: with sysfs_slurp()
+ * below --root, with slurp_at() a file named on the command line. */
+#define CMD_FILE_MAX SYSFS_FILE_MAX
 #define CMD_BIG_FILE_MAX (32u << 20)	/* pci.ids, modules.dep, /proc/interrupts */
-int cmd_read_file(const char *path, size_t max, char **text, size_t *len);
-int cmd_read(const char *rel, size_t max, char **text, size_t *len);
-void cmd_use_root(const char *root);
-/* What a failed cmd_read said, for a message. */
+/* What a failed read said, for a message. */
 const char *cmd_read_error(int r);
 /* --cmdline, else /proc/cmdline. */
 int cmd_cmdline(const struct cmd_ctx *x, char **line, size_t *len);

@@ -48,10 +48,10 @@ static void give_up(struct pci_dev *d, const char *detail)
 static void load_native(const struct pci_dev *d)
 {
 	const char *modprobe = modules_modprobe_path();
-	char rel[96], alias[256], *argv[4];
+	char rel[SYSFS_DEV_PATH_MAX], alias[256], *argv[4];
 
-	fmt(rel, sizeof(rel), "sys/bus/pci/devices/%s/modalias", d->addr);
-	if (sysfs_read(rel, alias, sizeof(alias)) <= 0)
+	if (sysfs_dev_path(rel, sizeof(rel), d->addr, "modalias") ||
+	    sysfs_read(rel, alias, sizeof(alias)) <= 0)
 		return;
 	argv[0] = "modprobe";
 	argv[1] = "-q";
@@ -59,22 +59,22 @@ static void load_native(const struct pci_dev *d)
 	argv[3] = NULL;
 	if (modprobe)
 		spawn_lines(modprobe, argv, MODPROBE_MS, NULL, NULL);
-	sysfs_write("sys/bus/pci/drivers_probe", d->addr);
+	sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
 }
 
 static int clear_override(struct pci_dev *d, int *had)
 {
-	char path[96], ovr[64];
+	char path[SYSFS_DEV_PATH_MAX], ovr[64];
 
-	fmt(path, sizeof(path), "sys/bus/pci/devices/%s/driver_override", d->addr);
-	*had = sysfs_read(path, ovr, sizeof(ovr)) > 0 && !strcmp(ovr, "vfio-pci");
+	*had = !sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") &&
+	       sysfs_read(path, ovr, sizeof(ovr)) > 0 && !strcmp(ovr, "vfio-pci");
 	return *had ? sysfs_write(path, "\n") : 0;
 }
 
 /* Clear the override, unbind vfio-pci, probe; 0 or the reason it failed. */
 static const char *hand_back(struct pci_dev *d, int load_modules)
 {
-	char path[96];
+	char path[SYSFS_DEV_PATH_MAX];
 	int had;
 
 	if (clear_override(d, &had) < 0)
@@ -84,12 +84,12 @@ static const char *hand_back(struct pci_dev *d, int load_modules)
 		return NULL;
 	}
 	if (!strcmp(d->driver, "vfio-pci")) {
-		fmt(path, sizeof(path), "sys/bus/pci/devices/%s/driver/unbind", d->addr);
-		sysfs_write(path, d->addr);
+		if (!sysfs_dev_path(path, sizeof(path), d->addr, "driver/unbind"))
+			sysfs_write(path, d->addr);
 		if (wait_off_vfio(d, 0, LET_GO_MS) < 0)
 			return "vfio-pci-did-not-let-go";
 	}
-	sysfs_write("sys/bus/pci/drivers_probe", d->addr);
+	sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
 	if (wait_off_vfio(d, 1, NATIVE_MS) == -ETIMEDOUT && load_modules)
 		load_native(d);
 	if (pci_read_driver(d) < 0)

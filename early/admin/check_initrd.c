@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "finding.h"
 #include "fmt.h"
 #include "runtool.h"
 #include "sysfs.h"
@@ -20,7 +21,7 @@ static int text_has_module(const char *path, const char *ko)
 	size_t len;
 	int found;
 
-	if (cmd_read(path, CMD_BIG_FILE_MAX, &text, &len) < 0)
+	if (sysfs_slurp(path, CMD_BIG_FILE_MAX, &text, &len) < 0)
 		return 0;
 	fmt(needle, sizeof(needle), "/%s", ko);
 	found = strstr(text, needle) != NULL;
@@ -41,7 +42,7 @@ void check_vfio_module(const struct cmd_ctx *x, const char *release)
 	char path[160];
 
 	fmt(path, sizeof(path), "lib/modules/%s/modules.dep", release);
-	if (sysfs_exists("sys/bus/pci/drivers/vfio-pci"))
+	if (sysfs_exists(SYSFS_VFIO_DRIVER))
 		check_finding(V_PASS, "vfio-pci", NULL, "the vfio-pci driver is registered");
 	else if (check_builtin(release, "vfio-pci.ko"))
 		check_finding(V_PASS, "vfio-pci", NULL, "built into kernel %s", release);

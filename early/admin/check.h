@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* vfio-early check: findings, and the checks that look at files on disk. */
+/* vfio-early check: the checks that look at devices and files on disk. */
 #ifndef VFE_CHECK_H
 #define VFE_CHECK_H
 
 #include "cmd.h"
-
-enum verdict { V_PASS, V_WARN, V_FAIL };
-
-/* One finding: VERDICT NAME text, then "fix: ..." unless fix is NULL. */
-void check_finding(enum verdict v, const char *name, const char *fix, const char *format, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* For each device the plan binds: its reset_method, and for a display
  * device a firmware framebuffer (efifb, simpledrm, BOOTFB) on its BARs. */

@@ -208,7 +208,6 @@ static int run_subcmd(const struct subcmd *sc, int argc, char **argv, int at)
 	if (!x.args)
 		return CMD_USAGE;
 	r = parse_cmd_args(sc, argc, argv, at, &x);
-	cmd_use_root(x.root);
 	if (r > 0) {
 		pr_str(sc->help);
 		r = CMD_OK;

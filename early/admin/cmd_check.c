@@ -3,13 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "finding.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "pass.h"
@@ -18,27 +18,6 @@
 #include "sysfs.h"
 
 #define KLOG_MAX (4 << 20)
-
-static enum verdict worst;
-
-void check_finding(enum verdict v, const char *name, const char *fix, const char *format, ...)
-{
-	static const char *const words[] = { "PASS", "WARN", "FAIL" };
-	char text[768];
-	va_list ap;
-
-	va_start(ap, format);
-	fmt_v(text, sizeof(text), format, ap);
-	va_end(ap);
-	pr_col(words[v], 4);
-	pr_col(name, 13);
-	pr_str(text);
-	pr_str("\n");
-	if (fix)
-		pr("     fix: %s\n", fix);
-	if (v > worst)
-		worst = v;
-}
 
 /* The kernel log, if readable: /dev/kmsg gives one record per read(). */
 static char *kernel_log(const struct cmd_ctx *x)
@@ -104,7 +83,7 @@ static enum cpu_vendor cpu_vendor(void)
 	char *info, *p;
 	size_t len;
 
-	if (cmd_read("proc/cpuinfo", CMD_FILE_MAX, &info, &len) < 0)
+	if (sysfs_slurp("proc/cpuinfo", CMD_FILE_MAX, &info, &len) < 0)
 		return v;
 	for (p = info; p && strncmp(p, "vendor_id", 9); p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		;
@@ -125,7 +104,7 @@ static int check_iommu(const char *klog)
 {
 	char units[128], groups_list[8];
 	int nunits = dir_names("sys/class/iommu", units, sizeof(units));
-	int groups = dir_names("sys/kernel/iommu_groups", groups_list, sizeof(groups_list));
+	int groups = dir_names(SYSFS_IOMMU_GROUPS, groups_list, sizeof(groups_list));
 
 	if (nunits || groups) {
 		check_finding(V_PASS, "iommu", NULL, "IOMMU on (%s), %d IOMMU groups",
@@ -148,7 +127,7 @@ static void check_irq_remap(const char *klog)
 	size_t len;
 	int seen;
 
-	cmd_read("proc/interrupts", CMD_BIG_FILE_MAX, &irqs, &len);
+	sysfs_slurp("proc/interrupts", CMD_BIG_FILE_MAX, &irqs, &len);
 	seen = has(irqs, "IR-");
 	free(irqs);
 	if (seen)
@@ -337,7 +316,7 @@ int cmd_check(struct cmd_ctx *x)
 	size_t len;
 	int iommu_on;
 
-	worst = V_PASS;
+	check_worst();
 	iommu_on = check_iommu(klog);
 	check_irq_remap(klog);
 	free(klog);
@@ -354,5 +333,5 @@ int cmd_check(struct cmd_ctx *x)
 	uname(&u);
 	check_vfio_module(x, u.release);
 	check_initrd(x, u.release);
-	return (int)worst;	/* 0 all PASS, 1 a WARN, 2 a FAIL */
+	return (int)check_worst();	/* 0 all PASS, 1 a WARN, 2 a FAIL */
 }

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The boot pass: bind the PCI devices chosen on the kernel command line to
+ * vfio-pci before udev loads their native drivers. It never fails the boot.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bind.h"
+#include "boot.h"
+#include "config.h"
+#include "deadline.h"
+#include "fmt.h"
+#include "log.h"
+#include "modules.h"
+#include "pass.h"
+#include "pci.h"
+#include "plan.h"
+#include "status.h"
+#include "sysfs.h"
+
+struct opts {
+	const char *root;
+	const char *cmdline;
+	int dry_run;
+	int no_rd_driver;
+	const char *bad;
+};
+
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--root") && i + 1 < argc)
+			o->root = argv[++i];
+		else if (!strcmp(a, "--cmdline") && i + 1 < argc)
+			o->cmdline = argv[++i];
+		else if (!strcmp(a, "--dry-run"))
+			o->dry_run = 1;
+		else if (!strcmp(a, "--no-rd-driver"))
+			o->no_rd_driver = 1;
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		else if (!strcmp(a, "--version"))
+			return 2;
+		else {
+			o->bad = a;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void say(int fd, const char *s)
+{
+	if (write(fd, s, strlen(s)) < 0)
+		return;
+}
+
+/* The image's modprobe.d options for the listed modules, then the command line. */
+static int read_cmdline(const struct opts *o, char **line, size_t *len)
+{
+	const char *pre = modules_read_list();
+	char *proc = NULL;
+	size_t n;
+	int r = o->cmdline ? 0 : sysfs_slurp("proc/cmdline", SYSFS_FILE_MAX, &proc, &n);
+
+	if (r < 0)
+		return r;
+	n = strlen(pre) + strlen(proc ? proc : o->cmdline) + 2;
+	*line = malloc(n);
+	if (*line)
+		*len = fmt(*line, n, "%s %s", pre, proc ? proc : o->cmdline);
+	free(proc);
+	return *line ? 0 : -ENOMEM;
+}
+
+static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
+{
+	int boot = !o->root && !o->dry_run;
+	int rd_driver = !o->no_rd_driver && !o->dry_run;
+	struct bind_opts bo = { boot, line, len, deadline_in(BIND_BUDGET_MS, 0) };
+	struct pci_list l;
+	int have_iommu;
+
+	if (rd_driver)
+		modules_write_blacklist(&c->blacklist);
+	if (rd_driver && boot)
+		modules_load_list(&c->pre, &c->blacklist, "pre", bo.deadline);
+	if (c->disabled)
+		log_notice("disabled by rd.vfio=0: binding nothing");
+	if (pass_select(&l, c, &have_iommu))
+		plan_log(&l, c, have_iommu);
+	if (o->dry_run) {
+		plan_print(&l, 1);
+		pci_free(&l);
+		return;
+	}
+	bind_all(&l, &bo);
+	if (rd_driver && boot)
+		modules_load_list(&c->post, &c->blacklist, "post", deadline_in(BIND_BUDGET_MS, 0));
+	status_write(&l, c->disabled ? "disabled=rd.vfio=0" : NULL);
+	pci_free(&l);
+}
+
+int boot_main(int argc, char **argv, const char *usage)
+{
+	struct opts o = { NULL, NULL, 0, 0, NULL };
+	struct config c;
+	char *line;
+	size_t len;
+	int r;
+
+	r = parse_args(argc, argv, &o);
+	if (r < 0) {
+		say(2, "vfio-early: bad option or no value: ");
+		say(2, o.bad);
+		say(2, "\n\n");
+	}
+	if (r) {
+		say(r < 0 ? 2 : 1, r == 2 ? "vfio-early " VFIO_EARLY_VERSION "\n" : usage);
+		return r < 0 ? 2 : 0;
+	}
+	log_open(!o.root && !o.dry_run ? "/dev/kmsg" : NULL, 0);
+	r = sysfs_open_root(o.root ? o.root : "/");
+	if (r < 0) {
+		log_err("cannot open root %s: %s", o.root ? o.root : "/", log_errstr(r));
+		return o.dry_run ? 1 : 0;
+	}
+	if (read_cmdline(&o, &line, &len) < 0) {
+		log_err("cannot read /proc/cmdline; binding nothing");
+		return 0;
+	}
+	config_parse(&c, line, len);
+	log_set_debug(c.debug);
+	run(&o, &c, line, len);
+	config_free(&c);
+	free(line);
+	return 0;
+}
