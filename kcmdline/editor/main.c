@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bootfam.h"
 #include "edit.h"
 #include "exitcode.h"
+#include "family.h"
 #include "nextstep.h"
 #include "note.h"
 #include "target.h"
@@ -24,11 +26,14 @@
 #define KCMDLINE_VERSION "0.1.0"
 #endif
 
-enum command { CMD_SHOW, CMD_GET, CMD_ADD, CMD_REMOVE };
+enum command { CMD_SHOW, CMD_GET, CMD_ADD, CMD_REMOVE, CMD_WHERE };
 
 struct options {
 	enum command cmd;
 	struct target target;
+	int family;		/* no target given: the host's boot loader's */
+	struct boot_host host;
+	const char *root;
 	int merge, backup, dry_run;
 	char **args;
 	int nargs;
@@ -39,10 +44,13 @@ static const char usage_text[] =
 	"       kcmdline [TARGET] get KEY\n"
 	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] add KEY[=VAL]...\n"
 	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] remove KEY[=VAL]...\n"
+	"       kcmdline [--root DIR] where\n"
 	"TARGET: --proc (default for show/get: /proc/cmdline)\n"
-	"        --grub FILE, --var NAME (default for add/remove:\n"
-	"          " DEFAULT_GRUB ", " DEFAULT_VAR ")\n"
+	"        --grub FILE, --var NAME (" DEFAULT_GRUB ", " DEFAULT_VAR ")\n"
 	"        --file PATH (a plain command-line file, e.g. /etc/kernel/cmdline)\n"
+	"        none, for add/remove: what the host's boot loader reads (see\n"
+	"          'kcmdline where': /etc/default/grub, the boot entries, grubenv,\n"
+	"          /etc/kernel/cmdline); --root DIR looks at a host tree under DIR\n"
 	"other:  -q, --quiet; -h, --help; --version.  See kcmdline(8).\n";
 
 static int usage_error(const char *fmt, ...)
@@ -61,7 +69,8 @@ static int usage_error(const char *fmt, ...)
 
 static int parse_command(const char *word, enum command *cmd)
 {
-	static const char *const names[] = { "show", "get", "add", "remove" };
+	static const char *const names[] = { "show", "get", "add", "remove",
+					     "where" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -103,10 +112,17 @@ static int pick_target(struct options *o, const char *grub, const char *file,
 	if (t->var && !shell_name_ok(t->var))
 		return usage_error("--var %s: not a shell variable name",
 				   t->var);
+	if (o->root && !editing && o->cmd != CMD_WHERE)
+		return usage_error("--root is for add, remove and where");
+	if (o->root && (file || grub || t->var || proc))
+		return usage_error("--root picks the files itself; not with "
+				   "--proc, --file, --grub or --var");
 	if (file) {
 		t->kind = TARGET_FILE;
 		t->path = file;
-	} else if (grub || t->var || editing) {
+	} else if (editing && !grub && !t->var) {
+		o->family = 1;
+	} else if (grub || t->var) {
 		t->kind = TARGET_GRUB;
 		t->path = grub ? grub : DEFAULT_GRUB;
 		t->var = t->var ? t->var : DEFAULT_VAR;
@@ -119,8 +135,8 @@ static int pick_target(struct options *o, const char *grub, const char *file,
 
 static int check_nargs(const struct options *o)
 {
-	if (o->cmd == CMD_SHOW && o->nargs)
-		return usage_error("show takes no arguments");
+	if ((o->cmd == CMD_SHOW || o->cmd == CMD_WHERE) && o->nargs)
+		return usage_error("%s takes no arguments", o->args[-1]);
 	if (o->cmd == CMD_GET && o->nargs != 1)
 		return usage_error("get takes one KEY");
 	if (is_edit(o->cmd) && !o->nargs)
@@ -135,6 +151,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "var", required_argument, NULL, 'v' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "proc", no_argument, NULL, 'p' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "backup", no_argument, NULL, 'b' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -154,6 +171,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'v': o->target.var = optarg; break;
 		case 'f': file = optarg; break;
 		case 'p': proc = 1; break;
+		case 'r': o->root = optarg; break;
 		case 'm': o->merge = 1; break;
 		case 'b': o->backup = 1; break;
 		case 'n': o->dry_run = 1; break;
@@ -230,30 +248,78 @@ static int parse_args(const struct options *o, struct param_arg *pa)
 	return 0;
 }
 
-static int apply_edits(const struct options *o, const struct param_arg *pa,
-		       struct buf *line)
+/* 1 if LINE has a parameter named KEY (an add to an entry that takes the
+ * rest from $kernelopts changes the entry only then). */
+static int line_has_key(const struct buf *line, const char *key)
 {
-	struct edit_ctx ctx = { o->merge, target_token_check(&o->target) };
+	struct kcmd_iter it;
+	struct kcmd_param p;
+
+	kcmd_iter_init(&it, buf_str(line), line->len);
+	while (kcmd_next(&it, &p))
+		if (kcmd_name_eq(p.name, p.name_len, key))
+			return 1;
+	return 0;
+}
+
+static int apply_edits(const struct options *o, const struct param_arg *pa,
+		       const struct target *t, struct buf *line)
+{
+	struct edit_ctx ctx = { o->merge, target_token_check(t) };
 	int i, rc = 0;
 
-	for (i = 0; i < o->nargs && !rc; i++)
+	for (i = 0; i < o->nargs && !rc; i++) {
+		if (o->cmd == CMD_ADD && t->env_refs &&
+		    !line_has_key(line, pa[i].key))
+			continue;	/* grubenv's kernelopts gets it */
 		rc = o->cmd == CMD_ADD ? edit_add(line, &pa[i], &ctx)
 				       : edit_remove(line, &pa[i], &ctx);
+	}
 	return rc ? EXIT_REFUSED : 0;
 }
 
-static void report_change(const struct options *o, const struct buf *line)
+static void report_line(const struct target *t, const struct buf *line)
 {
-	const struct target *t = &o->target;
-
 	if (note_quiet)
 		return;
-	if (t->kind == TARGET_GRUB)
+	if (t->kind == TARGET_GRUB || t->kind == TARGET_GRUBENV)
 		printf("updated %s: %s is now: ", t->path, t->var);
+	else if (t->kind == TARGET_BLS)
+		printf("updated %s: options are now: ", t->path);
 	else
 		printf("updated %s: the command line is now: ", t->path);
 	print_line(line);
-	nextstep_print(stdout, t->kind == TARGET_GRUB);
+}
+
+static int refuse_hidden(const struct options *o, const struct target *t)
+{
+	if (o->cmd != CMD_ADD || !t->hidden)
+		return 0;
+	warnx("%s: %s; GRUB puts %s after it, where the kernel hands "
+	      "every word to init: refusing to add there (use --var "
+	      "GRUB_CMDLINE_LINUX)", t->path, t->hidden, t->var);
+	return EXIT_REFUSED;
+}
+
+/* Load T, edit, render its new contents into FILE; *changed when they
+ * differ from the file's. */
+static int prepare(const struct options *o, const struct param_arg *pa,
+		   struct target *t, int clean, struct buf *line,
+		   struct buf *file, int *changed)
+{
+	int rc = target_load(t, 1, clean);
+
+	if (!rc)
+		rc = refuse_hidden(o, t);
+	if (!rc) {
+		buf_add(line, buf_str(&t->line), t->line.len);
+		rc = apply_edits(o, pa, t, line);
+	}
+	if (!rc)
+		rc = target_render(t, line, file);
+	*changed = !rc && (file->len != t->lf.data.len ||
+			   memcmp(buf_str(file), buf_str(&t->lf.data), file->len));
+	return rc;
 }
 
 /* Edit, then show the diff or write the file. */
@@ -261,25 +327,80 @@ static int do_edit(struct options *o, const struct param_arg *pa)
 {
 	struct target *t = &o->target;
 	struct buf line = { 0 }, file = { 0 };
-	int rc;
+	int rc, changed;
 
-	buf_add(&line, buf_str(&t->line), t->line.len);
-	rc = apply_edits(o, pa, &line);
-	if (!rc)
-		rc = target_render(t, &line, &file);
-	if (!rc && file.len == t->lf.data.len &&
-	    !memcmp(buf_str(&file), buf_str(&t->lf.data), file.len)) {
+	rc = prepare(o, pa, t, !o->dry_run, &line, &file, &changed);
+	if (!rc && !changed) {
 		note("no change: %s already says that", t->path);
 	} else if (!rc && o->dry_run) {
 		udiff_print(stdout, t->path, buf_str(&t->lf.data),
 			    t->lf.data.len, buf_str(&file), file.len);
 	} else if (!rc) {
 		rc = lf_replace(&t->lf, buf_str(&file), file.len, o->backup);
-		if (!rc)
-			report_change(o, &line);
+		if (!rc && !note_quiet) {
+			report_line(t, &line);
+			nextstep_print(stdout, t->kind == TARGET_GRUB);
+		}
 	}
 	buf_free(&line);
 	buf_free(&file);
+	return rc;
+}
+
+/*
+ * Every file of the host's family: all are edited in memory first (one
+ * refusal changes nothing), then written one by one, each atomically,
+ * each under its directory's lock.  --dry-run shows a diff per file.
+ */
+static int edit_pass(struct options *o, const struct param_arg *pa,
+		     struct target_list *l, int write, int *nchanged)
+{
+	struct buf line = { 0 }, file = { 0 };
+	int rc = 0, changed;
+
+	for (int i = 0; i < l->n && !rc; i++) {
+		struct target *t = &l->v[i];
+
+		line.len = file.len = 0;
+		rc = prepare(o, pa, t, !o->dry_run, &line, &file, &changed);
+		*nchanged += !rc && changed;
+		if (!rc && !changed && !write)
+			note("no change: %s already says that", t->path);
+		else if (!rc && changed && o->dry_run)
+			udiff_print(stdout, t->path, buf_str(&t->lf.data),
+				    t->lf.data.len, buf_str(&file), file.len);
+		else if (!rc && changed && write) {
+			rc = lf_replace(&t->lf, buf_str(&file), file.len,
+					o->backup);
+			if (!rc)
+				report_line(t, &line);
+		}
+		target_reset(t);
+	}
+	buf_free(&line);
+	buf_free(&file);
+	return rc;
+}
+
+static int edit_family(struct options *o, const struct param_arg *pa)
+{
+	struct target_list l;
+	int rc, nchanged = 0;
+
+	boot_detect(o->root, &o->host);
+	rc = family_targets(&o->host, &l);
+	if (!rc)
+		note("boot loader: %s (%s)", boot_family_name(o->host.family),
+		     o->host.why);
+	if (!rc)
+		rc = edit_pass(o, pa, &l, 0, &nchanged);
+	if (!rc && nchanged && !o->dry_run) {
+		nchanged = 0;
+		rc = edit_pass(o, pa, &l, 1, &nchanged);
+		if (!rc && !note_quiet)
+			family_next_steps(stdout, &o->host);
+	}
+	family_targets_free(&l);
 	return rc;
 }
 
@@ -287,17 +408,19 @@ static int run(struct options *o, struct param_arg *pa)
 {
 	int rc = parse_args(o, pa);
 
-	if (!rc)
-		rc = target_load(&o->target, is_edit(o->cmd), !o->dry_run);
 	if (rc)
 		return rc;
-	if (o->cmd == CMD_ADD && o->target.hidden) {
-		warnx("%s: %s; GRUB puts %s after it, where the kernel hands "
-		      "every word to init: refusing to add there (use --var "
-		      "GRUB_CMDLINE_LINUX)", o->target.path, o->target.hidden,
-		      o->target.var);
-		return EXIT_REFUSED;
+	if (o->cmd == CMD_WHERE) {
+		boot_detect(o->root, &o->host);
+		return family_where(stdout, &o->host);
 	}
+	if (o->family)
+		return edit_family(o, pa);
+	if (is_edit(o->cmd))
+		return do_edit(o, pa);
+	rc = target_load(&o->target, is_edit(o->cmd), !o->dry_run);
+	if (rc)
+		return rc;
 	switch (o->cmd) {
 	case CMD_SHOW:
 		print_line(&o->target.line);
@@ -305,7 +428,7 @@ static int run(struct options *o, struct param_arg *pa)
 	case CMD_GET:
 		return do_get(&o->target.line, &pa[0]);
 	default:
-		return do_edit(o, pa);
+		return EXIT_USAGE;
 	}
 }
 

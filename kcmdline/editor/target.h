@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where a command line lives: /proc/cmdline (read only), a variable of a
- * GRUB settings file, or a plain file such as /etc/kernel/cmdline.  A
+ * GRUB settings file, a plain file such as /etc/kernel/cmdline, the
+ * options line of a boot entry (loader/entries/NAME.conf) or a variable of
+ * GRUB's environment block (kernelopts in grubenv).  A
  * target turns its file into the command line the kernel would get, and
  * an edited command line back into the new contents of its file.
  */
@@ -13,7 +15,7 @@
 #include "edit.h"
 #include "grubfile.h"
 
-enum target_kind { TARGET_PROC, TARGET_GRUB, TARGET_FILE };
+enum target_kind { TARGET_PROC, TARGET_GRUB, TARGET_FILE, TARGET_BLS, TARGET_GRUBENV };
 
 #define PROC_CMDLINE "/proc/cmdline"
 #define DEFAULT_GRUB "/etc/default/grub"
@@ -22,10 +24,17 @@ enum target_kind { TARGET_PROC, TARGET_GRUB, TARGET_FILE };
 struct target {
 	enum target_kind kind;
 	const char *path;	/* as the user gave it */
-	const char *var;	/* TARGET_GRUB */
-	int opened;		/* lf is open (TARGET_GRUB, TARGET_FILE) */
+	const char *var;	/* TARGET_GRUB, TARGET_GRUBENV */
+	char *owned_path;	/* path, when made here (freed) */
+	int grub_syntax;	/* GRUB reads the line: grub_token_ok */
+	int env_refs;		/* TARGET_BLS: the line names $kernelopts &c.:
+				 * an add goes to grubenv, unless the line
+				 * itself has the key */
+	int opened;		/* lf is open (not TARGET_PROC) */
 	struct locked_file lf;
 	struct grub_assign assign;
+	size_t opt_start, opt_end;	/* TARGET_BLS: the options value */
+	int has_options;
 	struct buf line;	/* the command line, as loaded */
 	const char *hidden;	/* why the kernel would not see what is
 				 * added here (it would go to init), or NULL */
@@ -46,5 +55,9 @@ int target_render(const struct target *t, const struct buf *line,
 token_check_fn target_token_check(const struct target *t);
 
 void target_free(struct target *t);
+
+/* Free what loading made, keep what says where the target is: ready for
+ * another target_load. */
+void target_reset(struct target *t);
 
 #endif

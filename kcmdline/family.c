@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blsentry.h"
+#include "exitcode.h"
+#include "family.h"
+#include "grubfile.h"
+#include "nextstep.h"
+#include "note.h"
+
+#define KCMD_FILE "etc/kernel/cmdline"
+#define GRUB_FILE "etc/default/grub"
+#define GRUB_DEFAULT_VAR "GRUB_CMDLINE_LINUX_DEFAULT"
+
+static char *root_path(const struct boot_host *h, const char *rel)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", h->root, rel) < 0)
+		errx(EXIT_IO, "out of memory");
+	return p;
+}
+
+static struct target *push(struct target_list *l, enum target_kind kind, char *path)
+{
+	struct target *t;
+
+	l->v = realloc(l->v, ((size_t)l->n + 1) * sizeof(*l->v));
+	if (!l->v)
+		errx(EXIT_IO, "out of memory");
+	t = &l->v[l->n++];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->path = t->owned_path = path;
+	return t;
+}
+
+/* Fedora keeps GRUB_CMDLINE_LINUX only; Debian-style files have both. */
+static const char *grub_var(const struct boot_host *h)
+{
+	char *text;
+	size_t len;
+	const char *var = GRUB_DEFAULT_VAR;
+
+	if (!boot_read(h, GRUB_FILE, &text, &len)) {
+		if (!grub_uses(text, len, GRUB_DEFAULT_VAR))
+			var = "GRUB_CMDLINE_LINUX";
+		free(text);
+	}
+	return var;
+}
+
+/* Every entry but the rescue ones; $kernelopts entries also need grubenv. */
+static int bls_targets(const struct boot_host *h, struct target_list *l)
+{
+	struct bls_list bl;
+	char *dir = root_path(h, h->entries), *opts;
+	int unreadable, envs = 0, r = bls_list_read(dir, &bl, &unreadable);
+	struct target *t;
+
+	if (r < 0 || unreadable) {
+		warnx("%s: %d boot entries cannot be read; edit them by hand "
+		      "(grubby --update-kernel=ALL --args=...)", dir, r < 0 ? -1 : unreadable);
+		free(dir);
+		bls_list_free(&bl);
+		return EXIT_REFUSED;
+	}
+	for (size_t i = 0; i < bl.n; i++) {
+		if (bls_is_rescue(&bl.v[i])) {
+			note("leaving the rescue entry %s.conf alone", bl.v[i].id);
+			continue;
+		}
+		if (asprintf(&opts, "%s/%s.conf", dir, bl.v[i].id) < 0)
+			errx(EXIT_IO, "out of memory");
+		t = push(l, TARGET_BLS, opts);
+		t->grub_syntax = 1;
+		opts = bls_options(&bl.v[i]);
+		t->env_refs = opts && bls_refs_env(opts);
+		envs += t->env_refs;
+		free(opts);
+	}
+	if (envs && !h->grubenv[0]) {
+		warnx("%d boot entries use $kernelopts, but there is no grubenv "
+		      "(boot/grub2/grubenv); refusing", envs);
+		r = EXIT_REFUSED;
+	} else if (envs) {
+		t = push(l, TARGET_GRUBENV, root_path(h, h->grubenv));
+		t->var = "kernelopts";
+		t->grub_syntax = 1;
+	}
+	if (!bl.n)
+		note("%s has no boot entries yet", dir);
+	free(dir);
+	bls_list_free(&bl);
+	return r < 0 ? 0 : r;
+}
+
+int family_targets(const struct boot_host *h, struct target_list *l)
+{
+	struct target *t;
+	int rc = 0;
+
+	l->v = NULL;
+	l->n = 0;
+	switch (h->family) {
+	case BOOT_GRUB:
+		t = push(l, TARGET_GRUB, root_path(h, GRUB_FILE));
+		t->var = GRUB_DEFAULT_VAR;
+		return 0;
+	case BOOT_GRUB_BLS:
+		t = push(l, TARGET_GRUB, root_path(h, GRUB_FILE));
+		t->var = grub_var(h);
+		rc = bls_targets(h, l);
+		if (!rc && h->kcmd[0] && !strcmp(h->kcmd, KCMD_FILE))
+			push(l, TARGET_FILE, root_path(h, KCMD_FILE));
+		return rc;
+	case BOOT_SDBOOT:
+	case BOOT_UKI:
+	case BOOT_PROXMOX:
+		push(l, TARGET_FILE, root_path(h, KCMD_FILE));
+		return 0;
+	default:
+		warnx("cannot tell which boot loader this host uses (%s): give "
+		      "the file with --grub FILE or --file FILE; see 'kcmdline where'",
+		      h->why);
+		return EXIT_USAGE;
+	}
+}
+
+void family_targets_free(struct target_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		target_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* The installed kernels' versions: /boot/vmlinuz-KVER, then
+ * /usr/lib/modules/KVER/vmlinuz (Fedora's layout). */
+static int kernels(const struct boot_host *h, FILE *out, const char *fmt_line)
+{
+	char *dir = root_path(h, "boot"), *img;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "vmlinuz-", 8) || !de->d_name[8])
+			continue;
+		fprintf(out, fmt_line, de->d_name + 8, "/boot/", de->d_name);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	if (n)
+		return n;
+	dir = root_path(h, "usr/lib/modules");
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || asprintf(&img, "%s/%s/vmlinuz", dir, de->d_name) < 0)
+			continue;
+		if (!access(img, F_OK)) {
+			fprintf(out, fmt_line, de->d_name, "/usr/lib/modules/", de->d_name);
+			n++;
+		}
+		free(img);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+static void kernel_install_steps(FILE *out, const struct boot_host *h)
+{
+	fprintf(out, "next: run, for each installed kernel, so that kernel-install "
+		     "makes its %s again from /etc/kernel/cmdline:\n",
+		h->family == BOOT_UKI ? "unified kernel image" : "boot entry");
+	if (!kernels(h, out, "  kernel-install add %s %s%s\n"))
+		fprintf(out, "  kernel-install add \"$(uname -r)\" \"/boot/vmlinuz-$(uname -r)\"\n");
+}
+
+static void uki_steps(FILE *out, const struct boot_host *h)
+{
+	if (!strcmp(h->layout, "uki")) {
+		kernel_install_steps(out, h);
+	} else {
+		fprintf(out, "next: build the unified kernel image again with the tool "
+			     "that made %s, e.g. for each kernel:\n",
+			h->uki[0] ? h->uki : "it");
+		if (!kernels(h, out, "  dracut -f --uefi --kver %s   # or ukify build "
+				     "--cmdline=@/etc/kernel/cmdline ... (%s%s)\n"))
+			fprintf(out, "  dracut -f --uefi --regenerate-all\n");
+	}
+	if (h->uki_conf_cmdline)
+		fprintf(out, "note: /etc/kernel/uki.conf sets Cmdline=; ukify uses it "
+			     "instead: edit it by hand\n");
+	fprintf(out, "note: sign the new image as the old one was; under Secure Boot "
+		     "its command line cannot be edited at the boot menu, so keep a "
+		     "second signed image whose line has rd.vfio=0 (kcmdline(8))\n");
+}
+
+void family_next_steps(FILE *out, const struct boot_host *h)
+{
+	switch (h->family) {
+	case BOOT_GRUB_BLS:
+		fprintf(out, "next: nothing to run: the boot entries (and grubenv's "
+			     "kernelopts where they use it) were edited as 'grubby "
+			     "--update-kernel=ALL --args=...' does; the next boot "
+			     "uses them. /etc/default/grub keeps "
+			     "the change for 'grub2-mkconfig --update-bls-cmdline'\n");
+		break;
+	case BOOT_SDBOOT:
+		kernel_install_steps(out, h);
+		break;
+	case BOOT_UKI:
+		uki_steps(out, h);
+		break;
+	case BOOT_PROXMOX:
+		fprintf(out, "next: run 'proxmox-boot-tool refresh' so the next boot "
+			     "uses it\n");
+		break;
+	default:
+		nextstep_print(out, 1);
+	}
+}
+
+int family_where(FILE *out, const struct boot_host *h)
+{
+	struct target_list l;
+	int rc;
+
+	fprintf(out, "family: %s\n  %s\n", boot_family_name(h->family),
+		boot_family_text(h->family));
+	fprintf(out, "because: %s\n", h->why);
+	if (h->family == BOOT_UNKNOWN) {
+		warnx("cannot tell which boot loader this host uses; give the "
+		      "file with --grub FILE or --file FILE");
+		return EXIT_USAGE;
+	}
+	rc = family_targets(h, &l);
+	for (int i = 0; i < l.n; i++)
+		fprintf(out, "edits: %s%s%s\n", l.v[i].path, l.v[i].var ? " " : "",
+			l.v[i].var ? l.v[i].var : "");
+	family_targets_free(&l);
+	family_next_steps(out, h);
+	return rc;
+}
