@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blsentry.h"
+#include "bootfam.h"
 #include "cmd.h"
 #include "fmt.h"
 #include "grubdef.h"
+#include "grubenv.h"
+#include "kernelcmd.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"
@@ -90,17 +94,12 @@ static int apply_dropins(const char *dir, struct grub_vars *v, int *count)
 	return r;
 }
 
-/* The line to plan for; the source described in src. NULL after saying why. */
-static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
+static char *grub_line(const struct cmd_ctx *x, char *src, size_t size)
 {
 	struct grub_vars v = { NULL, NULL };
 	char path[512], dir[512], *line = NULL;
 	int dropins = 0;
 
-	if (x->cmdline) {
-		fmt(src, size, "--cmdline");
-		return strdup(x->cmdline);
-	}
 	if (x->grub) {
 		fmt(path, sizeof(path), "%s", x->grub);
 	} else {
@@ -112,9 +111,105 @@ static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
 	grubdef_free(&v);
 	fmt(src, size, "GRUB_CMDLINE_LINUX + GRUB_CMDLINE_LINUX_DEFAULT in %s%s", path,
 	    dropins ? " and grub.d/*.cfg" : "");
-	if (!line && !x->grub && !x->cmdline)
+	if (!line && !x->grub)
 		log_err("no usable /" GRUB_FILE ": give the line with --cmdline STR or --grub FILE");
 	return line;
+}
+
+/* kernel-install's /etc/kernel/cmdline (kcmdline/kernelcmd.c). */
+static char *kernelcmd_file(const struct boot_host *h, char *src, size_t size)
+{
+	char path[512], *text, *line;
+	const char *why;
+	size_t len;
+	int r;
+
+	if (!h->kcmd[0]) {
+		log_err("no /" KERNELCMD_ETC " (kernel-install would copy the running kernel's "
+			"line): give the line with --cmdline STR");
+		return NULL;
+	}
+	boot_path(h, h->kcmd, path, sizeof(path));
+	r = slurp_at(AT_FDCWD, path, CMD_FILE_MAX, &text, &len);
+	if (r < 0) {
+		log_err("cannot read %s: %s", path, cmd_read_error(r));
+		return NULL;
+	}
+	line = kernelcmd_line(text, len, &why);
+	free(text);
+	if (!line)
+		log_err("%s: %s", path, why);
+	fmt(src, size, "%s, which kernel-install puts in the %s", path,
+	    h->family == BOOT_UKI ? "unified kernel images" : h->family == BOOT_PROXMOX ?
+	    "ESPs' entries (proxmox-boot-tool refresh)" : "boot entries");
+	return line;
+}
+
+/* The options of the entry the boot loader starts by default, with GRUB's
+ * $variables from grubenv on GRUB+BLS hosts (kcmdline/blsentry.c). */
+static char *entry_line(const struct boot_host *h, char *src, size_t size)
+{
+	struct bls_list l;
+	char dir[512], *env = NULL, *opts, *line = NULL;
+	const char *how;
+	size_t env_len = 0;
+	int unreadable, i;
+
+	boot_path(h, h->entries, dir, sizeof(dir));
+	if (bls_list_read(dir, &l, &unreadable) < 0 || !l.n) {
+		bls_list_free(&l);
+		if (h->family == BOOT_SDBOOT)
+			return kernelcmd_file(h, src, size);
+		log_err("no boot entry in %s: give the line with --cmdline STR", dir);
+		return NULL;
+	}
+	i = boot_default_entry(h, &l, &how);
+	opts = bls_options(&l.v[i]);
+	if (opts && h->family == BOOT_GRUB_BLS && bls_refs_env(opts) && h->grubenv[0])
+		boot_read(h, h->grubenv, &env, &env_len);
+	line = opts && h->family == BOOT_GRUB_BLS ? bls_expand(opts, env, env_len) : opts;
+	if (line != opts)
+		free(opts);
+	fmt(src, size, "options of %s/%s.conf, %s%s", dir, l.v[i].id, how,
+	    env ? ", $variables from grubenv" : "");
+	if (unreadable)
+		log_warn("%d boot entries in %s cannot be read", unreadable, dir);
+	free(env);
+	bls_list_free(&l);
+	return line;
+}
+
+/* What the next boot's kernel gets, from the files of the host's boot
+ * loader family (kcmdline/bootfam.c, as kcmdline edits them). */
+static char *next_boot_line(const struct cmd_ctx *x, char *src, size_t size)
+{
+	struct boot_host h;
+
+	boot_detect(x->root, &h);
+	switch (h.family) {
+	case BOOT_GRUB:
+		return grub_line(x, src, size);
+	case BOOT_GRUB_BLS:
+	case BOOT_SDBOOT:
+		return h.entries[0] ? entry_line(&h, src, size) : kernelcmd_file(&h, src, size);
+	case BOOT_UKI:
+	case BOOT_PROXMOX:
+		return kernelcmd_file(&h, src, size);
+	default:
+		log_err("cannot tell which boot loader this host uses (%s): give the line with "
+			"--cmdline STR or --grub FILE", h.why);
+		return NULL;
+	}
+}
+
+/* The line to plan for; the source described in src. NULL after saying why. */
+static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
+{
+	if (x->cmdline) {
+		fmt(src, size, "--cmdline");
+		return strdup(x->cmdline);
+	}
+	return x->grub ? grub_line(x, src, size) : next_boot_line(x, src, size);
 }
 
 static int plan_shows(const struct pci_dev *d)
@@ -177,7 +272,7 @@ static int report_plan(const struct config *c)
 
 int cmd_plan(struct cmd_ctx *x)
 {
-	char src[640], *line;
+	char src[1024], *line;
 	struct config c;
 	int saved, attention;
 

@@ -4,10 +4,10 @@
 
 #include "grubenv.h"
 
-#define SIG_LEN (sizeof(GRUBENV_SIG) - 1)
+#define GE_SIG_LEN (sizeof(GRUBENV_SIG) - 1)
 
 /* The end of the variable line starting at s: a newline not escaped. */
-static const char *line_end(const char *s, const char *end)
+static const char *ge_line_end(const char *s, const char *end)
 {
 	for (; s < end; s++) {
 		if (*s == '\\' && s + 1 < end)
@@ -19,14 +19,14 @@ static const char *line_end(const char *s, const char *end)
 }
 
 /* The NAME=... line, or NULL; *next is where the variables end. */
-static const char *find_var(const char *text, size_t len, const char *name, const char **eol,
+static const char *ge_find_var(const char *text, size_t len, const char *name, const char **eol,
 			    const char **vars_end)
 {
-	const char *s = text + SIG_LEN, *end = text + len, *e, *found = NULL;
+	const char *s = text + GE_SIG_LEN, *end = text + len, *e, *found = NULL;
 	size_t n = strlen(name);
 
 	while (s < end && *s != '#') {
-		e = line_end(s, end);
+		e = ge_line_end(s, end);
 		if ((size_t)(e - s) > n && !memcmp(s, name, n) && s[n] == '=' && !found) {
 			found = s;
 			*eol = e;
@@ -37,9 +37,9 @@ static const char *find_var(const char *text, size_t len, const char *name, cons
 	return found;
 }
 
-static int is_block(const char *text, size_t len)
+static int ge_is_block(const char *text, size_t len)
 {
-	return len >= SIG_LEN && !memcmp(text, GRUBENV_SIG, SIG_LEN) && !memchr(text, '\0', len);
+	return len >= GE_SIG_LEN && !memcmp(text, GRUBENV_SIG, GE_SIG_LEN) && !memchr(text, '\0', len);
 }
 
 char *grubenv_get(const char *text, size_t len, const char *name)
@@ -47,7 +47,7 @@ char *grubenv_get(const char *text, size_t len, const char *name)
 	const char *eol, *vend, *s;
 	char *val, *at;
 
-	if (!is_block(text, len) || !(s = find_var(text, len, name, &eol, &vend)))
+	if (!ge_is_block(text, len) || !(s = ge_find_var(text, len, name, &eol, &vend)))
 		return NULL;
 	s += strlen(name) + 1;
 	val = at = malloc((size_t)(eol - s) + 1);
@@ -63,7 +63,7 @@ char *grubenv_get(const char *text, size_t len, const char *name)
 }
 
 /* NAME=VAL with '\' and newline escaped, as grub_envblk_set() writes it. */
-static size_t put_var(char *at, const char *name, const char *val, size_t vlen)
+static size_t ge_put_var(char *at, const char *name, const char *val, size_t vlen)
 {
 	char *start = at;
 	size_t n = strlen(name);
@@ -87,11 +87,11 @@ int grubenv_set(const char *text, size_t len, const char *name, const char *val,
 	size_t head, tail, used;
 	char *o;
 
-	if (!is_block(text, len)) {
+	if (!ge_is_block(text, len)) {
 		*why = "not a GRUB environment block (no signature line)";
 		return -1;
 	}
-	line = find_var(text, len, name, &eol, &vend);
+	line = ge_find_var(text, len, name, &eol, &vend);
 	head = (size_t)((line ? line : vend) - text);
 	after = line && eol < text + len ? eol + 1 : vend;
 	tail = line ? (size_t)(vend - after) : 0;
@@ -101,7 +101,7 @@ int grubenv_set(const char *text, size_t len, const char *name, const char *val,
 		return -1;
 	}
 	memcpy(o, text, head);
-	used = head + put_var(o + head, name, val, vlen);
+	used = head + ge_put_var(o + head, name, val, vlen);
 	if (line)
 		memcpy(o + used, after, tail);
 	used += tail;

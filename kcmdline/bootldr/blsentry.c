@@ -10,15 +10,15 @@
 #include "grubenv.h"
 #include "slurp.h"
 
-#define ENTRY_MAX (1u << 20)
-#define NAME_MAX_LEN 255
+#define BLS_ENTRY_MAX (1u << 20)
+#define BLS_NAME_MAX 255
 
-static int blank(char c)
+static int bls_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-static char *dup_n(const char *s, size_t n)
+static char *bls_dup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);
 
@@ -29,39 +29,39 @@ static char *dup_n(const char *s, size_t n)
 	return p;
 }
 
-static int key_is(const char *k, size_t n, const char *word)
+static int bls_key_is(const char *k, size_t n, const char *word)
 {
 	return n == strlen(word) && !memcmp(k, word, n);
 }
 
 /* One "KEY VALUE" line [s, eol). */
-static void parse_line(struct bls_entry *e, const char *s, const char *eol, unsigned line)
+static void bls_parse_line(struct bls_entry *e, const char *s, const char *eol, unsigned line)
 {
 	const char *k, *v, *ve;
 	size_t kn;
 
-	while (s < eol && blank(*s))
+	while (s < eol && bls_blank(*s))
 		s++;
 	if (s == eol || *s == '#')
 		return;
-	for (k = s; s < eol && !blank(*s); s++)
+	for (k = s; s < eol && !bls_blank(*s); s++)
 		;
 	kn = (size_t)(s - k);
-	for (v = s; v < eol && blank(*v); v++)
+	for (v = s; v < eol && bls_blank(*v); v++)
 		;
-	for (ve = eol; ve > v && (blank(ve[-1]) || ve[-1] == '\r'); ve--)
+	for (ve = eol; ve > v && (bls_blank(ve[-1]) || ve[-1] == '\r'); ve--)
 		;
-	if (key_is(k, kn, "options")) {
+	if (bls_key_is(k, kn, "options")) {
 		e->n_options++;
 		e->opt_start = (size_t)(v - e->text);
 		e->opt_end = (size_t)(ve - e->text);
 		e->opt_line = line;
-	} else if (key_is(k, kn, "title") && !e->title) {
-		e->title = dup_n(v, (size_t)(ve - v));
-	} else if (key_is(k, kn, "version") && !e->version) {
-		e->version = dup_n(v, (size_t)(ve - v));
-	} else if (key_is(k, kn, "sort-key") && !e->sort_key) {
-		e->sort_key = dup_n(v, (size_t)(ve - v));
+	} else if (bls_key_is(k, kn, "title") && !e->title) {
+		e->title = bls_dup(v, (size_t)(ve - v));
+	} else if (bls_key_is(k, kn, "version") && !e->version) {
+		e->version = bls_dup(v, (size_t)(ve - v));
+	} else if (bls_key_is(k, kn, "sort-key") && !e->sort_key) {
+		e->sort_key = bls_dup(v, (size_t)(ve - v));
 	}
 }
 
@@ -73,7 +73,7 @@ int bls_parse(char *text, size_t len, const char *id, struct bls_entry *e, const
 	memset(e, 0, sizeof(*e));
 	e->text = text;
 	e->len = len;
-	e->id = dup_n(id, strlen(id));
+	e->id = bls_dup(id, strlen(id));
 	if (memchr(text, '\0', len)) {
 		*why = "the file has NUL bytes";
 		return -1;
@@ -82,7 +82,7 @@ int bls_parse(char *text, size_t len, const char *id, struct bls_entry *e, const
 		eol = memchr(s, '\n', (size_t)(end - s));
 		if (!eol)
 			eol = end;
-		parse_line(e, s, eol, line);
+		bls_parse_line(e, s, eol, line);
 	}
 	return 0;
 }
@@ -112,7 +112,7 @@ char *bls_options(const struct bls_entry *e)
 			eol = end;
 		memset(&one, 0, sizeof(one));
 		one.text = e->text;
-		parse_line(&one, s, eol, 1);
+		bls_parse_line(&one, s, eol, 1);
 		if (one.n_options) {
 			if (at > out)
 				*at++ = ' ';
@@ -132,7 +132,7 @@ int bls_refs_env(const char *opts)
 	return strchr(opts, '$') != NULL;
 }
 
-static int name_char(char c, int first)
+static int bls_name_char(char c, int first)
 {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (!first && c >= '0' && c <= '9');
@@ -140,12 +140,12 @@ static int name_char(char c, int first)
 
 /* The variable reference at s ("$NAME" or "${NAME}"): its length, and the
  * name in *name (n bytes); 0 if none starts here. */
-static size_t var_ref(const char *s, const char **name, size_t *n)
+static size_t bls_var_ref(const char *s, const char **name, size_t *n)
 {
 	int braced = s[1] == '{';
 	const char *p = s + 1 + braced;
 
-	for (*n = 0; name_char(p[*n], *n == 0); ++*n)
+	for (*n = 0; bls_name_char(p[*n], *n == 0); ++*n)
 		;
 	*name = p;
 	if (!*n || (braced && p[*n] != '}'))
@@ -162,7 +162,7 @@ char *bls_expand(const char *opts, const char *env, size_t env_len)
 	if (!out)
 		return NULL;
 	for (const char *s = opts; *s;) {
-		ref = *s == '$' ? var_ref(s, &name, &nl) : 0;
+		ref = *s == '$' ? bls_var_ref(s, &name, &nl) : 0;
 		if (!ref || nl >= sizeof(key)) {
 			out[n++] = *s++;
 			continue;
@@ -230,7 +230,7 @@ int bls_vercmp(const char *a, const char *b)
 
 /* Menu order: entries with a sort-key first (ascending), then newer
  * versions first, then names in descending version order. */
-static int menu_order(const void *pa, const void *pb)
+static int bls_menu_order(const void *pa, const void *pb)
 {
 	const struct bls_entry *a = pa, *b = pb;
 	int c;
@@ -244,20 +244,20 @@ static int menu_order(const void *pa, const void *pb)
 	return -bls_vercmp(a->id, b->id);
 }
 
-static int conf_name(const char *name, size_t *stem)
+static int bls_conf_name(const char *name, size_t *stem)
 {
 	size_t n = strlen(name);
 
 	*stem = n > 5 ? n - 5 : 0;
-	return n > 5 && name[0] != '.' && !strcmp(name + n - 5, ".conf") && n < NAME_MAX_LEN;
+	return n > 5 && name[0] != '.' && !strcmp(name + n - 5, ".conf") && n < BLS_NAME_MAX;
 }
 
-static int add_entry(struct bls_list *l, size_t *cap, int dirfd, const char *name, size_t stem)
+static int bls_add_entry(struct bls_list *l, size_t *cap, int dirfd, const char *name, size_t stem)
 {
-	char *text, id[NAME_MAX_LEN + 1];
+	char *text, id[BLS_NAME_MAX + 1];
 	const char *why;
 	size_t len;
-	int r = slurp_at(dirfd, name, ENTRY_MAX, &text, &len);
+	int r = slurp_at(dirfd, name, BLS_ENTRY_MAX, &text, &len);
 
 	if (r < 0)
 		return r;
@@ -292,11 +292,11 @@ int bls_list_read(const char *dir, struct bls_list *l, int *unreadable)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d)))
-		if (conf_name(de->d_name, &stem) && add_entry(l, &cap, dirfd(d), de->d_name, stem))
+		if (bls_conf_name(de->d_name, &stem) && bls_add_entry(l, &cap, dirfd(d), de->d_name, stem))
 			++*unreadable;
 	closedir(d);
 	if (l->n)
-		qsort(l->v, l->n, sizeof(*l->v), menu_order);
+		qsort(l->v, l->n, sizeof(*l->v), bls_menu_order);
 	return 0;
 }
 
@@ -309,9 +309,9 @@ void bls_list_free(struct bls_list *l)
 	l->n = 0;
 }
 
-static int matches(const struct bls_entry *e, const char *pattern)
+static int bls_matches(const struct bls_entry *e, const char *pattern)
 {
-	char file[NAME_MAX_LEN + 6];
+	char file[BLS_NAME_MAX + 6];
 	size_t n = strlen(e->id);
 
 	if (!fnmatch(pattern, e->id, 0))
@@ -331,7 +331,7 @@ int bls_default(const struct bls_list *l, const char *saved, const char *pattern
 		if (!strcmp(l->v[i].id, saved))
 			return (int)i;
 	for (i = 0; pattern && *pattern && i < l->n; i++)
-		if (matches(&l->v[i], pattern))
+		if (bls_matches(&l->v[i], pattern))
 			return (int)i;
 	for (i = 0; i < l->n; i++)
 		if (!bls_is_rescue(&l->v[i]))

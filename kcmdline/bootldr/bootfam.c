@@ -12,12 +12,12 @@
 #include "kernelcmd.h"
 #include "slurp.h"
 
-#define SMALL_FILE_MAX (1u << 20)
+#define BF_FILE_MAX (1u << 20)
 
-static const char *const entry_dirs[] = {
+static const char *const bf_entry_dirs[] = {
 	"boot/loader/entries", "efi/loader/entries", "boot/efi/loader/entries",
 };
-static const char *const esps[] = { "boot/efi", "efi", "boot" };
+static const char *const bf_esps[] = { "boot/efi", "efi", "boot" };
 
 const char *boot_path(const struct boot_host *h, const char *rel, char *buf, size_t size)
 {
@@ -33,7 +33,7 @@ const char *boot_path(const struct boot_host *h, const char *rel, char *buf, siz
 	return buf;
 }
 
-static int exists(const struct boot_host *h, const char *rel)
+static int bf_exists(const struct boot_host *h, const char *rel)
 {
 	char path[512];
 
@@ -48,10 +48,10 @@ int boot_read(const struct boot_host *h, const char *rel, char **text, size_t *l
 	*len = 0;
 	if (!boot_path(h, rel, path, sizeof(path))[0])
 		return -ENAMETOOLONG;
-	return slurp_at(AT_FDCWD, path, SMALL_FILE_MAX, text, len);
+	return slurp_at(AT_FDCWD, path, BF_FILE_MAX, text, len);
 }
 
-static void copy(char *dst, size_t size, const char *src)
+static void bf_copy(char *dst, size_t size, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -63,7 +63,7 @@ static void copy(char *dst, size_t size, const char *src)
 
 /* The value of the last "KEY=VALUE" line (blanks, "export ", one level of
  * quotes allowed) of a shell-style or install.conf file, in val. */
-static int last_assignment(const char *text, const char *key, char *val, size_t size)
+static int bf_last_assignment(const char *text, const char *key, char *val, size_t size)
 {
 	size_t n = strlen(key), k;
 	int found = 0;
@@ -83,7 +83,7 @@ static int last_assignment(const char *text, const char *key, char *val, size_t 
 			p++;
 			k -= 2;
 		}
-		copy(val, size, "");
+		bf_copy(val, size, "");
 		if (k < size) {
 			memcpy(val, p, k);
 			val[k] = '\0';
@@ -93,7 +93,7 @@ static int last_assignment(const char *text, const char *key, char *val, size_t 
 	return found;
 }
 
-static int file_says(const struct boot_host *h, const char *rel, const char *key, char *val,
+static int bf_file_says(const struct boot_host *h, const char *rel, const char *key, char *val,
 		     size_t size)
 {
 	char *text;
@@ -102,12 +102,12 @@ static int file_says(const struct boot_host *h, const char *rel, const char *key
 
 	if (boot_read(h, rel, &text, &len) < 0)
 		return 0;
-	found = last_assignment(text, key, val, size);
+	found = bf_last_assignment(text, key, val, size);
 	free(text);
 	return found;
 }
 
-static int has_suffix_entry(const struct boot_host *h, const char *rel, const char *suffix,
+static int bf_has_suffix(const struct boot_host *h, const char *rel, const char *suffix,
 			    char *found, size_t size)
 {
 	char path[512];
@@ -132,40 +132,40 @@ static int has_suffix_entry(const struct boot_host *h, const char *rel, const ch
 	return hit;
 }
 
-static void find_files(struct boot_host *h)
+static void bf_find_files(struct boot_host *h)
 {
 	char val[64], rel[64];
 	size_t i;
 
-	h->grub = exists(h, "etc/default/grub");
-	h->grub_bls = h->grub && file_says(h, "etc/default/grub", "GRUB_ENABLE_BLSCFG", val,
+	h->grub = bf_exists(h, "etc/default/grub");
+	h->grub_bls = h->grub && bf_file_says(h, "etc/default/grub", "GRUB_ENABLE_BLSCFG", val,
 					   sizeof(val)) && !strcmp(val, "true");
-	for (i = 0; i < sizeof(entry_dirs) / sizeof(entry_dirs[0]) && !h->entries[0]; i++)
-		if (has_suffix_entry(h, entry_dirs[i], ".conf", NULL, 0) ||
-		    (h->grub_bls && i == 0 && exists(h, entry_dirs[i])))
-			copy(h->entries, sizeof(h->entries), entry_dirs[i]);
-	for (i = 0; i < sizeof(esps) / sizeof(esps[0]) && !h->uki[0]; i++) {
-		copy(rel, sizeof(rel), esps[i]);
+	for (i = 0; i < sizeof(bf_entry_dirs) / sizeof(bf_entry_dirs[0]) && !h->entries[0]; i++)
+		if (bf_has_suffix(h, bf_entry_dirs[i], ".conf", NULL, 0) ||
+		    (h->grub_bls && i == 0 && bf_exists(h, bf_entry_dirs[i])))
+			bf_copy(h->entries, sizeof(h->entries), bf_entry_dirs[i]);
+	for (i = 0; i < sizeof(bf_esps) / sizeof(bf_esps[0]) && !h->uki[0]; i++) {
+		bf_copy(rel, sizeof(rel), bf_esps[i]);
 		strcat(rel, "/EFI/Linux");
-		has_suffix_entry(h, rel, ".efi", h->uki, sizeof(h->uki));
+		bf_has_suffix(h, rel, ".efi", h->uki, sizeof(h->uki));
 	}
-	if (exists(h, "boot/grub2/grubenv"))
-		copy(h->grubenv, sizeof(h->grubenv), "boot/grub2/grubenv");
-	else if (exists(h, "boot/grub/grubenv"))
-		copy(h->grubenv, sizeof(h->grubenv), "boot/grub/grubenv");
-	if (exists(h, KERNELCMD_ETC))
-		copy(h->kcmd, sizeof(h->kcmd), KERNELCMD_ETC);
-	else if (exists(h, KERNELCMD_LIB))
-		copy(h->kcmd, sizeof(h->kcmd), KERNELCMD_LIB);
-	if (!file_says(h, "etc/kernel/install.conf", "layout", h->layout, sizeof(h->layout)))
-		file_says(h, "usr/lib/kernel/install.conf", "layout", h->layout, sizeof(h->layout));
-	h->proxmox = (exists(h, "usr/sbin/proxmox-boot-tool") || exists(h, "sbin/proxmox-boot-tool")) &&
-		     exists(h, "etc/kernel/proxmox-boot-uuids");
-	h->uki_conf_cmdline = file_says(h, "etc/kernel/uki.conf", "Cmdline", val, sizeof(val));
+	if (bf_exists(h, "boot/grub2/grubenv"))
+		bf_copy(h->grubenv, sizeof(h->grubenv), "boot/grub2/grubenv");
+	else if (bf_exists(h, "boot/grub/grubenv"))
+		bf_copy(h->grubenv, sizeof(h->grubenv), "boot/grub/grubenv");
+	if (bf_exists(h, KERNELCMD_ETC))
+		bf_copy(h->kcmd, sizeof(h->kcmd), KERNELCMD_ETC);
+	else if (bf_exists(h, KERNELCMD_LIB))
+		bf_copy(h->kcmd, sizeof(h->kcmd), KERNELCMD_LIB);
+	if (!bf_file_says(h, "etc/kernel/install.conf", "layout", h->layout, sizeof(h->layout)))
+		bf_file_says(h, "usr/lib/kernel/install.conf", "layout", h->layout, sizeof(h->layout));
+	h->proxmox = (bf_exists(h, "usr/sbin/proxmox-boot-tool") || bf_exists(h, "sbin/proxmox-boot-tool")) &&
+		     bf_exists(h, "etc/kernel/proxmox-boot-uuids");
+	h->uki_conf_cmdline = bf_file_says(h, "etc/kernel/uki.conf", "Cmdline", val, sizeof(val));
 }
 
 /* In order: what says most about where the next boot's line comes from. */
-static void decide(struct boot_host *h)
+static void bf_decide(struct boot_host *h)
 {
 	if (h->proxmox) {
 		h->family = BOOT_PROXMOX;
@@ -201,14 +201,14 @@ static void decide(struct boot_host *h)
 void boot_detect(const char *root, struct boot_host *h)
 {
 	memset(h, 0, sizeof(*h));
-	copy(h->root, sizeof(h->root), root && strcmp(root, "/") ? root : "");
+	bf_copy(h->root, sizeof(h->root), root && strcmp(root, "/") ? root : "");
 	while (h->root[0] && h->root[strlen(h->root) - 1] == '/')
 		h->root[strlen(h->root) - 1] = '\0';
-	find_files(h);
-	decide(h);
+	bf_find_files(h);
+	bf_decide(h);
 }
 
-static const char *const names[][2] = {
+static const char *const family_names[][2] = {
 	[BOOT_UNKNOWN] = { "unknown", "no boot loader configuration found" },
 	[BOOT_GRUB] = { "grub", "GRUB, menu generated from /etc/default/grub" },
 	[BOOT_GRUB_BLS] = { "grub-bls", "GRUB with Boot Loader Specification entries "
@@ -223,16 +223,16 @@ static const char *const names[][2] = {
 
 const char *boot_family_name(enum boot_family f)
 {
-	return names[f][0];
+	return family_names[f][0];
 }
 
 const char *boot_family_text(enum boot_family f)
 {
-	return names[f][1];
+	return family_names[f][1];
 }
 
 /* loader.conf's "default PATTERN" (its keys are "KEY VALUE"). */
-static int loader_default(const struct boot_host *h, char *pattern, size_t size)
+static int bf_loader_default(const struct boot_host *h, char *pattern, size_t size)
 {
 	static const char *const confs[] = { "boot/efi/loader/loader.conf",
 					     "efi/loader/loader.conf", "boot/loader/loader.conf" };
@@ -272,7 +272,7 @@ int boot_default_entry(const struct boot_host *h, const struct bls_list *l, cons
 		saved = grubenv_get(env, len, "saved_entry");
 		free(env);
 	}
-	if (h->family != BOOT_GRUB_BLS && loader_default(h, pattern, sizeof(pattern))) {
+	if (h->family != BOOT_GRUB_BLS && bf_loader_default(h, pattern, sizeof(pattern))) {
 		i = bls_default(l, NULL, pattern);
 		*how = "loader.conf's default";
 	} else {

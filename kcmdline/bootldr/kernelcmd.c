@@ -5,14 +5,14 @@
 #include "kernelcmd.h"
 
 /* 90-loaderentry.install: grep -Gv '^\s*#' FILE | tr -s "$IFS" ' ', then
- * one trailing blank dropped: comment lines go, every run of blanks and
+ * one trailing kc_blank dropped: comment lines go, every run of blanks and
  * newlines becomes one space. */
-static int blank(char c)
+static int kc_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-static int comment_line(const char *s, const char *end)
+static int kc_comment_line(const char *s, const char *end)
 {
 	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\v' || *s == '\f'))
 		s++;
@@ -37,12 +37,12 @@ char *kernelcmd_line(const char *text, size_t len, const char **why)
 		eol = memchr(s, '\n', (size_t)(end - s));
 		if (!eol)
 			eol = end;
-		if (comment_line(s, eol))
+		if (kc_comment_line(s, eol))
 			continue;
 		for (; s <= eol && s < end; s++) {
 			char c = s == eol ? '\n' : *s;
 
-			if (!blank(c))
+			if (!kc_blank(c))
 				*at++ = c;
 			else if (at == line || at[-1] != ' ')
 				*at++ = ' ';
