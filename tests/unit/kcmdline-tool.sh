@@ -487,6 +487,177 @@ man_page() {
 	result $? "man page: doc/kcmdline.8 renders without warnings"
 }
 
+# A fake host for the boot-loader families: fake_host DIR FAMILY.
+fake_host() {
+	h=$1
+	rm -rf "$h"
+	mkdir -p "$h/etc/default" "$h/etc/kernel" "$h/boot"
+	case $2 in
+	grub)
+		printf 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n' \
+			>"$h/etc/default/grub" ;;
+	bls | bls-env)
+		printf 'GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX="rhgb quiet"\nGRUB_ENABLE_BLSCFG=true\n' \
+			>"$h/etc/default/grub"
+		mkdir -p "$h/boot/loader/entries" "$h/boot/grub2"
+		opts='root=UUID=1234 ro rhgb quiet'
+		[ "$2" = bls ] || opts='$kernelopts $tuned_params'
+		for v in 6.8.5-301.fc40.x86_64 6.11.4-301.fc40.x86_64; do
+			printf 'title Fedora Linux (%s) 40\nversion %s\nlinux /vmlinuz-%s\noptions %s\ngrub_class fedora\n' \
+				"$v" "$v" "$v" "$opts" >"$h/boot/loader/entries/0123abc-$v.conf"
+		done
+		printf 'title Fedora Linux (0-rescue-0123abc) 40\nversion 0-rescue-0123abc\noptions root=UUID=1234 ro\n' \
+			>"$h/boot/loader/entries/0123abc-0-rescue.conf"
+		{
+			printf '# GRUB Environment Block\nsaved_entry=0123abc-6.8.5-301.fc40.x86_64\n'
+			[ "$2" = bls ] || printf 'kernelopts=root=UUID=1234 ro rhgb quiet\n'
+		} >"$tmp/env"
+		{ cat "$tmp/env"; head -c $((1024 - $(wc -c <"$tmp/env"))) /dev/zero | tr '\0' '#'; } \
+			>"$h/boot/grub2/grubenv" ;;
+	sdboot)
+		printf 'layout=bls\n' >"$h/etc/kernel/install.conf"
+		printf 'root=UUID=1234 ro quiet\n' >"$h/etc/kernel/cmdline"
+		: >"$h/boot/vmlinuz-6.12.9-amd64" ;;
+	uki)
+		printf 'layout=uki\n' >"$h/etc/kernel/install.conf"
+		printf 'root=UUID=1234 ro quiet\n' >"$h/etc/kernel/cmdline"
+		: >"$h/boot/vmlinuz-6.12.9-amd64" ;;
+	uki-esp)
+		mkdir -p "$h/boot/efi/EFI/Linux"
+		: >"$h/boot/efi/EFI/Linux/debian-6.12.9-amd64.efi"
+		printf 'root=UUID=1234 ro quiet\n' >"$h/etc/kernel/cmdline" ;;
+	proxmox)
+		mkdir -p "$h/usr/sbin"
+		printf '#!/bin/sh\n' >"$h/usr/sbin/proxmox-boot-tool"
+		printf 'ABCD-1234\n' >"$h/etc/kernel/proxmox-boot-uuids"
+		printf 'root=ZFS=rpool/ROOT/pve-1 boot=zfs\n' >"$h/etc/kernel/cmdline" ;;
+	esac
+}
+
+# Every file under a fake host, with its contents: what an edit changed.
+snapshot() {
+	(cd "$1" && find . -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done)
+}
+
+# kcmdline where, and the default target of add/remove, per family.
+families() {
+	h=$tmp/host
+	for fam in grub:grub bls:grub-bls bls-env:grub-bls sdboot:systemd-boot uki:uki \
+		uki-esp:uki proxmox:proxmox; do
+		fake_host "$h" "${fam%%:*}"
+		"$K" --root "$h" where >"$out" 2>"$err"
+		[ $? -eq 0 ] && grep -q "^family: ${fam#*:}\$" "$out"
+		result $? "where: a ${fam%%:*} host is ${fam#*:}"
+	done
+	fake_host "$h" none
+	"$K" --root "$h" where >"$out" 2>"$err"
+	[ $? -eq 2 ] && grep -q 'cannot tell which boot loader' "$err"
+	result $? "where: a host with none of the files: exit 2, says so"
+	"$K" --root "$h" add x=1 >"$out" 2>"$err"
+	[ $? -eq 2 ] && grep -q 'cannot tell which boot loader' "$err" &&
+		[ -z "$(find "$h" -type f)" ]
+	result $? "add on a host with no boot loader files: exit 2, nothing written"
+
+	fake_host "$h" grub
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err" &&
+		grep -q '^GRUB_CMDLINE_LINUX_DEFAULT="quiet vfio.ids=10de:11bf"$' "$h/etc/default/grub" &&
+		grep -q '^next: ' "$out"
+	result $? "grub: add edits GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub"
+
+	fake_host "$h" bls
+	snapshot "$h" >"$tmp/before"
+	"$K" --root "$h" --dry-run add vfio.ids=10de:11bf >"$out" 2>"$err"
+	[ $? -eq 0 ] && [ "$(grep -c '^+++ ' "$out")" -eq 3 ] &&
+		snapshot "$h" | cmp -s - "$tmp/before"
+	result $? "grub-bls: --dry-run shows the 3 files it would change, writes none"
+	rm -rf "$tmp/hostcopy" && cp -a "$h" "$tmp/hostcopy"
+	(cd / && patch -s -p0 --binary <"$out") >/dev/null 2>&1
+	st=$?
+	snapshot "$h" >"$tmp/dry"
+	rm -rf "$h" && mv "$tmp/hostcopy" "$h"
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err"
+	[ $? -eq 0 ] && [ "$st" -eq 0 ] && snapshot "$h" | cmp -s - "$tmp/dry"
+	result $? "grub-bls: the edit writes what --dry-run showed (its diffs apply with patch)"
+	for v in 6.8.5-301 6.11.4-301; do
+		grep -qx "options root=UUID=1234 ro rhgb quiet vfio.ids=10de:11bf" \
+			"$h/boot/loader/entries/0123abc-$v.fc40.x86_64.conf"
+		result $? "grub-bls: entry $v has the parameter on its options line"
+	done
+	grep -qx 'options root=UUID=1234 ro' "$h/boot/loader/entries/0123abc-0-rescue.conf" &&
+		grep -q 'leaving the rescue entry' "$err"
+	result $? "grub-bls: the rescue entry is left alone, and said so"
+	grep -qx 'GRUB_CMDLINE_LINUX="rhgb quiet vfio.ids=10de:11bf"' "$h/etc/default/grub"
+	result $? "grub-bls: GRUB_CMDLINE_LINUX (Fedora has no _DEFAULT) carries it too"
+	grep -q '^next: nothing to run' "$out" && ! grep -q 'update-grub' "$out"
+	result $? "grub-bls: no update-grub advice: the entries are already edited"
+	snapshot "$h" >"$tmp/before"
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err"
+	[ $? -eq 0 ] && snapshot "$h" | cmp -s - "$tmp/before"
+	result $? "grub-bls: the same add again changes nothing"
+	"$K" --root "$h" add 'x=$y' >"$out" 2>"$err"
+	[ $? -eq 3 ] && snapshot "$h" | cmp -s - "$tmp/before"
+	result $? "grub-bls: a \$ (GRUB would expand it) is refused, nothing changed"
+	printf 'options a\noptions b\n' >>"$h/boot/loader/entries/0123abc-6.8.5-301.fc40.x86_64.conf"
+	snapshot "$h" >"$tmp/before"
+	"$K" --root "$h" add iommu=pt >"$out" 2>"$err"
+	[ $? -eq 3 ] && grep -q 'options lines' "$err" && snapshot "$h" | cmp -s - "$tmp/before"
+	result $? "grub-bls: one entry it cannot edit: refused, no file changed"
+	fake_host "$h" bls
+	"$K" --root "$h" remove quiet >"$out" 2>"$err" &&
+		! grep -q 'quiet' "$h"/boot/loader/entries/0123abc-6.*.conf "$h/etc/default/grub"
+	result $? "grub-bls: remove takes it out of every entry and the grub file"
+
+	fake_host "$h" bls-env
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err" &&
+		grep -qx 'kernelopts=root=UUID=1234 ro rhgb quiet vfio.ids=10de:11bf' \
+			"$h/boot/grub2/grubenv" &&
+		[ "$(wc -c <"$h/boot/grub2/grubenv")" -eq 1024 ] &&
+		grep -qx 'options $kernelopts $tuned_params' \
+			"$h/boot/loader/entries/0123abc-6.11.4-301.fc40.x86_64.conf"
+	result $? "grub-bls with \$kernelopts: grubenv's kernelopts edited, still 1024 bytes; entries kept"
+	"$K" --root "$h" remove vfio.ids >"$out" 2>"$err" &&
+		grep -qx 'kernelopts=root=UUID=1234 ro rhgb quiet' "$h/boot/grub2/grubenv" &&
+		[ "$(wc -c <"$h/boot/grub2/grubenv")" -eq 1024 ]
+	result $? "grub-bls with \$kernelopts: remove takes it out of grubenv"
+	snapshot "$h" >"$tmp/before"
+	"$K" --root "$h" add "x=$(head -c 1100 /dev/zero | tr '\0' a)" >"$out" 2>"$err"
+	[ $? -eq 3 ] && grep -q 'does not fit' "$err" && snapshot "$h" | cmp -s - "$tmp/before"
+	result $? "grub-bls with \$kernelopts: a value grubenv cannot hold is refused, nothing changed"
+
+	fake_host "$h" sdboot
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err" &&
+		grep -qx 'root=UUID=1234 ro quiet vfio.ids=10de:11bf' "$h/etc/kernel/cmdline" &&
+		grep -q '^  kernel-install add 6.12.9-amd64 /boot/vmlinuz-6.12.9-amd64$' "$out"
+	result $? "systemd-boot: /etc/kernel/cmdline edited; next: kernel-install add for the kernel there"
+	printf '# comment\nro quiet\n' >"$h/etc/kernel/cmdline"
+	"$K" --root "$h" add x=1 >"$out" 2>"$err"
+	[ $? -eq 3 ] && grep -q 'comment lines' "$err"
+	result $? "systemd-boot: /etc/kernel/cmdline with a comment line is refused"
+	rm "$h/etc/kernel/cmdline"
+	"$K" --root "$h" add x=1 >"$out" 2>"$err"
+	[ $? -eq 2 ] && grep -q 'no such file' "$err" && [ ! -e "$h/etc/kernel/cmdline" ]
+	result $? "systemd-boot: no /etc/kernel/cmdline: exit 2, said, nothing made"
+
+	fake_host "$h" uki
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err" &&
+		grep -q 'kernel-install add 6.12.9-amd64 /boot/vmlinuz-6.12.9-amd64' "$out" &&
+		grep -q 'Secure Boot' "$out"
+	result $? "uki (layout=uki): next: kernel-install add, and the Secure Boot note"
+	fake_host "$h" uki-esp
+	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err" &&
+		grep -q 'dracut -f --uefi' "$out" &&
+		grep -qx 'root=UUID=1234 ro quiet vfio.ids=10de:11bf' "$h/etc/kernel/cmdline"
+	result $? "uki (an image in EFI/Linux): /etc/kernel/cmdline edited; next: dracut --uefi"
+	fake_host "$h" proxmox
+	"$K" --root "$h" add intel_iommu=on >"$out" 2>"$err" &&
+		grep -q "proxmox-boot-tool refresh" "$out" &&
+		grep -qx 'root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on' "$h/etc/kernel/cmdline"
+	result $? "proxmox: /etc/kernel/cmdline edited; next: proxmox-boot-tool refresh"
+	"$K" --root "$h" --grub "$h/x" add x=1 >"$out" 2>"$err"
+	[ $? -eq 2 ]
+	result $? "--root with --grub: a usage error"
+}
+
 for c in "$corpus"/*/; do
 	run_corpus_case "${c%/}"
 done
@@ -495,6 +666,7 @@ bounded_reads
 same_refusals
 queries
 writer
+families
 man_page
 crash_safety
 
