@@ -991,6 +991,98 @@ static void grub_refused(const char *text, unsigned want_line, const char *want_
 	grubdef_free(&v);
 }
 
+/* plan without options reads what the next boot gets on each boot-loader
+ * family, with the readers kcmdline edits with (kcmdline/bootfam.c). */
+static void bls_entry(const char *id, const char *version, const char *opts)
+{
+	char rel[256], text[512];
+
+	snprintf(rel, sizeof(rel), "boot/loader/entries/%s.conf", id);
+	snprintf(text, sizeof(text), "title Linux %s\nversion %s\nlinux /vmlinuz-%s\n"
+		 "options %s\n", version, version, version, opts);
+	fake_write(&fs, rel, text, 0644);
+}
+
+static void grubenv(const char *vars)
+{
+	char block[1025];
+	size_t n = (size_t)snprintf(block, sizeof(block), "# GRUB Environment Block\n%s", vars);
+
+	memset(block + n, '#', 1024 - n);
+	block[1024] = '\0';
+	fake_write(&fs, "boot/grub2/grubenv", block, 0644);
+}
+
+static void plan_grub_bls(void)
+{
+	gpu_tree();
+	fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX=\"rhgb vfio.ids=zz\"\n"
+		   "GRUB_ENABLE_BLSCFG=true\n", 0644);
+	bls_entry("ab-6.8.5-301.fc40.x86_64", "6.8.5-301.fc40.x86_64", "root=UUID=1 ro vfio.ids=10de:1b81");
+	bls_entry("ab-6.11.4-301.fc40.x86_64", "6.11.4-301.fc40.x86_64",
+		  "root=UUID=1 ro vfio.ids=10de:1b80");
+	bls_entry("zz-0-rescue", "0-rescue-zz", "root=UUID=1 ro vfio.ids=8086:1901");
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "entries/ab-6.11.4-301.fc40.x86_64.conf, the first in menu order") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b80\n"),
+	     "plan grub-bls: the newest entry (6.11 after 6.8), not the rescue one, not the grub file");
+	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\n");
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "entries/ab-6.8.5-301.fc40.x86_64.conf, grubenv's saved_entry") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b81\n"),
+	     "plan grub-bls: grubenv's saved_entry picks the entry");
+	bls_entry("ab-6.8.5-301.fc40.x86_64", "6.8.5-301.fc40.x86_64", "$kernelopts ${tuned}");
+	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\nkernelopts=root=/dev/x ro vfio.ids=10de:1b80\n"
+		"tuned=skew_tick=1\n");
+	RUN(NULL, "plan");
+	EXIT_IS(1, "plan grub-bls $kernelopts");
+	T_OK(has(fs.output, "$variables from grubenv") &&
+	     has(fs.output, ":\n  root=/dev/x ro vfio.ids=10de:1b80 skew_tick=1\n") &&
+	     has(fs.output, "0000:01:00.0 bind selector=10de:1b80 "),
+	     "plan grub-bls: $kernelopts and ${tuned} expanded from grubenv, then planned");
+	fake_write(&fs, "boot/grub2/grubenv", "# GRUB Environment Block\nsaved_entry=ab-6.8.5-301."
+		   "fc40.x86_64\n", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, ":\n  \n") || has(fs.output, ":\n   \n"),
+	     "plan grub-bls: an unset $kernelopts is empty, as GRUB expands it");
+}
+
+static void plan_kernel_install(void)
+{
+	gpu_tree();
+	fake_write(&fs, "etc/kernel/install.conf", "layout=bls\n", 0644);
+	fake_write(&fs, "etc/kernel/cmdline", "root=UUID=1 ro\n  # a comment line\n"
+		   "vfio.ids=10de:1b80\t\tquiet \n", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "etc/kernel/cmdline, which kernel-install puts in the boot entries") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b80 quiet\n"),
+	     "plan systemd-boot, no entries yet: /etc/kernel/cmdline as kernel-install reads it");
+	bls_entry("debian-6.12.9-amd64", "6.12.9-amd64", "root=UUID=1 ro vfio.ids=10de:1b81");
+	bls_entry("debian-6.1.0-amd64", "6.1.0-amd64", "root=UUID=1 ro vfio.ids=8086:1901");
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "debian-6.12.9-amd64.conf, the first in menu order") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b81\n"),
+	     "plan systemd-boot: the newest entry's options");
+	fake_write(&fs, "boot/loader/loader.conf", "timeout 3\ndefault debian-6.1.*\n", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "debian-6.1.0-amd64.conf, loader.conf's default") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=8086:1901\n"),
+	     "plan systemd-boot: loader.conf's default pattern picks the entry");
+	fake_write(&fs, "etc/kernel/install.conf", "layout=uki\n", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "kernel-install puts in the unified kernel images") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b80 quiet\n"),
+	     "plan uki: /etc/kernel/cmdline");
+	fake_write(&fs, "usr/sbin/proxmox-boot-tool", "#!/bin/sh\n", 0755);
+	fake_write(&fs, "etc/kernel/proxmox-boot-uuids", "ABCD-1234\n", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "proxmox-boot-tool refresh"), "plan proxmox: /etc/kernel/cmdline");
+	gpu_tree();
+	RUN(NULL, "plan");
+	EXIT_IS(2, "plan: no boot loader files");
+	T_OK(has(fs.output, "cannot tell which boot loader"), "plan: no family, said so");
+}
+
 static void grub_files(void)
 {
 	grub_value("GRUB_CMDLINE_LINUX=\"a  b\"\n", "a  b", "grub: double quotes");
@@ -1062,6 +1154,8 @@ int main(void)
 	plan_equals_boot();
 	plan_report();
 	plan_grub();
+	plan_grub_bls();
+	plan_kernel_install();
 	grub_files();
 	bounded_reads();
 	many_selectors();

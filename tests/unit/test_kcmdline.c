@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blsentry.h"
+#include "grubenv.h"
 #include "kcmdline.h"
+#include "kernelcmd.h"
 #include "kref.h"
 #include "t.h"
 
@@ -297,6 +300,66 @@ static void test_next_item(void)
 	T_STREQ(items("8086:1533", 9), "[8086:1533]", "single item");
 }
 
+/* The boot-loader readers shared by kcmdline and plan. */
+static void test_kernelcmd(void)
+{
+	static const char text[] = "root=UUID=1 ro\n  # comment\n\tquiet  splash\n\n# x\nlast \n";
+	const char *why = NULL;
+	char *line = kernelcmd_line(text, sizeof(text) - 1, &why);
+
+	T_STREQ(line, "root=UUID=1 ro quiet splash last",
+		"kernelcmd: comment lines dropped, blank runs one space, as 90-loaderentry.install");
+	free(line);
+	line = kernelcmd_line("a\0b", 3, &why);
+	T_OK(!line && why && strstr(why, "NUL"), "kernelcmd: NUL bytes refused");
+}
+
+static void test_grubenv(void)
+{
+	char block[1024], *v, *out;
+	const char *why;
+	int n = snprintf(block, sizeof(block), "%skernelopts=ro a\\\\b\nother=x\n", GRUBENV_SIG);
+
+	memset(block + n, '#', sizeof(block) - (size_t)n);
+	v = grubenv_get(block, sizeof(block), "kernelopts");
+	T_STREQ(v, "ro a\\b", "grubenv: a value unescaped");
+	free(v);
+	T_OK(!grubenv_get(block, sizeof(block), "kernel"), "grubenv: a name prefix is not a match");
+	T_OK(!grubenv_get("kernelopts=x\n", 13, "kernelopts"), "grubenv: no signature, no block");
+	T_OK(grubenv_set(block, sizeof(block), "kernelopts", "ro q", 4, &out, &why) == 0 &&
+	     !memcmp(out, GRUBENV_SIG "kernelopts=ro q\nother=x\n#", sizeof(GRUBENV_SIG) + 24) &&
+	     out[1023] == '#', "grubenv: set keeps the order and the size");
+	free(out);
+	T_OK(grubenv_set(block, sizeof(block), "new", "1", 1, &out, &why) == 0 &&
+	     (v = grubenv_get(out, sizeof(block), "new")) && !strcmp(v, "1"), "grubenv: set adds");
+	free(out);
+	free(v);
+	T_OK(grubenv_set(block, 60, "kernelopts", "ro quiet splash xxxxxxxxxxxxxx", 30, &out, &why) < 0 &&
+	     strstr(why, "fit"), "grubenv: a value past the block's size is refused");
+}
+
+static void test_bls(void)
+{
+	static const char entry[] = "# c\ntitle  T x \nversion 6.1\noptions a=1 $kernelopts\t\n"
+				    "options ${tuned}\n";
+	char env[200], *text = strdup(entry), *o, *x;
+	struct bls_entry e;
+	const char *why;
+
+	snprintf(env, sizeof(env), "%skernelopts=root=/dev/x ro\n", GRUBENV_SIG);
+	T_OK(bls_parse(text, strlen(entry), "id", &e, &why) == 0 && e.n_options == 2 &&
+	     e.title && !strcmp(e.title, "T x") && e.opt_line == 5, "bls: keys, values, options lines");
+	o = bls_options(&e);
+	T_STREQ(o, "a=1 $kernelopts ${tuned}", "bls: options lines joined by one space");
+	x = bls_expand(o, env, strlen(env));
+	T_STREQ(x, "a=1 root=/dev/x ro ", "bls: $NAME from grubenv, unset ${NAME} empty");
+	free(o);
+	free(x);
+	bls_entry_free(&e);
+	T_OK(bls_vercmp("6.11.4", "6.8.5") > 0 && bls_vercmp("6.1.0-10", "6.1.0-9") > 0 &&
+	     bls_vercmp("a", "a") == 0, "bls: versions compare digit runs as numbers");
+}
+
 int main(void)
 {
 	test_table();
@@ -306,5 +369,8 @@ int main(void)
 	test_random_vs_model();
 	test_name_eq();
 	test_next_item();
+	test_kernelcmd();
+	test_grubenv();
+	test_bls();
 	return t_done();
 }
