@@ -12,6 +12,9 @@ void check_devices(const struct pci_list *l);
 void check_vfio_module(const struct cmd_ctx *x, const char *release);
 /* vfio-early and the vfio modules inside this kernel's initrd. */
 void check_initrd(const struct cmd_ctx *x, const char *release);
+/* The next boot's line against the running one (now) in the keys
+ * vfio-early reads; the recovery switch with a UKI under Secure Boot. */
+void check_boot(const struct cmd_ctx *x, const char *now);
 /* 1 if lib/modules/RELEASE/modules.builtin lists the module file. */
 int check_builtin(const char *release, const char *ko);
 

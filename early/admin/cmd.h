@@ -40,6 +40,11 @@ int cmd_template(struct cmd_ctx *x);
 int cmd_bind(struct cmd_ctx *x);
 int cmd_unbind(struct cmd_ctx *x);
 
+/* cmd_plan.c: the command line the next boot's kernel gets, read from the
+ * files of this host's boot-loader family (kcmdline/bootfam.c); malloc'ed,
+ * its source described in src; NULL after saying why. */
+char *cmd_next_boot_line(const struct cmd_ctx *x, char *src, size_t size);
+
 /* cmd_common.c: what several subcommands share. */
 
 /* ROOT/rel for open() and exec ("/rel" without --root). */

@@ -326,6 +326,8 @@ int cmd_check(struct cmd_ctx *x)
 		check_iommu_param(line, len, iommu_on);
 		check_selectors(&c);
 		config_free(&c);
+		pr_flush();
+		check_boot(x, line);
 		free(line);
 	} else {
 		check_finding(V_FAIL, "selectors", NULL, "cannot read the kernel command line");

@@ -181,7 +181,7 @@ static char *entry_line(const struct boot_host *h, char *src, size_t size)
 
 /* What the next boot's kernel gets, from the files of the host's boot
  * loader family (kcmdline/bootfam.c, as kcmdline edits them). */
-static char *next_boot_line(const struct cmd_ctx *x, char *src, size_t size)
+char *cmd_next_boot_line(const struct cmd_ctx *x, char *src, size_t size)
 {
 	struct boot_host h;
 
@@ -209,7 +209,7 @@ static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
 		fmt(src, size, "--cmdline");
 		return strdup(x->cmdline);
 	}
-	return x->grub ? grub_line(x, src, size) : next_boot_line(x, src, size);
+	return x->grub ? grub_line(x, src, size) : cmd_next_boot_line(x, src, size);
 }
 
 static int plan_shows(const struct pci_dev *d)

@@ -835,8 +835,21 @@ static void check_with_iommu(void)
 	EXIT_IS(2, "check: modules of another kernel");
 	T_OK(has(fs.output, "lacks vfio.ko vfio-pci.ko (for kernel "), "check: wrong kernel said");
 	fake_lister(u.release);
+	fake_write(&fs, "etc/default/grub",
+		   "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet intel_iommu=on vfio.ids=8086:10d3\"\n", 0644);
 	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
 	EXIT_IS(0, "check: everything PASS");
+	T_OK(has(fs.output, "PASS next-boot     the next boot's line (GRUB_CMDLINE_LINUX + "),
+	     "check: the next boot's line agrees (quiet is not a key vfio-early reads)");
+	fake_write(&fs, "etc/default/grub",
+		   "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on vfio.ids=8086:10d3,10de:1b80\"\n", 0644);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	EXIT_IS(1, "check: the next boot's line differs");
+	T_OK(has(fs.output, "WARN next-boot ") && has(fs.output, "differs from this kernel's in "
+							   "vfio.ids\n"),
+	     "check: names the key that differs");
+	fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on "
+		   "vfio.ids=8086:10d3\"\n", 0644);
 	T_OK(has(fs.output, "has vfio-early and vfio-pci"), "check: initrd PASS");
 	fake_write(&fs, "usr/bin/lsinitramfs", "#!/bin/sh\necho usr/sbin/other\n", 0755);
 	RUN("intel_iommu=on vfio.ids=zz", "check");
@@ -869,6 +882,43 @@ static void param_case(const char *vendor, const char *line, const char *want, c
 /* The IOMMU switch is judged by the CPU's vendor and by how the kernel reads
  * repeated parameters (intel_iommu=: the last on/off; amd_iommu=off and
  * iommu=off: anywhere). */
+/* check with a UKI under Secure Boot: a way to type rd.vfio=0 or a WARN. */
+static void check_uki_secure_boot(void)
+{
+	struct utsname u;
+	static const char sb_on[] = { 6, 0, 0, 0, 1, 0 };
+	char path[512];
+	FILE *f;
+
+	check_setup(&u, 1);
+	fake_write(&fs, "etc/kernel/install.conf", "layout=uki\n", 0644);
+	fake_write(&fs, "etc/kernel/cmdline", "intel_iommu=on vfio.ids=8086:10d3\n", 0644);
+	fake_write(&fs, "boot/efi/EFI/Linux/debian-6.12.efi", "MZ...cmdline intel_iommu=on\n", 0644);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	T_OK(!has(fs.output, " recovery "), "check uki: no Secure Boot, no recovery finding");
+	T_OK(has(fs.output, "PASS next-boot ") && has(fs.output, "etc/kernel/cmdline"),
+	     "check uki: the next boot's line is /etc/kernel/cmdline");
+	fake_write(&fs, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0ec79ec4f71",
+		   "", 0644);
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/efivars/"
+		 "SecureBoot-8be4df61-93ca-11d2-aa0d-e0ec79ec4f71", fs.root);
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(sb_on, 1, 5, f);
+		fclose(f);
+	}
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	T_OK(has(fs.output, "WARN recovery ") && has(fs.output, "no image in boot/efi/EFI/Linux "
+							  "has rd.vfio=0"),
+	     "check uki: Secure Boot and no image with rd.vfio=0: WARN with the fix");
+	fake_write(&fs, "boot/efi/EFI/Linux/debian-6.12-novfio.efi",
+		   "MZ...cmdline intel_iommu=on rd.vfio=0\n", 0644);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	T_OK(has(fs.output, "PASS recovery ") && has(fs.output, "debian-6.12-novfio.efi has "
+							  "rd.vfio=0 built in"),
+	     "check uki: a second image with rd.vfio=0 is the recovery switch");
+}
+
 static void check_iommu_params(void)
 {
 	struct utsname u;
@@ -1173,6 +1223,7 @@ int main(void)
 	check_no_iommu();
 	check_with_iommu();
 	check_iommu_params();
+	check_uki_secure_boot();
 	check_device_findings();
 	bad_input();
 	return t_done();
