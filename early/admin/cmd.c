@@ -64,9 +64,10 @@ static const struct subcmd subcmds[] = {
 	{ "plan", cmd_plan, OPT_CMDLINE | OPT_GRUB,
 	  "usage: vfio-early plan [--cmdline STR | --grub FILE] [--root DIR]\n"
 	  "What the next boot will do on this host, decided by the boot pass's own\n"
-	  "code, for the command line GRUB writes (GRUB_CMDLINE_LINUX, then\n"
-	  "GRUB_CMDLINE_LINUX_DEFAULT, from /etc/default/grub and\n"
-	  "/etc/default/grub.d/*.cfg), or for --cmdline STR, or --grub FILE alone.\n"
+	  "code, for the command line the next boot gets on this host's boot loader\n"
+	  "(as kcmdline where finds it): GRUB's from /etc/default/grub and grub.d/*.cfg,\n"
+	  "the default BLS entry's options (GRUB with BLS, systemd-boot), or\n"
+	  "/etc/kernel/cmdline (UKIs, Proxmox); or for --cmdline STR, or --grub FILE.\n"
 	  "Prints each decision (ADDR ACTION [REASON] [BY] type= group= driver=), the\n"
 	  "warnings, and a summary. Exit 0 when every selected device will be bound\n"
 	  "or is kept by design (boot display, bridge, mass storage); 1 when another\n"
@@ -78,9 +79,10 @@ static const struct subcmd subcmds[] = {
 	  "parameter for this CPU's vendor (the kernel's reading of repeats), selectors\n"
 	  "on the kernel command line (/proc/cmdline or STR), for each device they bind\n"
 	  "its reset_method and (display devices) a firmware framebuffer on its BARs,\n"
-	  "vfio-pci for this kernel, and vfio-early and the vfio modules in this\n"
-	  "kernel's initrd (lsinitramfs or lsinitrd). Each finding is PASS, WARN or\n"
-	  "FAIL with the fix.\n"
+	  "vfio-pci for this kernel, vfio-early and the vfio modules in this\n"
+	  "kernel's initrd (lsinitramfs or lsinitrd), the next boot's line against\n"
+	  "this one, and a way to type rd.vfio=0 with a Secure Boot UKI.\n"
+	  "Each finding is PASS, WARN or FAIL with the fix.\n"
 	  "Exit 0: all PASS; 1: a WARN; 2: a FAIL.\n" ROOT_HELP },
 	{ "acl", cmd_acl, 0,
 	  "usage: vfio-early acl [--root DIR]\n"
