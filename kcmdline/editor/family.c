@@ -116,7 +116,10 @@ int family_targets(const struct boot_host *h, struct target_list *l)
 	case BOOT_GRUB_BLS:
 		t = push(l, TARGET_GRUB, root_path(h, GRUB_FILE));
 		t->var = grub_var(h);
-		rc = bls_targets(h, l);
+		if (!h->entries[0])
+			note("no /boot/loader/entries: only %s is edited", t->path);
+		else
+			rc = bls_targets(h, l);
 		if (!rc && h->kcmd[0] && !strcmp(h->kcmd, KCMD_FILE))
 			push(l, TARGET_FILE, root_path(h, KCMD_FILE));
 		return rc;
