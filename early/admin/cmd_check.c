@@ -221,7 +221,7 @@ static void intel_param(const struct iommu_params *ip, int iommu_on)
 
 	if (ip->intel == 0)
 		check_finding(V_FAIL, "iommu-param", "kcmdline remove intel_iommu=off, then "
-			      "kcmdline add intel_iommu=on, update-grub, reboot",
+			      "kcmdline add intel_iommu=on, run what it says, reboot",
 			      "intel_iommu=off: the last intel_iommu= on/off wins and turns "
 			      "VT-d off%s", other);
 	else if (ip->intel == 1)
@@ -229,7 +229,7 @@ static void intel_param(const struct iommu_params *ip, int iommu_on)
 	else if (iommu_on)
 		check_finding(V_PASS, "iommu-param", NULL, "none needed: the IOMMU is on%s", other);
 	else
-		check_finding(V_FAIL, "iommu-param", "kcmdline add intel_iommu=on, update-grub, "
+		check_finding(V_FAIL, "iommu-param", "kcmdline add intel_iommu=on, run what it says, "
 			      "reboot", "Intel CPU and no intel_iommu=on on the command line%s",
 			      other);
 }
@@ -239,7 +239,7 @@ static void amd_param(const struct iommu_params *ip)
 	const char *other = ip->intel >= 0 ? " (intel_iommu= does nothing on AMD)" : "";
 
 	if (ip->amd_off)
-		check_finding(V_FAIL, "iommu-param", "kcmdline remove amd_iommu, update-grub, "
+		check_finding(V_FAIL, "iommu-param", "kcmdline remove amd_iommu, run what it says, "
 			      "reboot", "amd_iommu=off turns AMD-Vi off (wherever it is: the "
 			      "kernel has no amd_iommu=on to undo it)%s", other);
 	else
@@ -255,7 +255,7 @@ static void check_iommu_param(const char *line, size_t len, int iommu_on)
 
 	iommu_params(line, len, &ip);
 	if (ip.off)
-		check_finding(V_FAIL, "iommu-param", "kcmdline remove iommu=off, update-grub, "
+		check_finding(V_FAIL, "iommu-param", "kcmdline remove iommu=off, run what it says, "
 			      "reboot", "iommu=off turns every IOMMU off");
 	else if (vendor == CPU_INTEL)
 		intel_param(&ip, iommu_on);
@@ -302,7 +302,7 @@ static void check_selectors(const struct config *c)
 			      "command line (named above)", c->bad);
 	else if (!c->nsel)
 		check_finding(V_WARN, "selectors", "kcmdline add vfio.ids=SEL (vfio-early list "
-			      "shows the devices), update-grub, reboot", "no vfio.ids=, "
+			      "shows the devices), run what it says, reboot", "no vfio.ids=, "
 			      "rd.vfio.ids= or vfio-pci.ids=: the boot pass binds nothing");
 	else
 		judge_selection(c);
