@@ -215,10 +215,10 @@ void family_next_steps(FILE *out, const struct boot_host *h)
 {
 	switch (h->family) {
 	case BOOT_GRUB_BLS:
-		fprintf(out, "next: nothing to run: the boot entries (and grubenv's "
-			     "kernelopts where they use it) were edited as 'grubby "
-			     "--update-kernel=ALL --args=...' does; the next boot "
-			     "uses them. /etc/default/grub keeps "
+		fprintf(out, "next: nothing to run: kcmdline edits the boot entries "
+			     "(and grubenv's kernelopts where they use it) as "
+			     "'grubby --update-kernel=ALL --args=...' does; the next "
+			     "boot uses them. /etc/default/grub keeps "
 			     "the change for 'grub2-mkconfig --update-bls-cmdline'\n");
 		break;
 	case BOOT_SDBOOT:
@@ -236,6 +236,33 @@ void family_next_steps(FILE *out, const struct boot_host *h)
 	}
 }
 
+/* The entry plan reads (bootfam.c's choice, as the boot loader makes it). */
+static void where_next_boot(FILE *out, const struct boot_host *h)
+{
+	struct bls_list bl;
+	char *dir;
+	const char *how;
+	int unreadable, i = -1;
+
+	if (h->family == BOOT_GRUB) {
+		fprintf(out, "next boot: the line update-grub writes from %s/%s\n",
+			h->root, GRUB_FILE);
+		return;
+	}
+	if (h->entries[0] && h->family != BOOT_UKI && h->family != BOOT_PROXMOX) {
+		dir = root_path(h, h->entries);
+		if (!bls_list_read(dir, &bl, &unreadable) && bl.n) {
+			i = boot_default_entry(h, &bl, &how);
+			fprintf(out, "next boot: %s/%s.conf (%s)\n", dir, bl.v[i].id, how);
+		}
+		bls_list_free(&bl);
+		free(dir);
+	}
+	if (i < 0)
+		fprintf(out, "next boot: %s/%s, as kernel-install reads it\n", h->root,
+			h->kcmd[0] ? h->kcmd : KCMD_FILE " (missing)");
+}
+
 int family_where(FILE *out, const struct boot_host *h)
 {
 	struct target_list l;
@@ -249,6 +276,7 @@ int family_where(FILE *out, const struct boot_host *h)
 		      "file with --grub FILE or --file FILE");
 		return EXIT_USAGE;
 	}
+	where_next_boot(out, h);
 	rc = family_targets(h, &l);
 	for (int i = 0; i < l.n; i++)
 		fprintf(out, "edits: %s%s%s\n", l.v[i].path, l.v[i].var ? " " : "",

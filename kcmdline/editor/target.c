@@ -189,8 +189,10 @@ static void hint_missing(const struct target *t)
 		note("no GRUB here? systemd-boot and Proxmox keep the command "
 		     "line in /etc/kernel/cmdline (use --file)");
 	else
-		note("to start from the running kernel's: cp /proc/cmdline %s",
-		     t->path);
+		note("without it kernel-install uses /usr/lib/kernel/cmdline, "
+		     "else the running kernel's line; to start from that: "
+		     "tr ' ' '\\n' </proc/cmdline | grep -v -e '^BOOT_IMAGE=' "
+		     "-e '^initrd=' | tr '\\n' ' ' >%s", t->path);
 }
 
 int target_load(struct target *t, int edit, int clean)

@@ -549,6 +549,11 @@ families() {
 		[ $? -eq 0 ] && grep -q "^family: ${fam#*:}\$" "$out"
 		result $? "where: a ${fam%%:*} host is ${fam#*:}"
 	done
+	fake_host "$h" bls-env
+	"$K" --root "$h" where >"$out" 2>"$err" &&
+		grep -q "^next boot: $h/boot/loader/entries/0123abc-6.8.5-301.fc40.x86_64.conf (grubenv's saved_entry)\$" "$out" &&
+		grep -q "^edits: $h/boot/grub2/grubenv kernelopts\$" "$out"
+	result $? "where: names the entry the next boot uses and grubenv as edited"
 	fake_host "$h" none
 	"$K" --root "$h" where >"$out" 2>"$err"
 	[ $? -eq 2 ] && grep -q 'cannot tell which boot loader' "$err"
