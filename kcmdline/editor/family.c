@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "blsentry.h"
@@ -145,9 +146,11 @@ void family_targets_free(struct target_list *l)
 	l->n = 0;
 }
 
-/* The installed kernels' versions: /boot/vmlinuz-KVER, then
- * /usr/lib/modules/KVER/vmlinuz (Fedora's layout). */
-static int kernels(const struct boot_host *h, FILE *out, const char *fmt_line)
+typedef void (*kernel_fn)(void *arg, const char *kver, const char *image);
+
+/* fn for each installed kernel: /boot/vmlinuz-KVER, else (Fedora's
+ * layout) /usr/lib/modules/KVER/vmlinuz; images as the host sees them. */
+static int kernels(const struct boot_host *h, kernel_fn fn, void *arg)
 {
 	char *dir = root_path(h, "boot"), *img;
 	DIR *d = opendir(dir);
@@ -155,9 +158,11 @@ static int kernels(const struct boot_host *h, FILE *out, const char *fmt_line)
 	int n = 0;
 
 	while (d && (de = readdir(d))) {
-		if (strncmp(de->d_name, "vmlinuz-", 8) || !de->d_name[8])
+		if (strncmp(de->d_name, "vmlinuz-", 8) || !de->d_name[8] ||
+		    asprintf(&img, "/boot/%s", de->d_name) < 0)
 			continue;
-		fprintf(out, fmt_line, de->d_name + 8, "/boot/", de->d_name);
+		fn(arg, de->d_name + 8, img);
+		free(img);
 		n++;
 	}
 	if (d)
@@ -171,7 +176,10 @@ static int kernels(const struct boot_host *h, FILE *out, const char *fmt_line)
 		if (de->d_name[0] == '.' || asprintf(&img, "%s/%s/vmlinuz", dir, de->d_name) < 0)
 			continue;
 		if (!access(img, F_OK)) {
-			fprintf(out, fmt_line, de->d_name, "/usr/lib/modules/", de->d_name);
+			free(img);
+			if (asprintf(&img, "/usr/lib/modules/%s/vmlinuz", de->d_name) < 0)
+				continue;
+			fn(arg, de->d_name, img);
 			n++;
 		}
 		free(img);
@@ -182,12 +190,26 @@ static int kernels(const struct boot_host *h, FILE *out, const char *fmt_line)
 	return n;
 }
 
+struct print_arg {
+	FILE *out;
+	const char *fmt;
+};
+
+static void print_kernel(void *arg, const char *kver, const char *image)
+{
+	struct print_arg *p = arg;
+
+	fprintf(p->out, p->fmt, kver, image);
+}
+
 static void kernel_install_steps(FILE *out, const struct boot_host *h)
 {
 	fprintf(out, "next: run, for each installed kernel, so that kernel-install "
 		     "makes its %s again from /etc/kernel/cmdline:\n",
 		h->family == BOOT_UKI ? "unified kernel image" : "boot entry");
-	if (!kernels(h, out, "  kernel-install add %s %s%s\n"))
+	struct print_arg p = { out, "  kernel-install add %s %s\n" };
+
+	if (!kernels(h, print_kernel, &p))
 		fprintf(out, "  kernel-install add \"$(uname -r)\" \"/boot/vmlinuz-$(uname -r)\"\n");
 }
 
@@ -199,8 +221,10 @@ static void uki_steps(FILE *out, const struct boot_host *h)
 		fprintf(out, "next: build the unified kernel image again with the tool "
 			     "that made %s, e.g. for each kernel:\n",
 			h->uki[0] ? h->uki : "it");
-		if (!kernels(h, out, "  dracut -f --uefi --kver %s   # or ukify build "
-				     "--cmdline=@/etc/kernel/cmdline ... (%s%s)\n"))
+		struct print_arg p = { out, "  dracut -f --uefi --kver %s   # or ukify "
+					    "build --cmdline=@/etc/kernel/cmdline --linux=%s ...\n" };
+
+		if (!kernels(h, print_kernel, &p))
 			fprintf(out, "  dracut -f --uefi --regenerate-all\n");
 	}
 	if (h->uki_conf_cmdline)
@@ -284,4 +308,88 @@ int family_where(FILE *out, const struct boot_host *h)
 	family_targets_free(&l);
 	family_next_steps(out, h);
 	return rc;
+}
+
+/* One command, its output passing through; 0 when it exits 0. */
+static int run_cmd(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	printf("running:");
+	for (int i = 0; argv[i]; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		warn("%s", argv[0]);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		warn("%s", argv[0]);
+		return -1;
+	}
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	warnx("%s failed (%s %d); the files are edited: run it again by hand",
+	      argv[0], WIFEXITED(status) ? "exit status" : "signal",
+	      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return -1;
+}
+
+static void install_kernel(void *arg, const char *kver, const char *image)
+{
+	char *argv[] = { "kernel-install", "add", (char *)kver, (char *)image, NULL };
+
+	if (run_cmd(argv))
+		*(int *)arg = EXIT_IO;
+}
+
+static int apply_grub(void)
+{
+	char *update[] = { "update-grub", NULL };
+	char *mk2[] = { "grub2-mkconfig", "-o", "/boot/grub2/grub.cfg", NULL };
+	char *mk[] = { "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL };
+	char **argv = nextstep_installed("update-grub") ? update :
+		      nextstep_installed("grub2-mkconfig") ? mk2 :
+		      nextstep_installed("grub-mkconfig") ? mk : NULL;
+
+	if (!argv) {
+		warnx("--apply: none of update-grub, grub2-mkconfig, grub-mkconfig "
+		      "is installed; the file is edited");
+		return EXIT_IO;
+	}
+	return run_cmd(argv) ? EXIT_IO : 0;
+}
+
+int family_apply(const struct boot_host *h)
+{
+	char *refresh[] = { "proxmox-boot-tool", "refresh", NULL };
+	int rc = 0;
+
+	switch (h->family) {
+	case BOOT_GRUB:
+		return apply_grub();
+	case BOOT_GRUB_BLS:
+		return 0;
+	case BOOT_PROXMOX:
+		return run_cmd(refresh) ? EXIT_IO : 0;
+	case BOOT_UKI:
+		if (strcmp(h->layout, "uki")) {
+			warnx("--apply: the image was not made by kernel-install "
+			      "(no layout=uki); make it again as it was made");
+			return EXIT_IO;
+		}
+		/* fall through */
+	case BOOT_SDBOOT:
+		if (!kernels(h, install_kernel, &rc)) {
+			warnx("--apply: no kernel found in /boot or /usr/lib/modules");
+			return EXIT_IO;
+		}
+		return rc;
+	default:
+		return EXIT_USAGE;
+	}
 }

@@ -25,6 +25,9 @@ void family_targets_free(struct target_list *l);
 /* The exact commands that make the next boot use the edited files. */
 void family_next_steps(FILE *out, const struct boot_host *h);
 
+/* --apply: run those commands; 0, or EXIT_IO after saying which failed. */
+int family_apply(const struct boot_host *h);
+
 /* kcmdline where: the family, why, what is edited and what is run;
  * EXIT_DONE, or EXIT_USAGE for an unknown family. */
 int family_where(FILE *out, const struct boot_host *h);

@@ -34,7 +34,7 @@ struct options {
 	int family;		/* no target given: the host's boot loader's */
 	struct boot_host host;
 	const char *root;
-	int merge, backup, dry_run;
+	int merge, backup, dry_run, apply;
 	char **args;
 	int nargs;
 };
@@ -44,6 +44,8 @@ static const char usage_text[] =
 	"       kcmdline [TARGET] get KEY\n"
 	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] add KEY[=VAL]...\n"
 	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] remove KEY[=VAL]...\n"
+	"       kcmdline [--apply] add|remove ... (no TARGET: runs what the boot\n"
+	"          loader needs after the edit)\n"
 	"       kcmdline [--root DIR] where\n"
 	"TARGET: --proc (default for show/get: /proc/cmdline)\n"
 	"        --grub FILE, --var NAME (" DEFAULT_GRUB ", " DEFAULT_VAR ")\n"
@@ -114,6 +116,11 @@ static int pick_target(struct options *o, const char *grub, const char *file,
 				   t->var);
 	if (o->root && !editing && o->cmd != CMD_WHERE)
 		return usage_error("--root is for add, remove and where");
+	if (o->apply && (!editing || file || grub || t->var || o->root ||
+			 o->dry_run))
+		return usage_error("--apply is for add and remove on this host's "
+				   "boot loader: not with a TARGET, --root or "
+				   "--dry-run");
 	if (o->root && (file || grub || t->var || proc))
 		return usage_error("--root picks the files itself; not with "
 				   "--proc, --file, --grub or --var");
@@ -155,6 +162,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "merge", no_argument, NULL, 'm' },
 		{ "backup", no_argument, NULL, 'b' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "apply", no_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -175,6 +183,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'm': o->merge = 1; break;
 		case 'b': o->backup = 1; break;
 		case 'n': o->dry_run = 1; break;
+		case 'a': o->apply = 1; break;
 		case 'q': note_quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_DONE);
 		case 'V': puts("kcmdline " KCMDLINE_VERSION); exit(EXIT_DONE);
@@ -397,9 +406,11 @@ static int edit_family(struct options *o, const struct param_arg *pa)
 	if (!rc && nchanged && !o->dry_run) {
 		nchanged = 0;
 		rc = edit_pass(o, pa, &l, 1, &nchanged);
-		if (!rc && !note_quiet)
+		if (!rc && !note_quiet && !o->apply)
 			family_next_steps(stdout, &o->host);
 	}
+	if (!rc && o->apply)
+		rc = family_apply(&o->host);
 	family_targets_free(&l);
 	return rc;
 }

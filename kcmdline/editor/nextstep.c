@@ -29,7 +29,7 @@ static const struct step image_steps[] = {
 };
 
 /* The admin's PATH may lack the sbin directories these live in. */
-static int installed(const char *tool)
+int nextstep_installed(const char *tool)
 {
 	const char *env = getenv("PATH");
 	char *dirs, *dir, *save = NULL, path[4096];
@@ -53,7 +53,7 @@ void nextstep_print(FILE *out, int grub)
 	const struct step *s, *steps = grub ? grub_steps : image_steps;
 
 	for (s = steps; s->tool; s++) {
-		if (installed(s->tool)) {
+		if (nextstep_installed(s->tool)) {
 			fprintf(out, "next: run '%s' so the next boot uses "
 				     "it\n", s->run);
 			return;

@@ -8,4 +8,7 @@
 /* GRUB: regenerate grub.cfg; a plain file: rebuild what embeds it. */
 void nextstep_print(FILE *out, int grub);
 
+/* 1 if TOOL is in PATH or an sbin directory. */
+int nextstep_installed(const char *tool);
+
 #endif

@@ -248,6 +248,10 @@ bad_input() {
 	bad "merge with no items" --grub "$f" --merge add vfio.ids=
 	bad "merge with only empty items" --grub "$f" --merge add 'vfio.ids=,,'
 	bad "remove --merge with no items" --grub "$f" --merge remove vfio.ids=,
+	bad "--apply with a target" --grub "$f" --apply add x=1
+	bad "--apply with --root" --root "$bdir" --apply add x=1
+	bad "--apply with --dry-run" --apply --dry-run add x=1
+	bad "--apply for show" --apply show
 }
 
 # quick DESCRIPTION ARGS...: exit 2 within 10 s, saying why, nothing written:
