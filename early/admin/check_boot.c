@@ -10,6 +10,7 @@
 #include "bootfam.h"
 #include "check.h"
 #include "cmd.h"
+#include "finding.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "log.h"
