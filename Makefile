@@ -20,10 +20,13 @@ DRACUTDIR   ?= $(PREFIX)/lib/dracut/modules.d/90vfio-early
 ifeq ($(PREFIX),/usr)
   ITDIR     ?= /usr/share/initramfs-tools
   UNITDIR   ?= /usr/lib/systemd/system
+  UDEVRULESDIR ?= /usr/lib/udev/rules.d
 else
   ITDIR     ?= /etc/initramfs-tools
   UNITDIR   ?= /etc/systemd/system
+  UDEVRULESDIR ?= /etc/udev/rules.d
 endif
+UDEV_RULES  := 70-vfio-early.rules
 DRACUT_MODULES_D := /usr/lib/dracut/modules.d
 DESTDIR     ?=
 
@@ -222,6 +225,10 @@ install: $(B)/vfio-early $(B)/kcmdline
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
+	@# udev runs RUN programs by absolute path: the rule names the installed binder.
+	install -d $(DESTDIR)$(UDEVRULESDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' udev/$(UDEV_RULES).in > $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
+	chmod 0644 $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
 	install -D -m 0644 doc/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/vfio-early.8
 	install -D -m 0644 doc/kcmdline.8 $(DESTDIR)$(MANDIR)/man8/kcmdline.8
 	@case "$(DRACUTDIR)" in $(DRACUT_MODULES_D)/*) ;; *) \
@@ -237,6 +244,7 @@ uninstall:
 	if [ -L "$$l" ] && [ "$$(readlink "$$l")" = "$(DRACUTDIR)" ]; then echo "rm -f $$l"; rm -f "$$l"; fi
 	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
 	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
 
 # The release tarball: what HEAD holds, under vfio-early-VERSION/.
 dist:

@@ -108,6 +108,27 @@ int pci_read_driver(struct pci_dev *d)
 	return sysfs_exists(path) ? 0 : -ENOENT;
 }
 
+/* The PF's virtfnN links (drivers/pci/iov.c, pci_iov_sysfs_link()) name its
+ * VFs: one readlink per VF, and only for a PF a VF selector names. */
+int pci_tag_vfs(struct pci_list *l, const struct pci_dev *pf)
+{
+	char path[SYSFS_DEV_PATH_MAX], name[PCI_ADDR_MAX + 1];
+	int n = 0;
+
+	for (int k = 0; k < 65535; k++) {
+		fmt(path, sizeof(path), SYSFS_DEVICES "/%s/virtfn%d", pf->addr, k);
+		if (sysfs_link_name(path, name, sizeof(name)) < 0)
+			break;
+		for (size_t i = 0; i < l->n; i++)
+			if (!strcmp(l->dev[i].addr, name)) {
+				l->dev[i].pf = pf;
+				l->dev[i].vf = k;
+				n++;
+			}
+	}
+	return n;
+}
+
 /* "A[:B]" in hex, up to the end of the line. */
 static int hex_pair(const char *p, size_t n, unsigned *a, unsigned *b)
 {

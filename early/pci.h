@@ -42,6 +42,8 @@ struct pci_dev {
 	int boot_vga;				/* boot_vga or boot_display is 1 */
 	int bridge;				/* header type 1 or 2, as the kernel's pci_is_bridge() */
 	char driver[64];			/* "" when unbound */
+	const struct pci_dev *pf;		/* an SR-IOV VF: its PF (set by pci_tag_vfs) */
+	int vf;					/* and its number N (the PF's virtfnN) */
 
 	enum pci_action action;
 	enum pci_reason why;			/* skip / leave reason */
@@ -66,6 +68,8 @@ int pci_parse_addr(const char *s, size_t len, unsigned *dom, unsigned *bus,
 /* Read every device, sorted by address. */
 int pci_scan(struct pci_list *l);
 void pci_free(struct pci_list *l);
+/* Mark the devices that pf's virtfnN links name as its VFs; how many. */
+int pci_tag_vfs(struct pci_list *l, const struct pci_dev *pf);
 /* Re-read the driver link; 0, or -ENOENT when the device itself is gone. */
 int pci_read_driver(struct pci_dev *d);
 /* A bridge as the kernel sees one: header type 1 (PCI-PCI) or 2 (CardBus). */

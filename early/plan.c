@@ -253,7 +253,8 @@ static void log_unmatched(const struct pci_list *l, const struct config *c)
 
 		for (j = 0; j < l->n && !sel_match(&c->sel[i], &l->dev[j]); j++)
 			;
-		if (j == l->n)
+		/* VFs come later: pass_hold_vfs() speaks of the PF. */
+		if (j == l->n && c->sel[i].kind != SEL_VF)
 			log_warn("selector %s matches no PCI device", c->sel[i].text);
 	}
 }
@@ -281,6 +282,21 @@ void plan_log(const struct pci_list *l, const struct config *c, int have_iommu)
 			"VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware; on Intel add intel_iommu=on "
 			"to the kernel command line, on AMD remove any amd_iommu=off or iommu=off");
 	log_unmatched(l, c);
+}
+
+void plan_log_dev(const struct pci_list *l, const struct pci_dev *d, int have_iommu)
+{
+	char type[16];
+
+	pci_type(d, type, sizeof(type));
+	if (d->action == ACT_BIND) {
+		log_select(d, type);
+		log_group(l, d);
+	} else if (d->action == ACT_SKIP) {
+		log_skip(d, type);
+		if (d->why == REASON_NO_IOMMU)
+			log_err("no IOMMU: /sys/kernel/iommu_groups is empty, binding nothing");
+	}
 }
 
 struct out {

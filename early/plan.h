@@ -10,6 +10,8 @@
 int plan_build(struct pci_list *l, const struct config *c, int have_iommu);
 /* Log every decision (selected by what, skipped and why, group warnings). */
 void plan_log(const struct pci_list *l, const struct config *c, int have_iommu);
+/* Log the decision of one device (the udev rule's), with its group's warning. */
+void plan_log_dev(const struct pci_list *l, const struct pci_dev *d, int have_iommu);
 /* The dry-run plan: one line per device, "ADDR ACTION key=value...". */
 void plan_print(const struct pci_list *l, int fd);
 

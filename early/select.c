@@ -114,13 +114,36 @@ static int check_text(const char *s, size_t len, struct selector *o, const char 
 	return 0;
 }
 
+/* "PF/vfN" or "PF/vf" after a PF's address (not pinned): VF N in decimal
+ * as the kernel's virtfnN links, at most 65534 (TotalVFs is 16 bits). */
+#define VF_WHY "bad VF selector (want ADDR/vfN, ADDR/vf)"
+
 int sel_parse(const char *s, size_t len, struct selector *out, const char **why)
 {
+	const char *slash = memchr(s, '/', len);
+	size_t n = len, m;
+	unsigned vf = PCI_ANY;
+
 	if (check_text(s, len, out, why))
 		return -EINVAL;
-	if (memchr(s, '.', len))
-		return parse_addr(s, len, out, why);
-	return parse_filter(s, len, out, why);
+	if (slash && s + len - slash >= 3 && !memcmp(slash, "/vf", 3)) {
+		n = (size_t)(slash - s);
+		m = len - n - 3;
+		*why = VF_WHY;
+		if (memchr(s, '@', n) || (m && (dec_parse(slash + 3, m, &vf) || vf > 65534)))
+			return -EINVAL;
+	}
+	if (n == len && !memchr(s, '.', len))
+		return parse_filter(s, len, out, why);
+	if (parse_addr(s, n, out, why)) {
+		if (n < len)
+			*why = VF_WHY;
+		return -EINVAL;
+	}
+	out->vf = (int)vf;
+	if (n < len)
+		out->kind = SEL_VF;
+	return 0;
 }
 
 /* isspace() of the kernel's lib/ctype.c, which counts Latin-1 NBSP too. */
@@ -199,12 +222,18 @@ static int id_eq(unsigned want, unsigned have)
 	return want == PCI_ANY || want == have;
 }
 
+int sel_names(const struct selector *sel, const struct pci_dev *d)
+{
+	return sel->dom == d->dom && sel->bus == d->bus && sel->slot == d->slot && sel->fn == d->fn;
+}
+
 int sel_match(const struct selector *sel, const struct pci_dev *d)
 {
 	switch (sel->kind) {
+	case SEL_VF:
+		return d->pf && (sel->vf < 0 || sel->vf == d->vf) && sel_names(sel, d->pf);
 	case SEL_ADDR:
-		return sel->dom == d->dom && sel->bus == d->bus &&
-		       sel->slot == d->slot && sel->fn == d->fn;
+		return sel_names(sel, d);
 	case SEL_FILTER:
 		return id_eq(sel->vendor, d->vendor) && id_eq(sel->device, d->device) &&
 		       !((sel->class ^ (d->class >> 8)) & sel->class_mask);

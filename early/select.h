@@ -6,6 +6,9 @@
  *   [DDDD:]BB:DD.F@VVVV:DDDD    the same, pinned: only while those ids are there
  *   [vendor]:[device][:class]   an lspci -d filter, hex, empty field = any;
  *                               class is class+subclass ("0300")
+ *   [DDDD:]BB:DD.F/vfN          SR-IOV virtual function N of that physical
+ *                               function (the PF's virtfnN link), decimal
+ *   [DDDD:]BB:DD.F/vf           every virtual function of that PF
  * and entries of the kernel's own vfio-pci.ids=:
  *   vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]
  * read as vfio_pci_fill_ids() reads them (sscanf "%x:%x:%x:%x:%x:%x").
@@ -19,12 +22,13 @@
 
 #define SEL_TEXT_MAX 56
 
-enum sel_kind { SEL_ADDR, SEL_FILTER, SEL_KID };
+enum sel_kind { SEL_ADDR, SEL_FILTER, SEL_KID, SEL_VF };
 
 struct selector {
 	enum sel_kind kind;
 	char text[SEL_TEXT_MAX + 1];	/* as written, for logs and the plan */
-	unsigned dom, bus, slot, fn;	/* SEL_ADDR */
+	unsigned dom, bus, slot, fn;	/* SEL_ADDR; SEL_VF: the PF */
+	int vf;				/* SEL_VF: the VF's number, -1 for all */
 	int pinned;			/* SEL_ADDR@vendor:device */
 	unsigned vendor, device;	/* PCI_ANY = any; SEL_ADDR: the pin */
 	unsigned subvendor, subdevice;	/* SEL_KID */
@@ -38,6 +42,8 @@ int sel_parse_kid(const char *s, size_t len, struct selector *out, const char **
 /* Whether the selector names d; a pinned address names the address
  * (sel_pin_ok() then says whether the ids are the pinned ones). */
 int sel_match(const struct selector *sel, const struct pci_dev *d);
+/* The selector's address (SEL_VF: the PF's) is d's. */
+int sel_names(const struct selector *sel, const struct pci_dev *d);
 int sel_pin_ok(const struct selector *sel, const struct pci_dev *d);
 /* The kernel's sscanf("%x") on s[0..len): leading whitespace, optional 0x,
  * digits up to the first non-digit (kept in the low 32 bits); returns the

@@ -66,3 +66,56 @@ int status_write(const struct pci_list *l, const char *note)
 	free(buf);
 	return r;
 }
+
+/* Without the line of addr ("ADDR ..."), in place; returns the new length. */
+static size_t drop_line(char *text, size_t n, const char *addr)
+{
+	size_t a = strlen(addr);
+
+	for (char *p = text; p < text + n;) {
+		char *nl = memchr(p, '\n', (size_t)(text + n - p));
+		size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(text + n - p);
+
+		if (len > a && !memcmp(p, addr, a) && p[a] == ' ') {
+			memmove(p, p + len, (size_t)(text + n - p - len));
+			n -= len;
+			continue;
+		}
+		p += len;
+	}
+	return n;
+}
+
+int status_update(const struct pci_dev *d, const char *at)
+{
+	char *old = NULL, *buf;
+	size_t n = 0, cap;
+	int r = sysfs_slurp(STATUS_PATH, 1u << 20, &old, &n);
+
+	if (r < 0 && r != -ENOENT) {
+		log_err("cannot read /%s: %s", STATUS_PATH, log_errstr(r));
+		return r;
+	}
+	cap = n + LINE_MAX_LEN + 64;
+	buf = malloc(cap);
+	if (!buf) {
+		free(old);
+		return -ENOMEM;
+	}
+	if (old)
+		memcpy(buf, old, n);
+	n = old ? drop_line(buf, n, d->addr) : 0;
+	if (!n)
+		n = (size_t)fmt(buf, cap, "# vfio-early status v1\n");
+	else if (buf[n - 1] != '\n')
+		buf[n++] = '\n';
+	n += (size_t)format_dev(d, buf + n, cap - n) - 1;	/* its newline */
+	n += (size_t)fmt(buf + n, cap - n, " at=%s\n", at);
+	sysfs_mkdir(STATUS_DIR, 0755);
+	r = sysfs_write_atomic(STATUS_PATH, buf, n);
+	if (r)
+		log_err("cannot write /%s: %s", STATUS_PATH, log_errstr(r));
+	free(buf);
+	free(old);
+	return r;
+}

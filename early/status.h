@@ -5,6 +5,9 @@
  * R is bound, already, failed or skipped. now= is there only when the device
  * is not where R says (read back at the end of the pass: on vfio-pci though
  * skipped or failed, or off it though bound). /run survives switch_root.
+ * A line written after boot (the udev rule) ends in at=udev and replaces
+ * any earlier line of its address; the whole file is always replaced at
+ * once (rename), by one writer at a time (the udev rule holds STATUS_LOCK).
  */
 #ifndef VFE_STATUS_H
 #define VFE_STATUS_H
@@ -13,7 +16,10 @@
 
 #define STATUS_DIR  "run/vfio-early"
 #define STATUS_PATH STATUS_DIR "/status"
+#define STATUS_LOCK STATUS_DIR "/lock"
 
 int status_write(const struct pci_list *l, const char *note);
+/* Replace or add d's line, marked at=AT. */
+int status_update(const struct pci_dev *d, const char *at);
 
 #endif

@@ -104,6 +104,13 @@ int sysfs_link_name(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+int sysfs_open(const char *path, int flags, mode_t mode)
+{
+	int fd = openat(root_fd, path, flags | O_CLOEXEC | O_NOCTTY, mode);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int sysfs_exists(const char *path)
 {
 	struct stat st;

@@ -36,6 +36,8 @@ int sysfs_write(const char *path, const char *s);
 /* The last component of a symlink's target ("../../drivers/e1000e" -> "e1000e"). */
 int sysfs_link_name(const char *path, char *buf, size_t size);
 int sysfs_exists(const char *path);
+/* openat() under the root; the fd or -errno. */
+int sysfs_open(const char *path, int flags, mode_t mode);
 DIR *sysfs_opendir(const char *path);
 /* 1 if the directory holds any entry, 0 if empty, -errno if unreadable. */
 int sysfs_dir_nonempty(const char *path);

@@ -119,6 +119,16 @@ static const struct subcmd subcmds[] = {
 	  "1: a device is still on vfio-pci; 2: a bad selector (nothing changed).\n"
 	  "  --group P       slot, all or none (default: rd.vfio.group= of the cmdline)\n"
 	  "  --cmdline STR   read rd.vfio.group= here, not /proc/cmdline\n" ROOT_HELP },
+	{ "udev", cmd_udev, OPT_CMDLINE | OPT_ARGS,
+	  "usage: vfio-early udev [--cmdline STR] [--root DIR] ADDR\n"
+	  "Run by the udev rule (NN-vfio-early.rules) for each PCI device added after\n"
+	  "boot (SR-IOV VFs, hotplug, rescan): when the kernel command line selects\n"
+	  "ADDR, binds it to vfio-pci as the boot pass does (same selectors, guards,\n"
+	  "group policy, verified bind and rollback), moving it off a driver that\n"
+	  "took it first; a VF of a PF held by a VF selector that is not for vfio-pci\n"
+	  "is probed for its own driver. Logs to the kernel log, records the device\n"
+	  "in /run/vfio-early/status (at=udev). Always exits 0.\n"
+	  "  --cmdline STR   instead of /proc/cmdline\n" ROOT_HELP },
 };
 
 #define NSUBCMDS (sizeof(subcmds) / sizeof(subcmds[0]))
@@ -233,6 +243,6 @@ int cmd_main(int argc, char **argv, int at)
 		if (!strcmp(argv[at], subcmds[i].name))
 			return run_subcmd(&subcmds[i], argc, argv, at);
 	err2("unknown subcommand '", argv[at], "' (list, status, plan, check, acl, template, "
-	     "bind, unbind; see vfio-early --help)");
+	     "bind, unbind, udev; see vfio-early --help)");
 	return CMD_USAGE;
 }

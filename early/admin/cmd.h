@@ -39,6 +39,7 @@ int cmd_acl(struct cmd_ctx *x);
 int cmd_template(struct cmd_ctx *x);
 int cmd_bind(struct cmd_ctx *x);
 int cmd_unbind(struct cmd_ctx *x);
+int cmd_udev(struct cmd_ctx *x);
 
 /* cmd_plan.c: the command line the next boot's kernel gets, read from the
  * files of this host's boot-loader family (kcmdline/bootfam.c); malloc'ed,
@@ -85,6 +86,8 @@ int cmd_report(const struct pci_list *l, const struct config *c, int want_vfio,
  * saved stderr for cmd_log_restore. */
 int cmd_log_to_stdout(void);
 void cmd_log_restore(int saved);
+/* modprobe the device's modalias (its native driver), bounded in time. */
+void cmd_modprobe_alias(const struct pci_dev *d);
 /* A guard that keeps a device by design (boot-vga, bridge, mass-storage),
  * as opposed to one that means the setup is broken (no IOMMU). */
 int cmd_by_design(const char *why);

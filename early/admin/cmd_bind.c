@@ -109,7 +109,7 @@ int cmd_bind(struct cmd_ctx *x)
 
 	if (r)
 		return r;
-	pass_select(&l, &c, &have_iommu);
+	pass_select(&l, &c, &have_iommu, PASS_TAG);
 	plan_log(&l, &c, have_iommu);
 	for (size_t i = 0; i < l.n; i++)
 		strcpy(l.dev[i].prev_driver, l.dev[i].driver);

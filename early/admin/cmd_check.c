@@ -273,7 +273,7 @@ static void judge_selection(const struct config *c)
 	struct pci_list l;
 	int have_iommu, bind = 0, broken = 0, lost, ok;
 
-	pass_select(&l, c, &have_iommu);
+	pass_select(&l, c, &have_iommu, PASS_TAG);
 	lost = cmd_unmatched(&l, c);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct pci_dev *d = &l.dev[i];

@@ -203,8 +203,10 @@ static void mark_cmdline(const struct cmd_ctx *x, struct pci_list *l)
 	if (cmd_cmdline(x, &line, &len) < 0)
 		return;
 	config_parse(&c, line, len);
-	if (!c.disabled && c.nsel)
+	if (!c.disabled && c.nsel) {
+		pass_vfs(l, &c, PASS_TAG);
 		plan_build(l, &c, pass_have_iommu());
+	}
 	config_free(&c);
 	free(line);
 }

@@ -255,7 +255,7 @@ static int report_plan(const struct config *c)
 	struct pci_list l;
 	int have_iommu, attention;
 
-	if (!pass_select(&l, c, &have_iommu)) {
+	if (!pass_select(&l, c, &have_iommu, PASS_TAG)) {
 		pr("%s: nothing will be bound\n", c->disabled ? "rd.vfio=0 turns the boot pass off" :
 		   "no selector (vfio.ids=, rd.vfio.ids=, vfio-pci.ids=)");
 		return c->bad != 0;

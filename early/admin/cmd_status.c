@@ -19,6 +19,7 @@ struct record {
 	char group[12];
 	char result[16];
 	char reason[96];
+	char at[8];		/* "udev": written after boot by the udev rule */
 };
 
 static const struct {
@@ -96,6 +97,7 @@ static int parse_record(const char *line, struct record *r)
 	word_value(line, "group=", r->group, sizeof(r->group));
 	word_value(line, "result=", r->result, sizeof(r->result));
 	word_value(line, "reason=", r->reason, sizeof(r->reason));
+	word_value(line, "at=", r->at, sizeof(r->at));
 	return 0;
 }
 
@@ -117,7 +119,8 @@ static int judge(const struct record *r, const struct pci_dev *d)
 	int on_vfio = d && !strcmp(d->driver, "vfio-pci");
 	int meant = !strcmp(r->result, "bound") || !strcmp(r->result, "already");
 
-	pr("%s %s group=%s boot=%s now=%s ", r->addr, r->type, r->group, r->result, now);
+	pr("%s %s group=%s %s=%s now=%s ", r->addr, r->type, r->group, r->at[0] ? r->at : "boot",
+	   r->result, now);
 	if (on_vfio) {
 		pr_str("ok\n");
 		return 0;

@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "modules.h"
+#include "pass.h"
 #include "plan.h"
 #include "print.h"
 #include "runtool.h"
@@ -43,9 +44,7 @@ static void give_up(struct pci_dev *d, const char *detail)
 	log_err("%s: %s", d->addr, detail);
 }
 
-/* The native driver may never have been loaded: vfio-pci took the device
- * before udev would have loaded it. */
-static void load_native(const struct pci_dev *d)
+void cmd_modprobe_alias(const struct pci_dev *d)
 {
 	const char *modprobe = modules_modprobe_path();
 	char rel[SYSFS_DEV_PATH_MAX], alias[256], *argv[4];
@@ -59,6 +58,13 @@ static void load_native(const struct pci_dev *d)
 	argv[3] = NULL;
 	if (modprobe)
 		spawn_lines(modprobe, argv, MODPROBE_MS, NULL, NULL);
+}
+
+/* The native driver may never have been loaded: vfio-pci took the device
+ * before udev would have loaded it. */
+static void load_native(const struct pci_dev *d)
+{
+	cmd_modprobe_alias(d);
 	sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
 }
 
@@ -127,6 +133,7 @@ int cmd_unbind(struct cmd_ctx *x)
 	c.boot_vga = 1;		/* whatever is on vfio-pci may go back */
 	if (cmd_scan(&l) == 0) {
 		/* The IOMMU's state does not matter for giving a device back. */
+		pass_vfs(&l, &c, PASS_TAG);
 		plan_build(&l, &c, 1);
 		for (size_t i = 0; i < l.n; i++)
 			if (l.dev[i].action == ACT_BIND)

@@ -22,7 +22,8 @@ static const char usage[] =
 "  plan [--cmdline S|--grub F]  what the next boot will do\n"
 "  check                        IOMMU, interrupt remapping, cmdline, initrd\n"
 "  acl | template [--address]   libvirt cgroup_device_acl, OpenNebula PCI blocks\n"
-"  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n";
+"  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n"
+"  udev ADDR                    the udev rule's pass for a device added after boot\n";
 
 int main(int argc, char **argv)
 {

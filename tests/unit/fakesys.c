@@ -136,6 +136,19 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 		putf(f, dir, "boot_display", "%u\n", 1);
 	if (d->bridge)
 		putf(f, dir, "secondary_bus_number", "%u\n", 1);
+	if (d->sriov) {
+		putf(f, dir, "sriov_drivers_autoprobe", "%u\n", 1);
+		putf(f, dir, "sriov_numvfs", "%u\n", 0);
+	}
+	if (d->physfn) {
+		/* drivers/pci/iov.c pci_iov_sysfs_link(): virtfnN and physfn */
+		pathf(path, sizeof(path), f, "%s/physfn", dir);
+		snprintf(target, sizeof(target), "../%s", d->physfn);
+		symlink(target, path);
+		pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/virtfn%d", d->physfn, d->vf);
+		snprintf(target, sizeof(target), "../%s", d->addr);
+		symlink(target, path);
+	}
 	if (iommu && d->group >= 0) {
 		pathf(path, sizeof(path), f, "sys/kernel/iommu_groups/%d/devices", d->group);
 		mkdirs(path);
@@ -196,6 +209,18 @@ static int driver_loaded(struct fakesys *f, const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/* pci_device_can_probe(): a VF without override only while its PF's
+ * sriov_drivers_autoprobe is 1. */
+static int vf_may_probe(struct fakesys *f, const struct fake_dev *d)
+{
+	char rel[128], buf[16];
+
+	if (!d->physfn)
+		return 1;
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/sriov_drivers_autoprobe", d->physfn);
+	return !fake_file(f, rel, buf, sizeof(buf)) || buf[0] != '0';
+}
+
 /* What the kernel's drivers_probe does: override first, else the native driver. */
 static void kernel_probe(struct fakesys *f, const char *addr)
 {
@@ -207,6 +232,10 @@ static void kernel_probe(struct fakesys *f, const char *addr)
 	if (!d || !present(f, addr) || fake_driver(f, addr, buf, sizeof(buf))[0])
 		return;
 	fake_override(f, addr, buf, sizeof(buf));
+	if (!buf[0] && !vf_may_probe(f, d)) {
+		journal(f, "refused %s%s\n", addr, " (VF held)");
+		return;
+	}
 	want = buf[0] ? buf : d->native;
 	if (!want || !driver_loaded(f, want))
 		return;
@@ -371,8 +400,15 @@ int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iomm
 	mkdirs(path);
 	if (vfio_loaded)
 		add_driver(f, "vfio-pci");
-	for (size_t i = 0; i < n; i++)
-		add_device(f, &f->dev[i], iommu);
+	f->iommu = iommu;
+	for (size_t i = 0; i < n; i++) {
+		if (!f->dev[i].later) {
+			add_device(f, &f->dev[i], iommu);
+			continue;
+		}
+		if (f->dev[i].native)
+			add_driver(f, f->dev[i].native);
+	}
 	return pthread_create(&f->thread, NULL, kernel_thread, f);
 }
 
@@ -480,6 +516,21 @@ const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t
 	if (!strcmp(buf, "(null)"))
 		buf[0] = '\0';
 	return buf;
+}
+
+int fake_hotplug(struct fakesys *f, const char *addr)
+{
+	struct fake_dev *d = find_dev(f, addr);
+	struct fake_dev now;
+
+	if (!d)
+		return -1;
+	now = *d;
+	now.driver = NULL;
+	add_device(f, &now, f->iommu);
+	if (d->native && driver_loaded(f, d->native) && vf_may_probe(f, d))
+		link_driver(f, addr, d->native);
+	return 0;
 }
 
 void fake_cleanup(struct fakesys *f)

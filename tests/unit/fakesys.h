@@ -28,6 +28,10 @@ struct fake_dev {
 	int stuck_override;		/* driver_override unwritable once unbound */
 	int bridge;			/* header type 1: has secondary_bus_number */
 	int boot_display;		/* boot_display = 1 (any class) */
+	int sriov;			/* a PF: sriov_drivers_autoprobe (1), sriov_numvfs */
+	const char *physfn;		/* a VF of this PF: physfn link, PF's virtfnN */
+	int vf;				/* N of that virtfnN */
+	int later;			/* absent until fake_hotplug() adds it */
 };
 
 #define FAKE_MAX_DEVS 300
@@ -37,6 +41,7 @@ struct fakesys {
 	struct fake_dev dev[FAKE_MAX_DEVS];
 	size_t ndev;
 	int vfio_loaded;
+	int iommu;
 	pthread_t thread;
 	volatile int stop;
 	pthread_mutex_t lock;
@@ -56,6 +61,10 @@ const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t
 int fake_write(struct fakesys *f, const char *path, const char *text, int mode);
 /* Contents of a file under the root, or NULL. */
 const char *fake_file(struct fakesys *f, const char *path, char *buf, size_t size);
+/* The kernel's device_add(): the device appears (a fake_dev marked later),
+ * then bus_probe_device() binds its native driver if that is registered
+ * (and, for a VF, its PF's sriov_drivers_autoprobe allows it). */
+int fake_hotplug(struct fakesys *f, const char *addr);
 void fake_cleanup(struct fakesys *f);
 
 #endif

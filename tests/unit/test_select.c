@@ -105,6 +105,17 @@ static const struct invalid_case invalid[] = {
 	{ "0000:04:00.0@10de:11bf:0300", 0, "pinned" },
 	{ "0000:04:00.0@zz:11bf", 0, "pinned" },
 	{ "10de:11bf@10de:11bf", 0, "filter" },
+	{ "0000:01:00.0/", 0, "address" },
+	{ "0000:01:00.0/v", 0, "address" },
+	{ "0000:01:00.0/vf-1", 0, "VF" },
+	{ "0000:01:00.0/vf65535", 0, "VF" },
+	{ "0000:01:00.0/vf123456", 0, "VF" },
+	{ "0000:01:00.0/VF1", 0, "address" },
+	{ "0000:01:00.0/vf1x", 0, "VF" },
+	{ "0000:01:00.0@8086:10c9/vf1", 0, "VF" },
+	{ "0000:01:00/vf1", 0, "VF" },
+	{ "8086:10c9/vf1", 0, "VF" },
+	{ "/vf1", 0, "VF" },
 };
 
 struct bool_case {
@@ -164,6 +175,35 @@ static void check_devs(const struct selector *s, const char *list, int want, con
 	}
 }
 
+/* PF/vfN matches the PF's virtfnN (pci_dev.pf, .vf as pci_tag_vfs() sets them). */
+static void test_vf(void)
+{
+	struct pci_dev pf, vf0, vf1, other;
+	struct selector s;
+	const char *why;
+
+	parse_dev("0000:01:00.0 8086:10c9:020000", &pf);
+	parse_dev("0000:01:10.0 8086:10ca:020000", &vf0);
+	parse_dev("0000:01:10.2 8086:10ca:020000", &vf1);
+	parse_dev("0000:02:10.2 8086:10ca:020000", &other);
+	vf0.pf = vf1.pf = &pf;
+	vf1.vf = 1;
+	other.pf = &vf0;	/* any other PF */
+	T_OK(sel_parse("01:00.0/vf1", 11, &s, &why) == 0 && s.kind == SEL_VF && s.vf == 1,
+	     "01:00.0/vf1 is VF 1 of 0000:01:00.0");
+	T_OK(sel_match(&s, &vf1) && !sel_match(&s, &vf0) && !sel_match(&s, &pf) &&
+	     !sel_match(&s, &other), "01:00.0/vf1 matches VF 1 only");
+	T_OK(sel_parse("0000:01:00.0/vf", 15, &s, &why) == 0 && s.vf == -1, "/vf: every VF");
+	T_OK(sel_match(&s, &vf1) && sel_match(&s, &vf0) && !sel_match(&s, &pf) &&
+	     !sel_match(&s, &other), "0000:01:00.0/vf matches both VFs, not the PF");
+	T_OK(sel_parse("0000:01:00.0/vf65534", 20, &s, &why) == 0 && s.vf == 65534,
+	     "the last VF number");
+	sel_parse("0000:01:10.2", 12, &s, &why);
+	T_OK(sel_match(&s, &vf1), "a VF by its own address");
+	sel_parse("8086:10ca", 9, &s, &why);
+	T_OK(sel_match(&s, &vf0) && !sel_match(&s, &pf), "VFs by their ids");
+}
+
 int main(void)
 {
 	struct selector s;
@@ -209,5 +249,6 @@ int main(void)
 	T_OK(!sel_class_only(&s), "10de::0300 is not class-only");
 	sel_parse("00:02.0", 7, &s, &why);
 	T_OK(!sel_class_only(&s), "an address is not class-only");
+	test_vf();
 	return t_done();
 }

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/*
+ * After boot: the real binary's "udev ADDR" (what the udev rule runs) and
+ * the boot pass's VF handling against fake trees. The fake kernel plays
+ * device_add() (fake_hotplug: a loaded native driver binds before udev
+ * sees the event) and pci_device_can_probe() (a VF without override is
+ * probed only while its PF's sriov_drivers_autoprobe is 1).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakesys.h"
+#include "t.h"
+
+#define NDEVS(a)	(sizeof(a) / sizeof((a)[0]))
+#define PF		"0000:01:00.0"
+#define VF0		"0000:01:10.0"
+#define VF1		"0000:01:10.2"
+
+static struct fakesys fs;
+static char b1[256], b2[4096];
+
+static const char *drv(const char *addr)
+{
+	return fake_driver(&fs, addr, b1, sizeof(b1));
+}
+
+static int has(const char *hay, const char *needle)
+{
+	return strstr(hay, needle) != NULL;
+}
+
+static const char *file(const char *rel)
+{
+	const char *t = fake_file(&fs, rel, b2, sizeof(b2));
+
+	return t ? t : "";
+}
+
+#define RUN(cmdline, ...)                                                      \
+	do {                                                                   \
+		const char *const args_[] = { __VA_ARGS__, NULL };             \
+		fs.journal[0] = '\0';                                          \
+		fake_run(&fs, cmdline, args_);                                 \
+	} while (0)
+
+/* The boot pass: no subcommand. */
+#define BOOT(cmdline)                                                          \
+	do {                                                                   \
+		fs.journal[0] = '\0';                                          \
+		fake_run(&fs, cmdline, NULL);                                  \
+	} while (0)
+
+#define EXIT0(name)                                                            \
+	do {                                                                   \
+		T_OK(fs.exit_status == 0, "%s: exit 0", name);                 \
+		if (fs.exit_status)                                            \
+			printf("# exit %d, output:\n%s\n", fs.exit_status, fs.output); \
+	} while (0)
+
+#define OUT_HAS(s, name)                                                       \
+	do {                                                                   \
+		T_OK(has(fs.output, s), "%s", name);                           \
+		if (!has(fs.output, s))                                        \
+			printf("# want \"%s\" in:\n%s\n", s, fs.output);       \
+	} while (0)
+
+/* An 82576 (igb) PF and its two VFs (igbvf), created later; an e1000e. */
+static struct fake_dev sriov_devs[] = {
+	{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+	  .group = 0, .driver = "bochs-drm", .native = "bochs-drm", .boot_vga = 1 },
+	{ .addr = PF, .vendor = 0x8086, .device = 0x10c9, .class = 0x020000, .group = 1,
+	  .driver = "igb", .native = "igb", .sriov = 1 },
+	{ .addr = VF0, .vendor = 0x8086, .device = 0x10ca, .class = 0x020000, .group = 2,
+	  .native = "igbvf", .physfn = PF, .vf = 0, .later = 1 },
+	{ .addr = VF1, .vendor = 0x8086, .device = 0x10ca, .class = 0x020000, .group = 3,
+	  .native = "igbvf", .physfn = PF, .vf = 1, .later = 1 },
+};
+
+/* sriov_numvfs=2: the kernel adds both VFs, then udev runs the rule for each. */
+static void make_vfs(const char *cmdline)
+{
+	fake_hotplug(&fs, VF0);
+	fake_hotplug(&fs, VF1);
+	RUN(cmdline, "udev", VF0);
+	EXIT0("udev VF0");
+	RUN(cmdline, "udev", VF1);
+	EXIT0("udev VF1");
+}
+
+static void test_one_vf(void)
+{
+	const char *cmd = "intel_iommu=on vfio.ids=0000:01:00.0/vf1";
+	char journal[8192];
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	BOOT(cmd);
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
+	     "boot pass: the PF named by PF/vf1 holds its VFs (sriov_drivers_autoprobe 0)");
+	OUT_HAS(PF ": sriov_drivers_autoprobe=0: holding VFs for 0000:01:00.0/vf1",
+		"boot pass: says so");
+	T_OK(!has(fs.output, "matches no PCI device"), "boot pass: no unmatched warning for VFs to come");
+	T_STREQ(drv(PF), "igb", "boot pass: the PF stays on igb");
+	fake_hotplug(&fs, VF0);
+	fake_hotplug(&fs, VF1);
+	T_OK(!drv(VF0)[0] && !drv(VF1)[0], "held: igbvf did not take the new VFs");
+	RUN(cmd, "udev", VF1);
+	EXIT0("udev VF1");
+	snprintf(journal, sizeof(journal), "%s", fs.journal);
+	T_STREQ(drv(VF1), "vfio-pci", "the selected VF1 is on vfio-pci");
+	OUT_HAS("select " VF1 " (8086:10ca:0200, group 3, driver none) by selector=0000:01:00.0/vf1",
+		"udev VF1: the selection is logged as at boot");
+	OUT_HAS(VF1 ": bound to vfio-pci (was unbound)", "udev VF1: the bind is logged");
+	T_OK(!has(journal, "unbind"), "udev VF1: nothing to unbind (igbvf never had it)");
+	RUN(cmd, "udev", VF0);
+	EXIT0("udev VF0");
+	T_STREQ(drv(VF0), "igbvf", "the other VF is probed for igbvf");
+	OUT_HAS(VF0 ": VF 0 of " PF ", not for vfio-pci: probed for its own driver, now on igbvf",
+		"udev VF0: logged");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
+	     "the PF holds its VFs again afterwards");
+	T_OK(has(file("run/vfio-early/status"), VF1 " 8086:10ca:0200 group=3 prev=- result=bound "
+		     "reason=selector=0000:01:00.0/vf1 at=udev\n"), "status: VF1 recorded at=udev");
+	T_OK(!has(file("run/vfio-early/status"), VF0), "status: VF0 (not selected) not recorded");
+	RUN(NULL, "status");
+	T_OK(fs.exit_status == 0, "status: exit 0");
+	OUT_HAS(VF1 " 8086:10ca:0200 group=3 udev=bound now=vfio-pci ok", "status: shows VF1 udev=bound");
+	RUN(cmd, "list");
+	T_OK(has(fs.output, VF1) && has(fs.output, " bind "), "list: VF1 is bound by the command line");
+	RUN(cmd, "udev", VF1);
+	EXIT0("udev VF1 again");
+	T_STREQ(drv(VF1), "vfio-pci", "a second event: still on vfio-pci");
+	T_OK(!has(fs.journal, "probe"), "a second event: nothing probed");
+	fake_cleanup(&fs);
+}
+
+static void test_all_vfs(void)
+{
+	const char *cmd = "vfio.ids=01:00.0/vf";
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	BOOT(cmd);
+	make_vfs(cmd);
+	T_STREQ(drv(VF0), "vfio-pci", "PF/vf: VF0 on vfio-pci");
+	T_STREQ(drv(VF1), "vfio-pci", "PF/vf: VF1 on vfio-pci");
+	T_STREQ(drv(PF), "igb", "PF/vf: never the PF");
+	fake_cleanup(&fs);
+}
+
+/* Not held (no VF selector names the PF): igbvf takes the VFs at creation,
+ * and a selector by ids moves them. */
+static void test_vf_by_id(void)
+{
+	const char *cmd = "vfio.ids=8086:10ca";
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	BOOT(cmd);
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
+	     "by ids: the PF is not held");
+	fake_hotplug(&fs, VF0);
+	T_STREQ(drv(VF0), "igbvf", "by ids: igbvf took the new VF first (device_add)");
+	RUN(cmd, "udev", VF0);
+	EXIT0("udev");
+	T_OK(has(fs.journal, "unbind igbvf " VF0), "by ids: unbound from igbvf");
+	T_STREQ(drv(VF0), "vfio-pci", "by ids: then on vfio-pci");
+	T_OK(has(file("run/vfio-early/status"), VF0 " 8086:10ca:0200 group=2 prev=igbvf result=bound"),
+	     "by ids: status has prev=igbvf");
+	fake_cleanup(&fs);
+}
+
+#define NIC(a, g, drv, late) \
+	{ .addr = a, .vendor = 0x8086, .device = 0x10d3, .class = 0x020000, .group = g, \
+	  .driver = drv, .native = "e1000e", .later = late }
+
+static struct fake_dev hot_devs[] = {
+	{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+	  .group = 0, .driver = "bochs-drm", .native = "bochs-drm", .boot_vga = 1 },
+	NIC("0000:00:03.0", 1, "e1000e", 0),
+	NIC("0000:02:00.0", 2, NULL, 1),
+	NIC("0000:03:00.0", 3, NULL, 1),
+	{ .addr = "0000:04:00.0", .vendor = 0x8086, .device = 0x2922, .class = 0x010601,
+	  .group = 4, .native = "ahci", .later = 1 },
+	{ .addr = "0000:05:00.0", .vendor = 0x1b36, .device = 0x000c, .class = 0x060400,
+	  .group = 5, .native = "pcieport", .bridge = 1, .later = 1 },
+	{ .addr = "0000:06:00.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+	  .group = 6, .native = "bochs-drm", .boot_vga = 1, .later = 1 },
+};
+
+static void test_hotplug(void)
+{
+	const char *cmd = "vfio.ids=0000:02:00.0,8086:2922,::0604,::0300";
+	char status[4096];
+
+	fake_init(&fs, hot_devs, NDEVS(hot_devs), 1, 1);
+	BOOT(cmd);
+	snprintf(status, sizeof(status), "%s", file("run/vfio-early/status"));
+	for (size_t i = 2; i < NDEVS(hot_devs); i++)
+		fake_hotplug(&fs, hot_devs[i].addr);
+	T_STREQ(drv("0000:02:00.0"), "e1000e", "hotplug: e1000e took the new card first");
+	RUN(cmd, "udev", "0000:02:00.0");
+	EXIT0("udev selected");
+	T_OK(has(fs.journal, "unbind e1000e 0000:02:00.0"), "hotplug: unbound from e1000e");
+	T_STREQ(drv("0000:02:00.0"), "vfio-pci", "hotplug: selected by address, on vfio-pci");
+	RUN(cmd, "udev", "0000:03:00.0");
+	EXIT0("udev not selected");
+	T_STREQ(drv("0000:03:00.0"), "e1000e", "hotplug: its unselected twin stays on e1000e");
+	T_OK(!fs.journal[0] && !fs.output[0], "hotplug: not selected: nothing written, nothing said");
+	RUN(cmd, "udev", "0000:04:00.0");
+	EXIT0("udev storage");
+	T_STREQ(drv("0000:04:00.0"), "ahci", "guard: mass storage by ids stays on ahci");
+	OUT_HAS("skip 0000:04:00.0 (8086:2922:0106) selector=8086:2922: mass storage", "guard: logged");
+	RUN(cmd, "udev", "0000:05:00.0");
+	T_STREQ(drv("0000:05:00.0"), "pcieport", "guard: a bridge stays on pcieport");
+	OUT_HAS("bridges are never bound", "guard: bridge logged");
+	RUN(cmd, "udev", "0000:06:00.0");
+	T_STREQ(drv("0000:06:00.0"), "bochs-drm", "guard: the boot display stays");
+	OUT_HAS("boot display device", "guard: boot display logged");
+	T_OK(!strncmp(file("run/vfio-early/status"), status, strlen(status)),
+	     "status: the boot pass's lines are kept");
+	T_OK(has(file("run/vfio-early/status"), "0000:04:00.0 8086:2922:0106 group=4 prev=ahci "
+		     "result=skipped reason=mass-storage at=udev"), "status: the skip recorded at=udev");
+	fake_cleanup(&fs);
+}
+
+static void test_no_iommu(void)
+{
+	fake_init(&fs, hot_devs, NDEVS(hot_devs), 0, 1);
+	BOOT("vfio.ids=0000:02:00.0");
+	fake_hotplug(&fs, "0000:02:00.0");
+	RUN("vfio.ids=0000:02:00.0", "udev", "0000:02:00.0");
+	EXIT0("no IOMMU");
+	T_STREQ(drv("0000:02:00.0"), "e1000e", "no IOMMU: stays on e1000e");
+	OUT_HAS("no IOMMU", "no IOMMU: logged");
+	T_OK(!has(fs.journal, "unbind"), "no IOMMU: nothing unbound");
+	fake_cleanup(&fs);
+}
+
+static void test_bad_input(void)
+{
+	static const char *const names[] = { "../../x", "", "0000:02:00", "0000:02:00.0 x",
+					     "zz:zz.z" };
+
+	fake_init(&fs, hot_devs, NDEVS(hot_devs), 1, 1);
+	for (size_t i = 0; i < NDEVS(names); i++) {
+		RUN("vfio.ids=0000:02:00.0", "udev", names[i]);
+		T_OK(fs.exit_status == 0 && has(fs.output, "is not a PCI device name"),
+		     "bad name '%s': exit 0, a clear line", names[i]);
+		T_OK(!fs.journal[0], "bad name '%s': nothing written", names[i]);
+	}
+	RUN("vfio.ids=0000:02:00.0", "udev");
+	T_OK(fs.exit_status == 0 && has(fs.output, "is not a PCI device name"), "no name: exit 0");
+	RUN("vfio.ids=0000:02:00.0", "udev", "0000:02:00.0", "0000:03:00.0");
+	T_OK(fs.exit_status == 0 && !fs.journal[0], "two names: exit 0, nothing done");
+	RUN("vfio.ids=0000:02:00.0", "udev", "0000:09:00.0");
+	T_OK(fs.exit_status == 0 && has(fs.output, "no such PCI device"), "gone already: exit 0, said");
+	RUN("vfio.ids=zz:zz,0000:02:00.0/vfx rd.vfio.group=bogus", "udev", "0000:03:00.0");
+	T_OK(fs.exit_status == 0, "bad selectors: exit 0");
+	RUN("rd.vfio=0 vfio.ids=0000:02:00.0", "udev", "0000:02:00.0");
+	T_OK(fs.exit_status == 0 && !fs.journal[0], "rd.vfio=0: nothing done");
+	fake_cleanup(&fs);
+}
+
+/* A coldplug replay (SYNTH_UUID) of a device the boot pass failed to bind
+ * does not try again: the boot pass's decision stands. A real add (a
+ * rescan after a remove) is decided anew. */
+static void test_coldplug(void)
+{
+	static struct fake_dev devs[] = {
+		{ .addr = "0000:00:03.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 1, .driver = "e1000e", .native = "e1000e", .refuse_vfio = 1 },
+	};
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	BOOT("vfio.ids=0000:00:03.0");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "coldplug: vfio-pci refused it at boot");
+	setenv("SYNTH_UUID", "0", 1);
+	RUN("vfio.ids=0000:00:03.0", "udev", "0000:00:03.0");
+	unsetenv("SYNTH_UUID");
+	EXIT0("coldplug replay");
+	T_OK(!fs.journal[0], "coldplug replay: nothing unbound or probed");
+	OUT_HAS("decided by the boot pass", "coldplug replay: said why");
+	RUN("vfio.ids=0000:00:03.0", "udev", "0000:00:03.0");
+	T_OK(has(fs.journal, "unbind e1000e 0000:00:03.0"), "a real add: decided anew");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "a real add: rolled back to e1000e when vfio-pci refuses");
+	T_OK(has(file("run/vfio-early/status"), "result=failed reason=vfio-pci-did-not-bind at=udev"),
+	     "a real add: the failure recorded at=udev, replacing the boot line");
+	T_OK(!has(file("run/vfio-early/status"), "reason=vfio-pci-did-not-bind\n"),
+	     "one line per device");
+	fake_cleanup(&fs);
+}
+
+int main(void)
+{
+	test_one_vf();
+	test_all_vfs();
+	test_vf_by_id();
+	test_hotplug();
+	test_no_iommu();
+	test_bad_input();
+	test_coldplug();
+	return t_done();
+}
