@@ -56,7 +56,8 @@ static const struct subcmd subcmds[] = {
 	{ "status", cmd_status, 0,
 	  "usage: vfio-early status [--root DIR]\n"
 	  "What the boot pass did (/run/vfio-early/status) against the devices now:\n"
-	  "ADDR TYPE boot=RESULT now=DRIVER VERDICT[: why]. VERDICT is ok, kept (a\n"
+	  "ADDR TYPE boot=RESULT now=DRIVER VERDICT[: why] (udev=RESULT: what the udev\n"
+	  "rule did after boot). VERDICT is ok, kept (a\n"
 	  "guard kept it on the host by design), FAIL or after-boot (on vfio-pci, not\n"
 	  "by the boot pass). Exit 1 when a device the boot pass selected is not on\n"
 	  "vfio-pci now, or when the boot pass left no status; 2 when the status file\n"
