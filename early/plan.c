@@ -253,7 +253,8 @@ static void log_unmatched(const struct pci_list *l, const struct config *c)
 
 		for (j = 0; j < l->n && !sel_match(&c->sel[i], &l->dev[j]); j++)
 			;
-		/* VFs come later: pass_hold_vfs() speaks of the PF. */
+		/* VFs come after boot (pass_vfs speaks of the PF; plan and check of
+		 * a PF that is not there). */
 		if (j == l->n && c->sel[i].kind != SEL_VF)
 			log_warn("selector %s matches no PCI device", c->sel[i].text);
 	}

@@ -246,6 +246,11 @@ int sel_match(const struct selector *sel, const struct pci_dev *d)
 	return 0;
 }
 
+int sel_match_now(const struct selector *sel, const struct pci_dev *d)
+{
+	return sel_match(sel, d) || (sel->kind == SEL_VF && sel_names(sel, d));
+}
+
 int sel_pin_ok(const struct selector *sel, const struct pci_dev *d)
 {
 	return !sel->pinned || (sel->vendor == d->vendor && sel->device == d->device);

@@ -42,6 +42,9 @@ int sel_parse_kid(const char *s, size_t len, struct selector *out, const char **
 /* Whether the selector names d; a pinned address names the address
  * (sel_pin_ok() then says whether the ids are the pinned ones). */
 int sel_match(const struct selector *sel, const struct pci_dev *d);
+/* sel_match, or d is the PF a VF selector names (its VFs may come later):
+ * a selector that matches nothing in neither way names nothing here. */
+int sel_match_now(const struct selector *sel, const struct pci_dev *d);
 /* The selector's address (SEL_VF: the PF's) is d's. */
 int sel_names(const struct selector *sel, const struct pci_dev *d);
 int sel_pin_ok(const struct selector *sel, const struct pci_dev *d);

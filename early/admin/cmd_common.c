@@ -143,7 +143,7 @@ int cmd_unmatched(const struct pci_list *l, const struct config *c)
 	for (size_t i = 0; i < c->nsel; i++) {
 		size_t j = 0;
 
-		while (j < l->n && !sel_match(&c->sel[i], &l->dev[j]))
+		while (j < l->n && !sel_match_now(&c->sel[i], &l->dev[j]))
 			j++;
 		n += j == l->n;
 	}

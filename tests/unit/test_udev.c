@@ -136,6 +136,25 @@ static void test_one_vf(void)
 	fake_cleanup(&fs);
 }
 
+/* plan: a VF selector whose PF is there is not "matching nothing" (its VFs
+ * come after boot); one whose PF is missing is. */
+static void test_plan(void)
+{
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
+	T_OK(fs.exit_status == 0 && has(fs.output, "0 selectors matching nothing"),
+	     "plan: PF/vf1 of a PF that is there: exit 0");
+	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:02:00.0/vf1");
+	T_OK(fs.exit_status == 1 && has(fs.output, "1 selectors matching nothing"),
+	     "plan: PF/vf1 of a PF that is not there: exit 1, counted");
+	fake_hotplug(&fs, VF0);
+	fake_hotplug(&fs, VF1);
+	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
+	T_OK(has(fs.output, VF1 " bind selector=0000:01:00.0/vf1") && !has(fs.output, VF0 " bind"),
+	     "plan: with the VFs there, VF 1 is to bind");
+	fake_cleanup(&fs);
+}
+
 static void test_all_vfs(void)
 {
 	const char *cmd = "vfio.ids=01:00.0/vf";
@@ -295,6 +314,7 @@ int main(void)
 {
 	test_one_vf();
 	test_all_vfs();
+	test_plan();
 	test_vf_by_id();
 	test_hotplug();
 	test_no_iommu();

@@ -49,6 +49,8 @@ write_probe_hook() {
 	case $1 in prereqs) exit 0 ;; esac
 	. /usr/share/initramfs-tools/hook-functions
 	cp "$VFIO_PROBE_SRC" "$DESTDIR/usr/bin/vfio-probe"
+	mkdir -p "$DESTDIR/usr/lib/vfio-early-probe"
+	cp "$VFIO_RULE_SRC" "$DESTDIR/usr/lib/vfio-early-probe/70-vfio-early.rules.in"
 	EOF
 	echo "manual_add_modules $(vm_native_modules | tr '\n' ' ')"
 }
@@ -82,7 +84,7 @@ build_in_namespace() {
 		hide_installed_copies
 	fi
 	add_test_modprobe_option
-	VFIO_EARLY_BIN=$(vm_binder) VFIO_PROBE_SRC=$VM_DIR/probe.sh \
+	VFIO_EARLY_BIN=$(vm_binder) VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
 		mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
 }
 

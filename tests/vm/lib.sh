@@ -11,11 +11,21 @@ export VM_CACHE
 # Native drivers every test image carries, so the scenarios can show that
 # vfio-early wins against them. "dummy" is never auto-loaded by udev: the
 # rd.driver.pre= scenario loads it on purpose. ahci, lpc_ich and i2c_i801
-# drive q35's chipset functions 00:1f.2, 00:1f.0 and 00:1f.3. One module
-# name per line.
+# drive q35's chipset functions 00:1f.2, 00:1f.0 and 00:1f.3; igb and igbvf
+# an SR-IOV NIC and its VFs (scenario sriov_vf). One module name per line.
 vm_native_modules() {
 	printf "%s\n" e1000e snd_hda_intel snd_hda_codec_generic bochs qxl dummy \
-		ahci lpc_ich i2c_i801
+		ahci lpc_ich i2c_i801 igb igbvf
+}
+
+# The udev rule the images carry for the after-boot scenarios: the working
+# tree's template, or the packaged rule.
+vm_udev_rule() {
+	if [ "${VFIO_EARLY_INSTALLED:-0}" = 1 ]; then
+		echo /usr/lib/udev/rules.d/70-vfio-early.rules
+	else
+		echo "$REPO_ROOT/udev/70-vfio-early.rules.in"
+	fi
 }
 
 vm_say() {

@@ -6,11 +6,15 @@
 #        PROBE-KMSG <binder log>   PROBE-KLOG <native driver log>
 #        PROBE-KMSGT <seconds since boot> <binder log> (the binder's timing)
 #        PROBE-MODULE <loaded module>   PROBE-STATUS <status file line>
-#        PROBE-UPTIME <seconds>   PROBE-END
+#        PROBE-UPTIME <seconds>   PROBE-SRIOV <what was done>   PROBE-END
+# With vfio_test.sriov=PF:N on the command line (scenario sriov_vf) it
+# first installs vfio-early's udev rule as the package does, writes N to
+# the PF's sriov_numvfs and waits for udev to handle the new VFs.
 
-NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|vfio-pci|vfio_pci)[ :]'
+NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci)[ :]'
 STATUS_FILE=/run/vfio-early/status
 KLOG_COPY=/run/vfio-probe.klog
+RULE_SRC=/usr/lib/vfio-early-probe/70-vfio-early.rules.in
 
 # These set $v instead of printing: a fork per value is slow under TCG.
 read_attr() {
@@ -64,12 +68,43 @@ print_logs() {
 	echo "PROBE-UPTIME $up"
 }
 
+# The rule names the binder by its absolute path, as make install writes it.
+install_rule() {
+	for bin in /usr/sbin/vfio-early /sbin/vfio-early /usr/bin/vfio-early; do
+		[ -x "$bin" ] && break
+	done
+	mkdir -p /etc/udev/rules.d
+	sed "s|@SBINDIR@|${bin%/*}|" "$RULE_SRC" >/etc/udev/rules.d/70-vfio-early.rules
+	# udevd handles control messages in order: the ping's answer means the
+	# reload was handled, so the VFs' events see the rule.
+	udevadm control --reload
+	udevadm control --ping
+}
+
+make_vfs() {
+	spec=
+	read -r cmdline </proc/cmdline
+	for w in $cmdline; do
+		case $w in vfio_test.sriov=*) spec=${w#*=} ;; esac
+	done
+	[ -n "$spec" ] || return 0
+	pf=${spec%:*}
+	install_rule
+	if echo "${spec##*:}" >"/sys/bus/pci/devices/$pf/sriov_numvfs"; then
+		udevadm settle --timeout=60
+		echo "PROBE-SRIOV $pf sriov_numvfs=${spec##*:}, udev settled"
+	else
+		echo "PROBE-SRIOV $pf: writing sriov_numvfs failed"
+	fi
+}
+
 # Keep kernel messages from interleaving with ours on the serial console.
 dmesg -n 1 2>/dev/null
 if [ -w /dev/console ]; then
 	exec >/dev/console 2>&1
 fi
 echo
+make_vfs
 print_devices
 print_logs
 echo PROBE-END
