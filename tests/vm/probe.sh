@@ -6,10 +6,13 @@
 #        PROBE-KMSG <binder log>   PROBE-KLOG <native driver log>
 #        PROBE-KMSGT <seconds since boot> <binder log> (the binder's timing)
 #        PROBE-MODULE <loaded module>   PROBE-STATUS <status file line>
-#        PROBE-UPTIME <seconds>   PROBE-SRIOV <what was done>   PROBE-END
+#        PROBE-UPTIME <seconds>   PROBE-SRIOV <what was done>
+#        PROBE-HOTPLUG-READY   PROBE-HOTPLUG <what was seen>   PROBE-END
 # With vfio_test.sriov=PF:N on the command line (scenario sriov_vf) it
 # first installs vfio-early's udev rule as the package does, writes N to
-# the PF's sriov_numvfs and waits for udev to handle the new VFs.
+# the PF's sriov_numvfs and waits for udev to handle the new VFs; with
+# vfio_test.hotplug=ADDR,... it installs the rule, prints
+# PROBE-HOTPLUG-READY (the host then adds the devices) and waits for them.
 
 NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci)[ :]'
 STATUS_FILE=/run/vfio-early/status
@@ -81,12 +84,18 @@ install_rule() {
 	udevadm control --ping
 }
 
-make_vfs() {
-	spec=
+# $v: the value of KEY=value on the kernel command line, or empty.
+cmdline_value() {
+	v=
 	read -r cmdline </proc/cmdline
 	for w in $cmdline; do
-		case $w in vfio_test.sriov=*) spec=${w#*=} ;; esac
+		case $w in "$1"=*) v=${w#*=} ;; esac
 	done
+}
+
+make_vfs() {
+	cmdline_value vfio_test.sriov
+	spec=$v
 	[ -n "$spec" ] || return 0
 	pf=${spec%:*}
 	install_rule
@@ -98,6 +107,24 @@ make_vfs() {
 	fi
 }
 
+# vfio_test.hotplug=ADDR,... (scenario hotplug): install the rule, ask the
+# host to add the devices through QEMU's monitor, wait for them and udev.
+wait_hotplug() {
+	cmdline_value vfio_test.hotplug
+	[ -n "$v" ] || return 0
+	install_rule
+	echo PROBE-HOTPLUG-READY
+	for addr in $(echo "$v" | tr ',' ' '); do
+		i=0
+		while [ ! -e "/sys/bus/pci/devices/$addr" ] && [ "$i" -lt 90 ]; do
+			sleep 1
+			i=$((i + 1))
+		done
+	done
+	udevadm settle --timeout=60
+	echo "PROBE-HOTPLUG waited ${i}s for $addr, udev settled"
+}
+
 # Keep kernel messages from interleaving with ours on the serial console.
 dmesg -n 1 2>/dev/null
 if [ -w /dev/console ]; then
@@ -105,6 +132,7 @@ if [ -w /dev/console ]; then
 fi
 echo
 make_vfs
+wait_hotplug
 print_devices
 print_logs
 echo PROBE-END

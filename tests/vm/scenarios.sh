@@ -10,7 +10,7 @@ scenario_names() {
 		invalid_selectors kernel_ids rd_driver modprobe_options many_devices \
 		no_vfio_module side_door pinned_mismatch disabled_off disabled_n \
 		ahci_by_id chipset_group \
-		modules_load sriov_vf
+		modules_load sriov_vf hotplug
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -282,6 +282,59 @@ scenario_sriov_vf() {
 	expect_no_klog "igbvf 0000:01:10.2"
 	expect_override 0000:01:10.2 vfio-pci
 	expect_override 0000:01:10.0 -
+}
+
+# After boot: two e1000e NICs hot-added through QEMU's monitor (QMP
+# device_add on a pipe) into empty PCIe root ports once the probe has
+# installed the udev rule; e1000e is loaded already (a NIC at 00:03.0), so
+# the kernel binds it inside device_add() before udev sees the event. The
+# one selected by address ends on vfio-pci, the other stays on e1000e.
+scenario_hotplug() {
+	qmp=$LOG.qmp
+	rm -f "$qmp.in" "$qmp.out"
+	mkfifo "$qmp.in" "$qmp.out" || { fail "no FIFOs for QMP"; return; }
+	hotplug_when_ready "$qmp" rp8 rp9 &
+	waiter=$!
+	boot "vfio.ids=0000:01:00.0 vfio_test.hotplug=0000:01:00.0,0000:02:00.0" \
+		"$IOMMU $(nic 03.0) \
+		-device pcie-root-port,id=rp8,bus=pcie.0,addr=08.0,chassis=8 \
+		-device pcie-root-port,id=rp9,bus=pcie.0,addr=09.0,chassis=9 \
+		-netdev user,id=netrp8 -netdev user,id=netrp9 \
+		-chardev pipe,id=qmp,path=$qmp -mon chardev=qmp,mode=control"
+	ok=$?
+	kill "$waiter" 2>/dev/null
+	wait "$waiter"
+	rm -f "$qmp.in" "$qmp.out"
+	[ "$ok" = 0 ] || return
+	grep -q '^PROBE-HOTPLUG .*udev settled' "$PROBES" || fail "no hotplug seen"
+	expect_driver 0000:01:00.0 vfio-pci
+	expect_driver 0000:02:00.0 e1000e
+	expect_driver 0000:00:03.0 e1000e
+	expect_kmsg "select 0000:01:00.0 (8086:10d3:0200"
+	expect_kmsg "0000:01:00.0: bound to vfio-pci (was e1000e)"
+	expect_status 0000:01:00.0 "prev=e1000e result=bound reason=selector=0000:01:00.0 at=udev"
+	expect_no_kmsg "0000:02:00.0"
+	expect_override 0000:02:00.0 -
+}
+
+# QMP "device_add" of an e1000e into each root port named, once the probe
+# says it is ready (on the serial log); gives up after 5 minutes.
+hotplug_when_ready() {
+	q=$1
+	shift
+	i=0
+	until grep -aq '^PROBE-HOTPLUG-READY' "$LOG" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 300 ] || return 0
+		sleep 1
+	done
+	{
+		echo '{"execute": "qmp_capabilities"}'
+		for port in "$@"; do
+			printf '{"execute": "device_add", "arguments": {"driver": "e1000e", ' 
+			printf '"id": "hot%s", "bus": "%s", "netdev": "net%s"}}\n' "$port" "$port" "$port"
+		done
+	} >"$q.in"
 }
 
 qemu_version() {
