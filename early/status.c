@@ -86,22 +86,14 @@ static size_t drop_line(char *text, size_t n, const char *addr)
 	return n;
 }
 
-int status_update(const struct pci_dev *d, const char *at)
+int status_update(const char *old, size_t n, const struct pci_dev *d, const char *at)
 {
-	char *old = NULL, *buf;
-	size_t n = 0, cap;
-	int r = sysfs_slurp(STATUS_PATH, 1u << 20, &old, &n);
+	size_t cap = n + LINE_MAX_LEN + 64;
+	char *buf = malloc(cap);
+	int r;
 
-	if (r < 0 && r != -ENOENT) {
-		log_err("cannot read /%s: %s", STATUS_PATH, log_errstr(r));
-		return r;
-	}
-	cap = n + LINE_MAX_LEN + 64;
-	buf = malloc(cap);
-	if (!buf) {
-		free(old);
+	if (!buf)
 		return -ENOMEM;
-	}
 	if (old)
 		memcpy(buf, old, n);
 	n = old ? drop_line(buf, n, d->addr) : 0;
@@ -116,6 +108,5 @@ int status_update(const struct pci_dev *d, const char *at)
 	if (r)
 		log_err("cannot write /%s: %s", STATUS_PATH, log_errstr(r));
 	free(buf);
-	free(old);
 	return r;
 }

@@ -19,7 +19,8 @@
 #define STATUS_LOCK STATUS_DIR "/lock"
 
 int status_write(const struct pci_list *l, const char *note);
-/* Replace or add d's line, marked at=AT. */
-int status_update(const struct pci_dev *d, const char *at);
+/* The file's text old[0..n) (NULL: none yet) with d's line replaced or
+ * added, marked at=AT, written as a whole. */
+int status_update(const char *old, size_t n, const struct pci_dev *d, const char *at);
 
 #endif

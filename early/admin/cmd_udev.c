@@ -4,9 +4,10 @@
  * added after boot (an SR-IOV VF, PCIe hotplug, a rescan): does the running
  * kernel's command line select it? Answered by the boot pass's own code
  * (config, pass_select, plan, bind_all with its verification and rollback),
- * for that one device. Always exits 0 within the bind budget: udev's event
- * processing never waits long on it or sees it fail; every decision goes to
- * the kernel log.
+ * for that one device. Always exits 0, within the bind budget for the lock
+ * and the bind (10 s) plus one modprobe for a VF's own driver: udev's event
+ * processing never waits long on it or sees it fail; every decision goes
+ * to the kernel log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@
 #include "sysfs.h"
 
 #define LOCK_STEP_MS 20
-#define PROBE_WAIT_MS 500
+#define VF_PROBE_WAIT_MS 500
 
 /* One event at a time: the status file's read-modify-write and a VF's
  * autoprobe window (release_vf) must not interleave with another worker. */
@@ -35,7 +36,7 @@ static int take_lock(long dl)
 	int fd;
 
 	sysfs_mkdir(STATUS_DIR, 0755);
-	fd = sysfs_open(STATUS_LOCK, O_RDWR | O_CREAT, 0600);
+	fd = sysfs_open(STATUS_LOCK, O_RDWR | O_CREAT | O_NONBLOCK, 0600);
 	if (fd < 0)
 		return fd;
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -48,24 +49,40 @@ static int take_lock(long dl)
 	return fd;
 }
 
+/* The status file: a regular file of at most STATUS_MAX bytes, read
+ * without blocking (a FIFO there is an error at once); NULL when absent. */
+#define STATUS_MAX (1u << 20)
+
+static int udev_read_status(char **text, size_t *n)
+{
+	int r = sysfs_slurp(STATUS_PATH, STATUS_MAX, text, n);
+
+	if (r == -ENOENT) {
+		*text = NULL;
+		*n = 0;
+		return 0;
+	}
+	if (r < 0)
+		log_err("cannot read /%s: %s; deciding nothing", STATUS_PATH, cmd_read_error(r));
+	return r;
+}
+
 /* A coldplug replay (udevadm trigger: the kernel adds SYNTH_UUID) of a
  * device the boot pass decided: its decision stands, nothing is redone. */
-static int boot_decided(const char *addr)
+static int boot_decided(const char *text, const char *addr)
 {
-	char *text = NULL, *p, *nl;
-	size_t n, a = strlen(addr);
-	int found = 0;
+	size_t a = strlen(addr);
 
-	if (!getenv("SYNTH_UUID") || sysfs_slurp(STATUS_PATH, 1u << 20, &text, &n) < 0)
+	if (!text || !getenv("SYNTH_UUID"))
 		return 0;
-	for (p = text; p && *p && !found; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		found = !strncmp(p, addr, a) && p[a] == ' ' && !strstr(p, " at=udev");
+	for (const char *p = text; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		size_t len = strcspn(p, "\n");
+
+		if (len > a && !strncmp(p, addr, a) && p[a] == ' ' &&
+		    !(len >= 8 && !memcmp(p + len - 8, " at=udev", 8)))
+			return 1;
 	}
-	free(text);
-	return found;
+	return 0;
 }
 
 /*
@@ -90,7 +107,7 @@ static void release_vf(struct pci_dev *d, int load_modules)
 		cmd_modprobe_alias(d);
 	if (sysfs_write(path, "1") == 0) {
 		/* synchronous in the kernel (device_attach); a short wait for slower fakes */
-		long until = deadline_in(PROBE_WAIT_MS, 0);
+		long until = deadline_in(VF_PROBE_WAIT_MS, 0);
 
 		sysfs_write("sys/bus/pci/drivers_probe", d->addr);
 		while (pci_read_driver(d) == 0 && !d->driver[0] && !deadline_passed(until))
@@ -102,8 +119,16 @@ static void release_vf(struct pci_dev *d, int load_modules)
 		   d->addr, d->vf, d->pf->addr, d->driver[0] ? d->driver : "no driver");
 }
 
+struct event {
+	const char *line;	/* the command line */
+	size_t len;
+	char *status;		/* the status file as read under the lock, or NULL */
+	size_t status_len;
+	long deadline;		/* of the whole event: lock and bind */
+};
+
 static void decide(const struct cmd_ctx *x, struct pci_list *l, struct pci_dev *d,
-		   const struct config *c, int have_iommu, const char *line, size_t len)
+		   const struct config *c, int have_iommu, const struct event *e)
 {
 	struct pci_list one = { d, 1 };
 	struct bind_opts bo;
@@ -114,50 +139,62 @@ static void decide(const struct cmd_ctx *x, struct pci_list *l, struct pci_dev *
 		plan_log_dev(l, d, have_iommu);
 		strcpy(d->prev_driver, d->driver);
 		bo.load_modules = !x->root;
-		bo.cmdline = line;
-		bo.cmdline_len = len;
-		bo.deadline = deadline_in(BIND_BUDGET_MS, 0);
+		bo.cmdline = e->line;
+		bo.cmdline_len = e->len;
+		bo.deadline = e->deadline;
 		bind_all(&one, &bo);
 	}
 	if (d->result != RES_BOUND && d->result != RES_ALREADY)
 		release_vf(d, !x->root);
 	if (d->action != ACT_LEAVE)
-		status_update(d, "udev");
+		status_update(e->status, e->status_len, d, "udev");
+}
+
+static void decide_locked(const struct cmd_ctx *x, const char *addr, const struct config *c,
+			  struct event *e)
+{
+	struct pci_list l = { NULL, 0 };
+	struct pci_dev *d;
+	int have_iommu;
+
+	if (udev_read_status(&e->status, &e->status_len) < 0)
+		return;
+	if (boot_decided(e->status, addr)) {
+		log_info("%s: decided by the boot pass; a coldplug replay changes nothing", addr);
+		return;
+	}
+	pass_select(&l, c, &have_iommu, PASS_TAG);
+	d = cmd_dev(&l, addr);
+	if (d)
+		decide(x, &l, d, c, have_iommu, e);
+	else
+		log_err("%s: udev: no such PCI device (removed already?)", addr);
+	pci_free(&l);
 }
 
 static void udev_event(const struct cmd_ctx *x, const char *addr)
 {
-	struct pci_list l = { NULL, 0 };
+	struct event e = { NULL, 0, NULL, 0, deadline_in(BIND_BUDGET_MS, 0) };
 	struct config c;
-	struct pci_dev *d;
 	char *line;
-	size_t len;
-	int have_iommu, lock;
+	int lock;
 
-	if (cmd_cmdline(x, &line, &len) < 0)
+	if (cmd_cmdline(x, &line, &e.len) < 0)
 		return;
-	config_parse(&c, line, len);
+	e.line = line;
+	config_parse(&c, line, e.len);
 	log_set_debug(c.debug);
-	if (c.disabled || !c.nsel)
-		goto out;
-	if (boot_decided(addr)) {
-		log_info("%s: decided by the boot pass; a coldplug replay changes nothing", addr);
-		goto out;
+	if (!c.disabled && c.nsel) {
+		lock = take_lock(e.deadline);
+		if (lock < 0) {
+			log_err("%s: udev: /%s: %s; deciding nothing", addr, STATUS_LOCK,
+				log_errstr(lock));
+		} else {
+			decide_locked(x, addr, &c, &e);
+			close(lock);
+		}
 	}
-	lock = take_lock(deadline_in(BIND_BUDGET_MS, 0));
-	if (lock < 0) {
-		log_err("%s: udev: /%s: %s; deciding nothing", addr, STATUS_LOCK, log_errstr(lock));
-		goto out;
-	}
-	pass_select(&l, &c, &have_iommu, PASS_TAG);
-	d = cmd_dev(&l, addr);
-	if (d)
-		decide(x, &l, d, &c, have_iommu, line, len);
-	else
-		log_err("%s: udev: no such PCI device (removed already?)", addr);
-	pci_free(&l);
-	close(lock);
-out:
+	free(e.status);
 	config_free(&c);
 	free(line);
 }

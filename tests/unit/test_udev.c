@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fakesys.h"
 #include "t.h"
@@ -258,6 +260,7 @@ static void test_no_iommu(void)
 
 static void test_bad_input(void)
 {
+	char path[512];
 	static const char *const names[] = { "../../x", "", "0000:02:00", "0000:02:00.0 x",
 					     "zz:zz.z" };
 
@@ -278,6 +281,17 @@ static void test_bad_input(void)
 	T_OK(fs.exit_status == 0, "bad selectors: exit 0");
 	RUN("rd.vfio=0 vfio.ids=0000:02:00.0", "udev", "0000:02:00.0");
 	T_OK(fs.exit_status == 0 && !fs.journal[0], "rd.vfio=0: nothing done");
+	snprintf(path, sizeof(path), "%s/run/vfio-early", fs.root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/run/vfio-early/status", fs.root);
+	mkfifo(path, 0600);
+	fake_hotplug(&fs, "0000:02:00.0");
+	alarm(20);
+	RUN("vfio.ids=0000:02:00.0", "udev", "0000:02:00.0");
+	alarm(0);
+	T_OK(fs.exit_status == 0 && has(fs.output, "cannot read /run/vfio-early/status"),
+	     "a FIFO as status file: exit 0 at once, said");
+	T_OK(!fs.journal[0], "a FIFO as status file: nothing done");
 	fake_cleanup(&fs);
 }
 
