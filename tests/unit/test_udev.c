@@ -157,6 +157,31 @@ static void test_plan(void)
 	fake_cleanup(&fs);
 }
 
+/* An SR-IOV card hot-added after boot: its PF's own event holds its VFs. */
+static void test_hotplugged_pf(void)
+{
+	struct fake_dev devs[NDEVS(sriov_devs)];
+	const char *cmd = "vfio.ids=0000:01:00.0/vf0";
+
+	memcpy(devs, sriov_devs, sizeof(devs));
+	devs[1].driver = NULL;
+	devs[1].later = 1;
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	BOOT(cmd);
+	T_OK(!has(fs.output, "holding"), "hot PF: nothing to hold at boot");
+	fake_hotplug(&fs, PF);
+	RUN(cmd, "udev", PF);
+	EXIT0("udev PF");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
+	     "hot PF: its own event holds its VFs");
+	OUT_HAS(PF ": sriov_drivers_autoprobe=0: holding VFs for 0000:01:00.0/vf0", "hot PF: said");
+	T_STREQ(drv(PF), "igb", "hot PF: stays on igb");
+	make_vfs(cmd);
+	T_STREQ(drv(VF0), "vfio-pci", "hot PF: VF 0 on vfio-pci");
+	T_STREQ(drv(VF1), "igbvf", "hot PF: VF 1 on igbvf");
+	fake_cleanup(&fs);
+}
+
 static void test_all_vfs(void)
 {
 	const char *cmd = "vfio.ids=01:00.0/vf";
@@ -329,6 +354,7 @@ int main(void)
 	test_one_vf();
 	test_all_vfs();
 	test_plan();
+	test_hotplugged_pf();
 	test_vf_by_id();
 	test_hotplug();
 	test_no_iommu();
