@@ -22,7 +22,8 @@ int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, uns
 	*have_iommu = pass_have_iommu();
 	if (pci_scan(l) < 0)
 		log_err("cannot read /sys/bus/pci/devices: %s", log_errstr(errno));
-	pass_vfs(l, c, *have_iommu ? vfs : vfs & PASS_TAG);
+	if (vfs & PASS_TAG)
+		pass_vfs(l, c, PASS_TAG);
 	plan_build(l, c, *have_iommu);
 	return 1;
 }
@@ -33,28 +34,37 @@ int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, uns
  * pci_device_probe() then refuses every driver for a VF without
  * driver_override (pci_device_can_probe()), so no native VF driver takes
  * one before the udev rule (vfio-early udev) has decided it. The flag stays
- * in the PF's struct pci_sriov until the PF is removed. The boot pass only
- * holds: VFs appear after it, and any that exist then (a PF driver's
- * max_vfs= in the initrd) are decided by the udev rule at coldplug.
+ * in the PF's struct pci_sriov until the PF is removed. The udev rule holds
+ * on the PF's own add event (at the real root's coldplug, or a hotplug),
+ * so without the rule no PF is held; the boot pass neither holds nor
+ * matches VFs (they appear after it; a PF driver's max_vfs= in the initrd
+ * makes them before the rule runs: then the rule decides them at coldplug).
  */
-void pass_vfs(struct pci_list *l, const struct config *c, unsigned what)
+static void hold(const struct selector *s)
 {
 	char path[SYSFS_DEV_PATH_MAX];
+	int r;
 
-	for (size_t i = 0; i < c->nsel; i++)
-		for (size_t j = 0; c->sel[i].kind == SEL_VF && j < l->n; j++) {
-			const struct pci_dev *pf = &l->dev[j];
-			int r;
+	/* the PF's name as the kernel prints it: "%04x:%02x:%02x.%d" */
+	fmt(path, sizeof(path), SYSFS_DEVICES "/%04x:%02x:%02x.%x/sriov_drivers_autoprobe",
+	    s->dom, s->bus, s->slot, s->fn);
+	r = sysfs_write(path, "0");
+	log_msg(r ? PRIO_WARNING : PRIO_NOTICE, "%s: PF's sriov_drivers_autoprobe=0: %s", s->text,
+		r ? log_errstr(r) : "VFs held");
+}
 
-			if (!sel_names(&c->sel[i], pf))
+void pass_vfs(struct pci_list *l, const struct config *c, unsigned what)
+{
+	for (size_t i = 0; i < c->nsel; i++) {
+		const struct selector *s = &c->sel[i];
+
+		for (size_t j = 0; s->kind == SEL_VF && j < l->n; j++) {
+			if (!sel_names(s, &l->dev[j]))
 				continue;
 			if (what & PASS_TAG)
-				pci_tag_vfs(l, pf);
-			if (!(what & PASS_HOLD))
-				continue;
-			r = sysfs_dev_path(path, sizeof(path), pf->addr, "sriov_drivers_autoprobe");
-			r = r ? r : sysfs_write(path, "0");
-			log_msg(r ? PRIO_WARNING : PRIO_NOTICE, "%s: VFs for %s: %s", pf->addr,
-				c->sel[i].text, r ? "no SR-IOV" : "held");
+				pci_tag_vfs(l, &l->dev[j]);
+			if (what & PASS_HOLD)
+				hold(s);
 		}
+	}
 }

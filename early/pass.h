@@ -12,12 +12,12 @@
 
 int pass_have_iommu(void);
 /* 1 when it scanned and planned (l filled, *have_iommu set), 0 otherwise;
- * vfs: what pass_vfs() does first (PASS_HOLD only with an IOMMU). */
+ * vfs: PASS_TAG to have VF selectors match (pass_vfs() before the plan). */
 int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, unsigned vfs);
 
-/* For each PF a VF selector names: PASS_TAG marks its VFs (pci_dev.pf, .vf,
- * so the selector matches them), PASS_HOLD keeps native drivers off its VFs
- * (sriov_drivers_autoprobe=0). */
+/* For each PF of l a VF selector names: PASS_TAG marks its VFs in l
+ * (pci_dev.pf, .vf, so the selector matches them), PASS_HOLD holds them as
+ * pass_hold_vfs() does (the udev rule, for a PF added after boot). */
 enum { PASS_TAG = 1, PASS_HOLD = 2 };
 void pass_vfs(struct pci_list *l, const struct config *c, unsigned what);
 

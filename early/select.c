@@ -222,7 +222,7 @@ static int id_eq(unsigned want, unsigned have)
 	return want == PCI_ANY || want == have;
 }
 
-int sel_names(const struct selector *sel, const struct pci_dev *d)
+__attribute__((noinline)) int sel_names(const struct selector *sel, const struct pci_dev *d)
 {
 	return sel->dom == d->dom && sel->bus == d->bus && sel->slot == d->slot && sel->fn == d->fn;
 }

@@ -133,8 +133,6 @@ static void decide(const struct cmd_ctx *x, struct pci_list *l, struct pci_dev *
 	struct pci_list one = { d, 1 };
 	struct bind_opts bo;
 
-	/* A PF that appears after boot holds its VFs as the boot pass would. */
-	pass_vfs(&one, c, have_iommu ? PASS_HOLD : 0);
 	if (d->action != ACT_LEAVE) {
 		plan_log_dev(l, d, have_iommu);
 		strcpy(d->prev_driver, d->driver);
@@ -159,16 +157,21 @@ static void decide_locked(const struct cmd_ctx *x, const char *addr, const struc
 
 	if (udev_read_status(&e->status, &e->status_len) < 0)
 		return;
-	if (boot_decided(e->status, addr)) {
-		log_info("%s: decided by the boot pass; a coldplug replay changes nothing", addr);
-		return;
-	}
 	pass_select(&l, c, &have_iommu, PASS_TAG);
 	d = cmd_dev(&l, addr);
-	if (d)
-		decide(x, &l, d, c, have_iommu, e);
-	else
+	if (!d) {
 		log_err("%s: udev: no such PCI device (removed already?)", addr);
+	} else {
+		struct pci_list one = { d, 1 };
+
+		/* A PF's add event (coldplug, hotplug) holds its VFs, before any exist. */
+		pass_vfs(&one, c, have_iommu ? PASS_HOLD : 0);
+		if (boot_decided(e->status, addr))
+			log_info("%s: decided by the boot pass; a coldplug replay changes nothing",
+				 addr);
+		else
+			decide(x, &l, d, c, have_iommu, e);
+	}
 	pci_free(&l);
 }
 

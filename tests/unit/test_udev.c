@@ -81,6 +81,15 @@ static struct fake_dev sriov_devs[] = {
 	  .native = "igbvf", .physfn = PF, .vf = 1, .later = 1 },
 };
 
+/* The real root's coldplug: udevadm trigger replays "add" (SYNTH_UUID). */
+static void coldplug(const char *cmdline, const char *addr)
+{
+	setenv("SYNTH_UUID", "0", 1);
+	RUN(cmdline, "udev", addr);
+	unsetenv("SYNTH_UUID");
+	EXIT0("coldplug replay");
+}
+
 /* sriov_numvfs=2: the kernel adds both VFs, then udev runs the rule for each. */
 static void make_vfs(const char *cmdline)
 {
@@ -99,12 +108,14 @@ static void test_one_vf(void)
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
-	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
-	     "boot pass: the PF named by PF/vf1 holds its VFs (sriov_drivers_autoprobe 0)");
-	OUT_HAS(PF ": sriov_drivers_autoprobe=0: holding VFs for 0000:01:00.0/vf1",
-		"boot pass: says so");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
+	     "boot pass: leaves sriov_drivers_autoprobe alone (the rule holds)");
 	T_OK(!has(fs.output, "matches no PCI device"), "boot pass: no unmatched warning for VFs to come");
 	T_STREQ(drv(PF), "igb", "boot pass: the PF stays on igb");
+	coldplug(cmd, PF);
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
+	     "coldplug replay of the PF: the rule holds its VFs (sriov_drivers_autoprobe 0)");
+	OUT_HAS("0000:01:00.0/vf1: PF's sriov_drivers_autoprobe=0: VFs held", "the rule says so");
 	fake_hotplug(&fs, VF0);
 	fake_hotplug(&fs, VF1);
 	T_OK(!drv(VF0)[0] && !drv(VF1)[0], "held: igbvf did not take the new VFs");
@@ -168,13 +179,13 @@ static void test_hotplugged_pf(void)
 	devs[1].later = 1;
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
 	BOOT(cmd);
-	T_OK(!has(fs.output, "holding"), "hot PF: nothing to hold at boot");
+	T_OK(!has(fs.output, "VFs held"), "hot PF: nothing to hold at boot");
 	fake_hotplug(&fs, PF);
 	RUN(cmd, "udev", PF);
 	EXIT0("udev PF");
 	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
 	     "hot PF: its own event holds its VFs");
-	OUT_HAS(PF ": sriov_drivers_autoprobe=0: holding VFs for 0000:01:00.0/vf0", "hot PF: said");
+	OUT_HAS("0000:01:00.0/vf0: PF's sriov_drivers_autoprobe=0: VFs held", "hot PF: said");
 	T_STREQ(drv(PF), "igb", "hot PF: stays on igb");
 	make_vfs(cmd);
 	T_STREQ(drv(VF0), "vfio-pci", "hot PF: VF 0 on vfio-pci");
@@ -188,7 +199,9 @@ static void test_all_vfs(void)
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
+	coldplug(cmd, PF);
 	make_vfs(cmd);
+	T_OK(!has(fs.journal, "unbind igbvf"), "PF/vf: igbvf never had them");
 	T_STREQ(drv(VF0), "vfio-pci", "PF/vf: VF0 on vfio-pci");
 	T_STREQ(drv(VF1), "vfio-pci", "PF/vf: VF1 on vfio-pci");
 	T_STREQ(drv(PF), "igb", "PF/vf: never the PF");

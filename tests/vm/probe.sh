@@ -99,6 +99,10 @@ make_vfs() {
 	[ -n "$spec" ] || return 0
 	pf=${spec%:*}
 	install_rule
+	# What the real root's coldplug does with the rule in place: "add"
+	# replayed for the PF, whose event holds its VFs.
+	udevadm trigger --action=add "/sys/bus/pci/devices/$pf"
+	udevadm settle --timeout=60
 	if echo "${spec##*:}" >"/sys/bus/pci/devices/$pf/sriov_numvfs"; then
 		udevadm settle --timeout=60
 		echo "PROBE-SRIOV $pf sriov_numvfs=${spec##*:}, udev settled"

@@ -258,8 +258,9 @@ scenario_modules_load() {
 # After boot: an 82576 (QEMU's igb, SR-IOV) behind a root port at 00:07.0;
 # the probe installs the udev rule, writes 2 to the PF's sriov_numvfs
 # (VFs 01:10.0 and 01:10.2, each in its own group) and waits for udev.
-# The boot pass holds the PF's VFs (sriov_drivers_autoprobe 0); the rule
-# puts VF 1 on vfio-pci and probes VF 0 for igbvf. QEMU 7.2 (bookworm) has
+# The probe replays the PF's "add" as the real root's coldplug does: the
+# rule holds its VFs (sriov_drivers_autoprobe 0), then puts VF 1 on
+# vfio-pci and probes VF 0 for igbvf. QEMU 7.2 (bookworm) has
 # no igb device: skipped there.
 scenario_sriov_vf() {
 	if ! qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'; then
@@ -274,7 +275,7 @@ scenario_sriov_vf() {
 	expect_driver 0000:01:00.0 igb
 	expect_driver 0000:01:10.2 vfio-pci
 	expect_driver 0000:01:10.0 igbvf
-	expect_kmsg "0000:01:00.0: sriov_drivers_autoprobe=0: holding VFs for 0000:01:00.0/vf1"
+	expect_kmsg "0000:01:00.0/vf1: PF's sriov_drivers_autoprobe=0: VFs held"
 	expect_kmsg "select 0000:01:10.2 (8086:10ca:0200"
 	expect_kmsg "0000:01:10.2: bound to vfio-pci (was unbound)"
 	expect_kmsg "0000:01:10.0: VF 0 of 0000:01:00.0, not for vfio-pci: probed for its own driver, now on igbvf"
