@@ -149,6 +149,8 @@ static int ensure_vfio_driver(const struct bind_opts *o)
 		log_err("cannot load vfio-pci: rebuild the initrd with the vfio-early hook");
 		return -ENOENT;
 	}
+	/* its time stamp splits the pass: the kernel's module loading before it */
+	log_info("vfio-pci loaded");
 	return 0;
 }
 

@@ -91,6 +91,16 @@ vm_bind_ms() {
 	} END { if (t0 && t1 >= t0) printf "%.1f\n", (t1 - t0) * 1000 }' "$1" 2>/dev/null
 }
 
+# Of that time, the part until the binder logged "vfio-pci loaded": the
+# kernel loading the vfio modules (signature checks included); nothing when
+# vfio-pci was there already.
+vm_module_ms() {
+	awk '$1 == "PROBE-KMSGT" {
+		if (!t0 && / vfio-early: select /) t0 = $2
+		if (/ vfio-early: vfio-pci loaded$/) t1 = $2
+	} END { if (t0 && t1 >= t0) printf "%.1f\n", (t1 - t0) * 1000 }' "$1" 2>/dev/null
+}
+
 # The binder the images carry: $VFIO_EARLY_BIN, the working tree's, or
 # the packaged one.
 vm_binder() {
