@@ -101,6 +101,30 @@ vm_module_ms() {
 	} END { if (t0 && t1 >= t0) printf "%.1f\n", (t1 - t0) * 1000 }' "$1" 2>/dev/null
 }
 
+# A kernel cache derived from another (recompress.sh, unsign.sh): unless
+# vm_derived_made DST KVER, moddir=$(vm_derived_copy SRC DST), the modules
+# changed, then vm_derived_done DST KVER WHAT.
+vm_derived_made() {
+	[ "$(cat "$1/kver" 2>/dev/null)" = "$2" ] && [ -s "$(vm_moddir "$1")/modules.dep" ]
+}
+
+# SRC's kernel copied to a fresh DST; prints DST's module tree.
+vm_derived_copy() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	cp -a "$1/kernel" "$2/kernel"
+	vm_m=$(vm_moddir "$1")
+	echo "$2/${vm_m#"$1"/}"
+}
+
+# depmod over DST's changed modules (WHAT names them in the error), then
+# DST's kver: only a complete cache is ever taken as made.
+vm_derived_done() {
+	depmod -b "$1/kernel" "$2" 2>"$1/depmod.log" && ! grep -q . "$1/depmod.log" ||
+		{ head -n 5 "$1/depmod.log" >&2; vm_die "depmod failed on the $3 modules"; }
+	echo "$2" >"$1/kver"
+}
+
 # The binder the images carry: $VFIO_EARLY_BIN, the working tree's, or
 # the packaged one.
 vm_binder() {

@@ -11,17 +11,13 @@ set -eu
 src=$(vm_abspath "$1")
 dst=$(vm_abspath "$2")
 kver=$(vm_kver "$src")
-if [ "$(cat "$dst/kver" 2>/dev/null)" = "$kver" ] && [ -s "$(vm_moddir "$dst")/modules.dep" ]; then
+if vm_derived_made "$dst" "$kver"; then
 	vm_say "zstd modules of $kver in $dst"
 	exit 0
 fi
 vm_require xz zstd depmod
 start=$(date +%s)
-rm -rf "$dst"
-mkdir -p "$dst"
-cp -a "$src/kernel" "$dst/kernel"
-moddir=$(vm_moddir "$src")
-moddir=$dst/${moddir#"$src"/}
+moddir=$(vm_derived_copy "$src" "$dst")
 # Batches of modules on both cores: decompress, compress with zstd. From a
 # file, not a pipe: kmod needs the content size in the zstd frame header.
 find "$moddir" -name '*.ko.xz' -print0 | xargs -0 -r -P 2 -n 256 sh -c '
@@ -30,7 +26,5 @@ find "$moddir" -name '*.ko.xz' -print0 | xargs -0 -r -P 2 -n 256 sh -c '
 	done' sh || vm_die "recompressing the modules failed"
 ! find "$moddir" -name '*.ko.xz' | grep -q . || vm_die "xz modules left in $moddir"
 find "$moddir" -name '*.ko.zst' | grep -q . || vm_die "no zstd modules in $moddir"
-depmod -b "$dst/kernel" "$kver" 2>"$dst/depmod.log" && ! grep -q . "$dst/depmod.log" ||
-	{ head -n 5 "$dst/depmod.log" >&2; vm_die "depmod failed on the zstd modules"; }
-echo "$kver" >"$dst/kver"
+vm_derived_done "$dst" "$kver" zstd
 vm_say "modules of $kver recompressed with zstd into $dst in $(vm_since "$start") s"

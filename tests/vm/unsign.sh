@@ -15,7 +15,7 @@ set -eu
 src=$(vm_abspath "$1")
 dst=$(vm_abspath "$2")
 kver=$(vm_kver "$src")
-if [ "$(cat "$dst/kver" 2>/dev/null)" = "$kver" ] && [ -s "$(vm_moddir "$dst")/modules.dep" ]; then
+if vm_derived_made "$dst" "$kver"; then
 	vm_say "unsigned vfio modules of $kver in $dst"
 	exit 0
 fi
@@ -50,11 +50,7 @@ strip_signature() {
 }
 
 start=$(date +%s)
-rm -rf "$dst"
-mkdir -p "$dst"
-cp -a "$src/kernel" "$dst/kernel"
-moddir=$(vm_moddir "$src")
-moddir=$dst/${moddir#"$src"/}
+moddir=$(vm_derived_copy "$src" "$dst")
 # vfio-pci's plan, with vfio's softdep vfio_iommu_type1, as the hooks see it.
 plan=$(for m in vfio-pci vfio_iommu_type1; do
 	modprobe -d "$dst/kernel" -S "$kver" --show-depends "$m"
@@ -63,7 +59,5 @@ done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
 for ko in $plan; do
 	strip_signature "$ko"
 done
-depmod -b "$dst/kernel" "$kver" 2>"$dst/depmod.log" && ! grep -q . "$dst/depmod.log" ||
-	{ head -n 5 "$dst/depmod.log" >&2; vm_die "depmod failed on the unsigned modules"; }
-echo "$kver" >"$dst/kver"
+vm_derived_done "$dst" "$kver" unsigned
 vm_say "$(echo "$plan" | wc -l) vfio modules of $kver unsigned into $dst in $(vm_since "$start") s"
