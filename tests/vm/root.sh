@@ -17,7 +17,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 ROOT_FORMAT=1
-ROOT_GROUPS="vm build pkg"
+ROOT_GROUPS="vm build pkg fw"
 MIRROR=${VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ROOT_CACHE=${VM_ROOT_CACHE:-/var/cache/vfio-early}
 MAX_DAYS=${VM_ROOT_MAX_DAYS:-7}
