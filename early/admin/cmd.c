@@ -12,6 +12,7 @@
 enum {
 	OPT_CMDLINE = 1 << 0, OPT_GRUB = 1 << 1, OPT_FILTER = 1 << 2, OPT_JSON = 1 << 3,
 	OPT_ADDRESS = 1 << 4, OPT_GROUP = 1 << 5, OPT_BOOT_VGA = 1 << 6, OPT_ARGS = 1 << 7,
+	OPT_FORMAT = 1 << 8,
 };
 
 struct cmd_opt {
@@ -27,6 +28,7 @@ static const struct cmd_opt cmd_opts[] = {
 	{ "--grub", OPT_GRUB, 1, offsetof(struct cmd_ctx, grub) },
 	{ "--filter", OPT_FILTER, 1, offsetof(struct cmd_ctx, filter) },
 	{ "--group", OPT_GROUP, 1, offsetof(struct cmd_ctx, group) },
+	{ "--format", OPT_FORMAT, 1, offsetof(struct cmd_ctx, format) },
 	{ "--json", OPT_JSON, 0, offsetof(struct cmd_ctx, json) },
 	{ "--address", OPT_ADDRESS, 0, offsetof(struct cmd_ctx, address) },
 	{ "--boot-vga", OPT_BOOT_VGA, 0, offsetof(struct cmd_ctx, boot_vga) },
@@ -57,11 +59,13 @@ static const struct subcmd subcmds[] = {
 	  "usage: vfio-early status [--root DIR]\n"
 	  "What the boot pass did (/run/vfio-early/status) against the devices now:\n"
 	  "ADDR TYPE boot=RESULT now=DRIVER VERDICT[: why] (udev=RESULT: what the udev\n"
-	  "rule did after boot). VERDICT is ok, kept (a\n"
-	  "guard kept it on the host by design), FAIL or after-boot (on vfio-pci, not\n"
-	  "by the boot pass). Exit 1 when a device the boot pass selected is not on\n"
-	  "vfio-pci now, or when the boot pass left no status; 2 when the status file\n"
-	  "cannot be read (not a regular file, over 1 MiB); else 0.\n" ROOT_HELP },
+	  "rule did after boot). VERDICT is ok, kept (a guard kept it on the host by\n"
+	  "design), FAIL, after-boot (on vfio-pci, not by the boot pass) or blocked (on\n"
+	  "vfio-pci, but its IOMMU group is not usable: a member is on a host driver;\n"
+	  "the line names it). Exit 1 when a device the boot pass selected is not on\n"
+	  "vfio-pci now, a device on vfio-pci is blocked, or the boot pass left no\n"
+	  "status; 2 when the status file cannot be read (not a regular file, over\n"
+	  "1 MiB); else 0.\n" ROOT_HELP },
 	{ "plan", cmd_plan, OPT_CMDLINE | OPT_GRUB,
 	  "usage: vfio-early plan [--cmdline STR | --grub FILE] [--root DIR]\n"
 	  "What the next boot will do on this host, decided by the boot pass's own\n"
@@ -88,14 +92,28 @@ static const struct subcmd subcmds[] = {
 	{ "acl", cmd_acl, 0,
 	  "usage: vfio-early acl [--root DIR]\n"
 	  "Prints libvirt's qemu.conf cgroup_device_acl: libvirt's default entries,\n"
-	  "/dev/vfio/vfio and /dev/vfio/N for each IOMMU group with a device on\n"
-	  "vfio-pci. Warns about such groups that still hold devices on host drivers.\n"
-	  "Exit 1 when no device is on vfio-pci.\n" ROOT_HELP },
-	{ "template", cmd_template, OPT_ADDRESS,
-	  "usage: vfio-early template [--address] [--root DIR]\n"
-	  "Prints an OpenNebula VM-template block PCI = [ VENDOR, DEVICE, CLASS ] for\n"
-	  "each device on vfio-pci. Exit 1 when no device is on vfio-pci.\n"
-	  "  --address       PCI = [ SHORT_ADDRESS = \"BB:DD.F\" ]: that very device\n"
+	  "/dev/vfio/vfio, /dev/vfio/N for each usable IOMMU group with a device on\n"
+	  "vfio-pci (or a variant driver), and where the kernel has them /dev/iommu and\n"
+	  "each such device's /dev/vfio/devices/vfioN. A group is usable when every\n"
+	  "member is unbound or on vfio-pci, pci-stub or pcieport; the others are left\n"
+	  "out with a warning naming the members in the way. Only QEMU opening these\n"
+	  "nodes outside libvirt's <hostdev> handling needs the list: for a <hostdev>\n"
+	  "libvirt allows them in the VM's cgroup itself. Exit 1 when no device is on\n"
+	  "vfio-pci or a group was left out.\n" ROOT_HELP },
+	{ "template", cmd_template, OPT_ADDRESS | OPT_FORMAT,
+	  "usage: vfio-early template [--format libvirt|proxmox|opennebula] [--address]\n"
+	  "                           [--root DIR]\n"
+	  "Prints, for each device on vfio-pci (or a variant driver) in a usable IOMMU\n"
+	  "group (as acl), what a VM manager needs: a libvirt <hostdev mode='subsystem'\n"
+	  "type='pci' managed='no'> element (the host owns the binding: after a boot\n"
+	  "with rd.vfio=0 the VM fails to start instead of taking the device), Proxmox\n"
+	  "VE hostpciN: lines (DDDD:BB:DD for a slot whose functions all go), and\n"
+	  "OpenNebula PCI = [ VENDOR, DEVICE, CLASS ] blocks. Devices in unusable groups\n"
+	  "are left out with a warning naming the members in the way. Exit 1 when\n"
+	  "nothing is on vfio-pci or a device was left out.\n"
+	  "  --format F      only libvirt, proxmox or opennebula, ready to paste\n"
+	  "                  (default: all three, each under a # header)\n"
+	  "  --address       OpenNebula: PCI = [ SHORT_ADDRESS = \"BB:DD.F\" ] instead\n"
 	  ROOT_HELP },
 	{ "bind", cmd_bind, OPT_CMDLINE | OPT_GROUP | OPT_BOOT_VGA | OPT_ARGS,
 	  "usage: vfio-early bind [--group slot|all|none] [--boot-vga] [--cmdline STR]\n"

@@ -22,6 +22,7 @@ struct cmd_ctx {
 	const char *grub;	/* --grub */
 	const char *filter;	/* --filter */
 	const char *group;	/* --group */
+	const char *format;	/* --format (template) */
 	int json, address, boot_vga;
 	char **args;		/* the selectors of bind and unbind */
 	int nargs;
@@ -88,6 +89,21 @@ int cmd_log_to_stdout(void);
 void cmd_log_restore(int saved);
 /* modprobe the device's modalias (its native driver), bounded in time. */
 void cmd_modprobe_alias(const struct pci_dev *d);
+/* On vfio-pci or a vfio-pci variant driver (a name ending in "vfio-pci" or
+ * "_vfio_pci", as mlx5_vfio_pci). */
+int cmd_on_vfio(const struct pci_dev *d);
+/* Why a VM cannot be given an IOMMU group, filled by cmd_group_usable. */
+struct cmd_group_why {
+	char who[320];		/* "ADDR on DRIVER, ...": the members in the way */
+	char fix[192];		/* "vfio-early bind SEL,...", or why no selector helps */
+};
+/* Whether a VM can be given IOMMU group g now. Since Linux 5.19 vfio claims
+ * a group with iommu_group_claim_dma_owner() (drivers/iommu/iommu.c), which
+ * fails while a member is bound to a driver without driver_managed_dma: a
+ * member unbound, on a vfio driver, pci-stub or pcieport is fine (on a booted
+ * host an unbound member stays unbound). Returns 1 when usable; 0 with w
+ * filled, also for g < 0 (no IOMMU group: vfio cannot use the device). */
+int cmd_group_usable(const struct pci_list *l, int g, struct cmd_group_why *w);
 /* A guard that keeps a device by design (boot-vga, bridge, mass-storage),
  * as opposed to one that means the setup is broken (no IOMMU). */
 int cmd_by_design(const char *why);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -171,4 +172,80 @@ int cmd_by_design(const char *why)
 {
 	return why && (!strcmp(why, "boot-vga") || !strcmp(why, "bridge") ||
 		       !strcmp(why, "mass-storage"));
+}
+
+static int name_ends(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
+int cmd_on_vfio(const struct pci_dev *d)
+{
+	return name_ends(d->driver, "vfio-pci") || name_ends(d->driver, "_vfio_pci");
+}
+
+/* Append to a NUL-terminated buffer; what does not fit is cut. */
+static void why_add(char *buf, size_t size, const char *f, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= size)
+		return;
+	va_start(ap, f);
+	fmt_v(buf + n, size - n, f, ap);
+	va_end(ap);
+}
+
+/* What no selector takes from the host (early/plan.c's guards): a bridge by
+ * header or class (an LPC bridge on lpc_ich), mass storage, the boot display.
+ * Binding it is never the advice. */
+static int host_keeps(const struct pci_dev *d)
+{
+	return pci_is_bridge(d) || pci_is_bridge_class(d) || pci_is_storage(d) || d->boot_vga;
+}
+
+/* One member in the way: named in who, its pinned selector added to fix
+ * unless the host keeps it. */
+static void note_blocker(const struct pci_dev *m, struct cmd_group_why *w, int *blockers,
+			 int *kept)
+{
+	char sel[CMD_PINNED_SIZE];
+	const char *sep = *blockers ? ", " : "";
+
+	why_add(w->who, sizeof(w->who), "%s%s on %s", sep, m->addr, m->driver);
+	(*blockers)++;
+	if (host_keeps(m)) {
+		(*kept)++;
+		return;
+	}
+	sep = w->fix[0] ? "," : "vfio-early bind ";
+	why_add(w->fix, sizeof(w->fix), "%s%s", sep, cmd_pinned(m, sel, sizeof(sel)));
+}
+
+int cmd_group_usable(const struct pci_list *l, int g, struct cmd_group_why *w)
+{
+	int blockers = 0, kept = 0;
+
+	w->who[0] = w->fix[0] = '\0';
+	if (g < 0) {
+		why_add(w->who, sizeof(w->who), "no IOMMU group");
+		why_add(w->fix, sizeof(w->fix), "enable the IOMMU (vfio-early check)");
+		return 0;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *m = &l->dev[i];
+
+		if (m->group != g || !m->driver[0] || pci_driver_manages_dma(m->driver))
+			continue;
+		note_blocker(m, w, &blockers, &kept);
+	}
+	if (!kept)
+		return !blockers;
+	w->fix[0] = '\0';
+	why_add(w->fix, sizeof(w->fix), "no selector makes it usable: the host keeps its "
+		"bridges, mass storage and boot display; use a slot with its own IOMMU group");
+	return 0;
 }

@@ -112,22 +112,37 @@ static int recorded(const char *text, const char *addr)
 	return 0;
 }
 
-/* Prints the verdict; 1 when the device is not where the boot pass meant it. */
-static int judge(const struct record *r, const struct pci_dev *d)
+enum st_verdict { ST_OK, ST_FAIL, ST_BLOCKED };
+
+/* A device on a vfio driver whose group a VM cannot use: "blocked" with what
+ * is in the way (cmd_group_usable), never "ok". */
+static enum st_verdict on_vfio_verdict(const struct pci_list *l, const struct pci_dev *d,
+				    const char *ok)
+{
+	struct cmd_group_why w;
+
+	if (cmd_group_usable(l, d->group, &w)) {
+		pr("%s\n", ok);
+		return ST_OK;
+	}
+	pr("blocked: group %d not usable: %s (%s)\n", d->group, w.who, w.fix);
+	return ST_BLOCKED;
+}
+
+/* Prints the verdict on one record. */
+static enum st_verdict judge(const struct pci_list *l, const struct record *r,
+			  const struct pci_dev *d)
 {
 	const char *now = !d ? "gone" : d->driver[0] ? d->driver : "none";
-	int on_vfio = d && !strcmp(d->driver, "vfio-pci");
 	int meant = !strcmp(r->result, "bound") || !strcmp(r->result, "already");
 
 	pr("%s %s group=%s %s=%s now=%s ", r->addr, r->type, r->group, r->at[0] ? r->at : "boot",
 	   r->result, now);
-	if (on_vfio) {
-		pr_str("ok\n");
-		return 0;
-	}
+	if (d && cmd_on_vfio(d))
+		return on_vfio_verdict(l, d, "ok");
 	if (!strcmp(r->result, "skipped") && cmd_by_design(r->reason)) {
 		pr("kept: %s\n", explain(r->reason));
-		return 0;
+		return ST_OK;
 	}
 	if (!d)
 		pr_str("FAIL: the device is gone (hot-removed?)\n");
@@ -138,31 +153,39 @@ static int judge(const struct record *r, const struct pci_dev *d)
 		   d->driver[0] ? "rebound" : "unbound", r->addr);
 	else
 		pr("FAIL: %s at boot: %s\n", r->result, explain(r->reason));
-	return 1;
+	return ST_FAIL;
 }
 
-/* Devices on vfio-pci that the boot pass did not put there. */
-static void after_boot(const struct pci_list *l, const char *text)
+/* Devices on vfio-pci that the boot pass did not put there; how many of them
+ * are blocked. */
+static int after_boot(const struct pci_list *l, const char *text)
 {
 	char type[16], group[12];
+	int blocked = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];
 
-		if (strcmp(d->driver, "vfio-pci") || recorded(text, d->addr))
+		if (!cmd_on_vfio(d) || recorded(text, d->addr))
 			continue;
 		pci_type(d, type, sizeof(type));
-		pr("%s %s group=%s boot=- now=vfio-pci after-boot: not bound by the boot pass\n",
-		   d->addr, type, cmd_group(d, group, sizeof(group)));
+		pr("%s %s group=%s boot=- now=%s ", d->addr, type,
+		   cmd_group(d, group, sizeof(group)), d->driver);
+		blocked += on_vfio_verdict(l, d, "after-boot: not bound by the boot pass") ==
+			   ST_BLOCKED;
 	}
+	return blocked;
 }
 
-static int judge_all(const struct pci_list *l, char *text)
+/* Judges every record; counts the failed and the blocked ones. */
+static void judge_all(const struct pci_list *l, char *text, int *bad, int *blocked)
 {
-	int bad = 0, records = 0;
+	int records = 0;
 	struct record r;
 
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		enum st_verdict v;
+
 		if (line[0] == '#') {
 			if (strstr(line, "disabled=rd.vfio=0"))
 				pr_str("boot pass: disabled by rd.vfio=0\n");
@@ -171,11 +194,12 @@ static int judge_all(const struct pci_list *l, char *text)
 		if (parse_record(line, &r))
 			continue;
 		records++;
-		bad += judge(&r, cmd_dev(l, r.addr));
+		v = judge(l, &r, cmd_dev(l, r.addr));
+		*bad += v == ST_FAIL;
+		*blocked += v == ST_BLOCKED;
 	}
 	if (!records)
 		pr_str("boot pass: selected no device\n");
-	return bad;
 }
 
 /* The boot pass's record; CMD_OK, or the exit status after saying why not. */
@@ -200,7 +224,7 @@ int cmd_status(struct cmd_ctx *x)
 {
 	struct pci_list l = { NULL, 0 };
 	char *text, *copy;
-	int bad = read_status(&text);
+	int bad = read_status(&text), blocked = 0;
 
 	if (bad)
 		return bad;
@@ -210,14 +234,17 @@ int cmd_status(struct cmd_ctx *x)
 		free(copy);
 		return CMD_ATTENTION;
 	}
-	bad = judge_all(&l, copy);
-	after_boot(&l, text);
-	if (bad) {
-		pr_flush();
+	bad = 0;
+	judge_all(&l, copy, &bad, &blocked);
+	blocked += after_boot(&l, text);
+	pr_flush();
+	if (bad)
 		log_err("%d selected device%s not on vfio-pci", bad, bad == 1 ? " is" : "s are");
-	}
+	if (blocked)
+		log_err("%d device%s on vfio-pci in an IOMMU group a VM cannot use yet",
+			blocked, blocked == 1 ? "" : "s");
 	free(copy);
 	free(text);
 	pci_free(&l);
-	return bad ? CMD_ATTENTION : CMD_OK;
+	return bad || blocked ? CMD_ATTENTION : CMD_OK;
 }

@@ -594,11 +594,21 @@ static void acl(void)
 
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
 	RUN(NULL, "acl");
-	EXIT_IS(0, "acl");
+	EXIT_IS(1, "acl: a group left out");
+	snprintf(want, sizeof(want), "%s,\n    \"/dev/vfio/9\", \"/dev/vfio/10\"\n]\n",
+		 acl_head);
+	T_OK(has(fs.output, want), "acl: defaults, then the usable groups in order");
+	T_OK(!has(fs.output, "/dev/vfio/13"), "acl: the unusable group 13 left out");
+	T_OK(has(fs.output, "group 13 not usable: 0000:00:07.0 on e1000e (vfio-early bind "
+		 "0000:00:07.0@8086:10d3); left out"), "acl: unusable group warned, blocker named");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs + 1, 3, 1, 1);
+	RUN(NULL, "acl");
+	EXIT_IS(0, "acl: every group usable");
 	snprintf(want, sizeof(want), "%s,\n    \"/dev/vfio/9\", \"/dev/vfio/10\", "
 		 "\"/dev/vfio/13\"\n]\n", acl_head);
 	T_OK(!strncmp(fs.output, want, strlen(want)), "acl: defaults, then groups in order");
-	T_OK(has(fs.output, "group 13: 0000:00:07.0 is on e1000e"), "acl: unusable group warned");
 	fake_cleanup(&fs);
 
 	fake_init(&fs, devs, 1, 1, 1);
@@ -619,7 +629,7 @@ static void template(void)
 
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
 	fake_write(&fs, "usr/share/hwdata/pci.ids", pci_ids, 0644);
-	RUN(NULL, "template");
+	RUN(NULL, "template", "--format", "opennebula");
 	EXIT_IS(0, "template");
 	T_STREQ(fs.output, "# 0000:01:00.0 GP104 [GeForce GTX 1080], IOMMU group 1\n"
 		"# on the kernel command line: vfio.ids=0000:01:00.0@10de:1b80\n"
@@ -1196,6 +1206,143 @@ static void bad_input(void)
 	fake_cleanup(&fs);
 }
 
+/* Hand-off: a GPU slot whole on vfio-pci (group 1), a variant driver's device
+ * (group 2), a device whose slot mate stays on a host driver in its group
+ * (group 3: left out), one whose slot mate is in another group (group 4). */
+static const struct fake_dev handoff[] = {
+	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "vfio-pci", "nouveau", 0, 0),
+	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "vfio-pci", "snd_hda_intel", 0, 0),
+	DEV("0000:02:00.0", 0x15b3, 0x101e, 0x020000, 2, "mlx5_vfio_pci", "mlx5_core", 0, 0),
+	DEV("0000:03:00.0", 0x10de, 0x1b80, 0x030000, 3, "vfio-pci", "nouveau", 0, 0),
+	DEV("0000:03:00.1", 0x10de, 0x10f0, 0x040300, 3, "snd_hda_intel", "snd_hda_intel", 0, 0),
+	ON_VFIO("0000:04:00.0", 4),
+	E1000E("0000:04:00.1", 5),
+};
+
+#define HOSTDEV(b, s, f) \
+	"<hostdev mode='subsystem' type='pci' managed='no'>\n  <source>\n" \
+	"    <address domain='0x0000' bus='0x" b "' slot='0x" s "' function='0x" f "'/>\n" \
+	"  </source>\n</hostdev>\n"
+
+#define GROUP3_LEFT_OUT "0000:03:00.0: group 3 not usable: 0000:03:00.1 on snd_hda_intel " \
+	"(vfio-early bind 0000:03:00.1@10de:10f0); left out"
+
+static void template_forms(void)
+{
+	fake_init(&fs, handoff, NDEVS(handoff), 1, 1);
+	RUN(NULL, "template", "--format", "libvirt");
+	EXIT_IS(1, "template libvirt: a device left out");
+	T_OK(has(fs.output, GROUP3_LEFT_OUT), "template libvirt: the blocked one named, with why");
+	T_OK(has(fs.output, "<!-- 0000:01:00.0 10de:1b80:0300, IOMMU group 1 -->\n"
+		 HOSTDEV("01", "00", "0") "<!-- 0000:01:00.1 10de:10f0:0403, IOMMU group 1 -->\n"
+		 HOSTDEV("01", "00", "1") "<!-- 0000:02:00.0 15b3:101e:0200, IOMMU group 2 -->\n"
+		 HOSTDEV("02", "00", "0") "<!-- 0000:04:00.0 8086:10d3:0200, IOMMU group 4 -->\n"
+		 HOSTDEV("04", "00", "0")), "template libvirt: one <hostdev> per usable device");
+	T_OK(!has(fs.output, "bus='0x03'") && !has(fs.output, "# "),
+	     "template libvirt: group 3 left out, no # header");
+	RUN(NULL, "template", "--format", "proxmox");
+	EXIT_IS(1, "template proxmox: a device left out");
+	T_OK(has(fs.output, "hostpci0: 0000:01:00\nhostpci1: 0000:02:00.0\nhostpci2: 0000:04:00.0\n"),
+	     "template proxmox: a whole slot without function, the others with");
+	T_OK(count_lines(fs.output, "hostpci") == 3 && has(fs.output, GROUP3_LEFT_OUT),
+	     "template proxmox: nothing for group 3, said why");
+	RUN(NULL, "template", "--format", "opennebula");
+	T_OK(count_lines(fs.output, "PCI = [") == 4 && has(fs.output, "# 0000:02:00.0, IOMMU "
+		 "group 2\n# on the kernel command line: vfio.ids=0000:02:00.0@15b3:101e\nPCI = [\n"
+		 "  VENDOR = \"15b3\",\n  DEVICE = \"101e\",\n  CLASS = \"0200\"\n]\n") &&
+	     !has(fs.output, "# 0000:03:00.0"), "template opennebula: the variant driver's device");
+	RUN(NULL, "template");
+	EXIT_IS(1, "template all");
+	T_OK(has(fs.output, "# libvirt: virsh edit VM, inside <devices>. managed='no'") &&
+	     has(fs.output, "instead of taking a device the host\n# is using."),
+	     "template all: the libvirt header says why managed='no'");
+	T_OK(has(fs.output, "</hostdev>\n\n# Proxmox VE: ") &&
+	     has(fs.output, "hostpci2: 0000:04:00.0\n\n# OpenNebula: ") &&
+	     count_lines(fs.output, "PCI = [") == 4, "template all: the three forms in order");
+	RUN(NULL, "template", "--format", "xml");
+	EXIT_IS(2, "template: unknown --format");
+	T_OK(has(fs.output, "unknown --format 'xml'") && !has(fs.output, "<hostdev"),
+	     "template: unknown --format said, nothing printed");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, handoff, 3, 1, 1);
+	RUN(NULL, "template", "--format", "proxmox");
+	EXIT_IS(0, "template proxmox: all usable");
+	T_STREQ(fs.output, "hostpci0: 0000:01:00\nhostpci1: 0000:02:00.0\n",
+		"template proxmox: exactly the lines");
+	fake_cleanup(&fs);
+}
+
+/* q35's chipset group: an LPC bridge on lpc_ich keeps the SMBus on vfio-pci
+ * from any VM, and no selector helps; pcieport, pci-stub and no driver block
+ * nothing. */
+static const struct fake_dev chipset[] = {
+	DEV("0000:00:1c.0", 0x8086, 0x2918, 0x060400, 1, "pcieport", "pcieport", 0, 0),
+	DEV("0000:00:1f.0", 0x8086, 0x2918, 0x060100, 9, "lpc_ich", "lpc_ich", 0, 0),
+	DEV("0000:00:1f.2", 0x8086, 0x2922, 0x010601, 9, NULL, "ahci", 0, 0),
+	DEV("0000:00:1f.3", 0x8086, 0x2930, 0x0c0500, 9, "vfio-pci", "i801_smbus", 0, 0),
+	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "vfio-pci", "nouveau", 0, 0),
+	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "pci-stub", "snd_hda_intel", 0, 0),
+	DEV("0000:01:00.2", 0x10de, 0x1ad8, 0x0c0330, 1, NULL, "xhci_hcd", 0, 0),
+};
+
+#define CHIPSET_WHY "group 9 not usable: 0000:00:1f.0 on lpc_ich (no selector makes it " \
+	"usable: the host keeps its bridges, mass storage and boot display; use a slot " \
+	"with its own IOMMU group)"
+
+static void usable_groups(void)
+{
+	fake_init(&fs, chipset, NDEVS(chipset), 1, 1);
+	fake_write(&fs, "run/vfio-early/status", "# vfio-early status v1\n"
+		   "0000:00:1f.3 8086:2930:0c05 group=9 prev=i801_smbus result=bound "
+		   "reason=selector=0000:00:1f.3\n", 0644);
+	RUN(NULL, "status");
+	EXIT_IS(1, "status: a device in an unusable group");
+	T_OK(has(fs.output, "0000:00:1f.3 8086:2930:0c05 group=9 boot=bound now=vfio-pci "
+		 "blocked: " CHIPSET_WHY "\n"), "status: blocked, the LPC bridge named");
+	T_OK(has(fs.output, "0000:01:00.0 10de:1b80:0300 group=1 boot=- now=vfio-pci after-boot"),
+	     "status: pcieport, pci-stub and an unbound member leave group 1 usable");
+	T_OK(has(fs.output, "1 device on vfio-pci in an IOMMU group a VM cannot use yet") &&
+	     !has(fs.output, "bind 0000:00:1f.0"), "status: summary; never bind the bridge");
+	RUN(NULL, "acl");
+	EXIT_IS(1, "acl: chipset group left out");
+	T_OK(has(fs.output, "\"/dev/vfio/vfio\",\n    \"/dev/vfio/1\"\n]\n") &&
+	     !has(fs.output, "/dev/vfio/9"), "acl: only group 1");
+	T_OK(has(fs.output, CHIPSET_WHY "; left out") && !has(fs.output, "bind 0000:00:1f.0"),
+	     "acl: warning names lpc_ich, never advises binding the bridge");
+	RUN(NULL, "template", "--format", "proxmox");
+	T_OK(has(fs.output, "0000:00:1f.3: " CHIPSET_WHY "; left out") &&
+	     has(fs.output, "hostpci0: 0000:01:00.0\n") && count_lines(fs.output, "hostpci") == 1,
+	     "template: the SMBus left out; 01:00.0 alone, its slot mates are not on vfio");
+	fake_cleanup(&fs);
+}
+
+/* iommufd: /dev/iommu and the devices' cdevs where the kernel has them. */
+static void acl_iommufd_nodes(void)
+{
+	static const struct fake_dev devs[] = {
+		ON_VFIO("0000:00:04.0", 4), ON_VFIO("0000:00:05.0", 5), E1000E("0000:00:06.0", 6),
+	};
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	RUN(NULL, "acl");
+	EXIT_IS(0, "acl: no iommufd");
+	T_OK(!has(fs.output, "/dev/iommu") && !has(fs.output, "/dev/vfio/devices/"),
+	     "acl: no /dev/iommu, no cdev where the kernel has none");
+	T_OK(has(fs.output, "# Needed only when QEMU opens these nodes outside libvirt's "
+		 "<hostdev>\n") && has(fs.output, "libvirt adds /dev/vfio/vfio and /dev/vfio/N "
+		 "to the VM's\n# device cgroup itself"), "acl: says when the list is needed");
+	fake_write(&fs, "dev/iommu", "", 0600);
+	fake_write(&fs, "sys/bus/pci/devices/0000:00:04.0/vfio-dev/vfio0/dev", "511:0\n", 0444);
+	fake_write(&fs, "sys/bus/pci/devices/0000:00:05.0/vfio-dev/vfio1/dev", "511:1\n", 0444);
+	RUN(NULL, "acl");
+	EXIT_IS(0, "acl: iommufd");
+	T_OK(has(fs.output, "\"/dev/vfio/vfio\",\n    \"/dev/vfio/4\", \"/dev/vfio/5\", "
+		 "\"/dev/iommu\", \"/dev/vfio/devices/vfio0\",\n    \"/dev/vfio/devices/vfio1\"\n]\n"),
+	     "acl: /dev/iommu and each device's cdev after the groups");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	list_table();
@@ -1226,5 +1373,8 @@ int main(void)
 	check_uki_secure_boot();
 	check_device_findings();
 	bad_input();
+	template_forms();
+	usable_groups();
+	acl_iommufd_nodes();
 	return t_done();
 }
