@@ -6,14 +6,12 @@
  * ones that do. The function nearest to the device in its sysfs path is the
  * one a bind would take away.
  */
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -305,11 +303,13 @@ static int hu_nvme_heads(struct hu_scan *s, const struct hu_blk *b, const char *
 			 const char *chain)
 {
 	char dir[HU_PATH], path[HU_PATH], ctrl[HU_PATH], addr[PCI_ADDR_MAX + 1], via[HU_CHAIN];
-	const char *at = strstr(real, "/nvme-subsys");
+	const char *at = real;
 	struct dirent *de;
 	DIR *d;
 	int n = 0;
 
+	while ((at = strstr(at, "/nvme-subsys")) && (at[12] < '0' || at[12] > '9'))
+		at++;	/* past ".../nvme-subsystem", the class directory */
 	if (!at)
 		return 0;
 	fmt(dir, sizeof(dir), "%s", real);
@@ -726,6 +726,122 @@ static const char *hu_route_to(const struct hu_scan *s, const unsigned char *pee
 	return best ? best->dev : NULL;
 }
 
+/* A dotted quad into 4 bytes; 0 or -EINVAL. */
+static int hu_parse4(const char *s, unsigned char *out)
+{
+	unsigned long v;
+	char *end;
+
+	for (int i = 0; i < 4; i++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = strtoul(s, &end, 10);
+		if (v > 255 || end - s > 3)
+			return -EINVAL;
+		out[i] = (unsigned char)v;
+		s = end;
+		if (i < 3 && *s++ != '.')
+			return -EINVAL;
+	}
+	return *s ? -EINVAL : 0;
+}
+
+/* One group of an IPv6 text (or its dotted IPv4 tail, two groups) into g;
+ * how many groups, -EINVAL when it is neither. */
+static int hu_group6(const char **s, unsigned *g, int room)
+{
+	size_t len = strspn(*s, "0123456789abcdefABCDEF");
+	unsigned char v4[4];
+
+	if ((*s)[len] == '.' && room >= 2 && !hu_parse4(*s, v4)) {
+		g[0] = (unsigned)v4[0] << 8 | v4[1];
+		g[1] = (unsigned)v4[2] << 8 | v4[3];
+		*s += strlen(*s);
+		return 2;
+	}
+	if (!len || len > 4 || room < 1 || hex_parse(*s, len, g))
+		return -EINVAL;
+	*s += len;
+	return 1;
+}
+
+/*
+ * RFC 4291 2.2 text into 16 bytes (klibc's inet_pton() takes no "::");
+ * 0 or -EINVAL.
+ */
+static int hu_parse6(const char *s, unsigned char *out)
+{
+	unsigned g[8];
+	int n = 0, gap = -1, got;
+
+	if (!strncmp(s, "::", 2)) {
+		gap = 0;
+		s += 2;
+	}
+	while (*s) {
+		got = hu_group6(&s, g + n, 8 - n);
+		if (got < 0)
+			return got;
+		n += got;
+		if (!*s)
+			break;
+		if (*s++ != ':' || !*s)
+			return -EINVAL;
+		if (*s != ':')
+			continue;
+		if (gap >= 0)
+			return -EINVAL;
+		gap = n;
+		s++;
+	}
+	if ((gap < 0 && n != 8) || (gap >= 0 && n > 7))
+		return -EINVAL;
+	memset(out, 0, 16);
+	for (int i = 0; i < n; i++) {
+		int at = gap >= 0 && i >= gap ? i + 8 - n : i;
+
+		out[2 * at] = (unsigned char)(g[i] >> 8);
+		out[2 * at + 1] = (unsigned char)g[i];
+	}
+	return 0;
+}
+
+/* RFC 5952 text: lower-case hex, the longest run of two or more zero
+ * groups (the first of equal ones) as "::". */
+static void hu_format6(const unsigned char *a, char *buf, size_t size)
+{
+	unsigned g[8];
+	int best = -1, best_len = 1, run, n = 0;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8; i += run ? run : 1) {
+		for (run = 0; i + run < 8 && !g[i + run]; run++)
+			;
+		if (run > best_len) {
+			best = i;
+			best_len = run;
+		}
+	}
+	buf[0] = '\0';
+	for (int i = 0; i < 8 && (size_t)n < size; i++) {
+		if (i == best) {
+			n += fmt(buf + n, size - (size_t)n, "::");
+			i += best_len - 1;
+			continue;
+		}
+		n += fmt(buf + n, size - (size_t)n, "%s%x", n && buf[n - 1] != ':' ? ":" : "", g[i]);
+	}
+}
+
+static void hu_format(const unsigned char *peer, int v6, char *buf, size_t size)
+{
+	if (v6)
+		hu_format6(peer, buf, size);
+	else
+		fmt(buf, size, "%u.%u.%u.%u", peer[0], peer[1], peer[2], peer[3]);
+}
+
 /* An SSH peer, in network order (IPv4 in the first 4 bytes). */
 static void hu_ssh_peer(struct hu_scan *s, const unsigned char *peer, int v6)
 {
@@ -741,8 +857,9 @@ static void hu_ssh_peer(struct hu_scan *s, const unsigned char *peer, int v6)
 	if ((v6 && !memcmp(peer, loop6, 16)) || (!v6 && peer[0] == 127))
 		return;
 	dev = hu_route_to(s, peer, v6);
-	if (!dev || !inet_ntop(v6 ? AF_INET6 : AF_INET, peer, ip, sizeof(ip)))
+	if (!dev)
 		return;
+	hu_format(peer, v6, ip, sizeof(ip));
 	fmt(label, sizeof(label), "carries the SSH connection from %s", ip);
 	hu_net_walk(s, label, dev, "", 0);
 }
@@ -878,9 +995,9 @@ static void hu_ssh_env(struct hu_scan *s)
 		return;
 	memcpy(ip, env, n);
 	ip[n] = '\0';
-	if (inet_pton(AF_INET, ip, peer) == 1)
+	if (!hu_parse4(ip, peer))
 		hu_ssh_peer(s, peer, 0);
-	else if (inet_pton(AF_INET6, ip, peer) == 1)
+	else if (!hu_parse6(ip, peer))
 		hu_ssh_peer(s, peer, 1);
 }
 
