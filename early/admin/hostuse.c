@@ -46,7 +46,7 @@ struct hu_route {
 };
 
 struct hu_mount {
-	char *point, *fstype, *source;
+	char *point, *fstype, *source, *super;
 	unsigned maj, min;
 };
 
@@ -147,6 +147,20 @@ static struct hostuse *hu_entry(struct hostuse_list *u, const char *addr)
 	return &u->v[u->n++];
 }
 
+/* 1 when text is one of the " and "-joined pieces of what. */
+static int hu_has_piece(const char *what, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (const char *p = what; (p = strstr(p, text)); p++) {
+		int starts = p == what || (p - what >= 5 && !strncmp(p - 5, " and ", 5));
+
+		if (starts && (!p[n] || !strncmp(p + n, " and ", 5)))
+			return 1;
+	}
+	return 0;
+}
+
 /* One use of addr; the same use reached twice (two bond slaves' shared
  * route, a filesystem mounted twice) is said once. */
 static void hu_add(struct hu_scan *s, const char *addr, const char *text)
@@ -158,7 +172,7 @@ static void hu_add(struct hu_scan *s, const char *addr, const char *text)
 		s->nomem = 1;
 		return;
 	}
-	if (strstr(h->what, text))
+	if (hu_has_piece(h->what, text))
 		return;
 	n = strlen(h->what);
 	if (n + strlen(text) + 10 < sizeof(h->what))
@@ -269,6 +283,16 @@ static int hu_last_pci(const char *path, char *addr)
 	return found;
 }
 
+/* The PCI function nearest to what path (a sysfs link) leads to; 1 found. */
+static int hu_pci_of(const struct hu_scan *s, const char *path, char *addr)
+{
+	char real[HU_PATH];
+
+	if (hu_resolve(s->dfd, path, real, sizeof(real)))
+		return 0;
+	return hu_last_pci(real, addr);
+}
+
 /* ---- block devices: mounts and swap ---- */
 
 struct hu_blk {
@@ -302,7 +326,7 @@ static void hu_blk_walk(struct hu_scan *s, const struct hu_blk *b, const char *n
 static int hu_nvme_heads(struct hu_scan *s, const struct hu_blk *b, const char *real,
 			 const char *chain)
 {
-	char dir[HU_PATH], path[HU_PATH], ctrl[HU_PATH], addr[PCI_ADDR_MAX + 1], via[HU_CHAIN];
+	char dir[HU_PATH], path[HU_PATH], addr[PCI_ADDR_MAX + 1], via[HU_CHAIN];
 	const char *at = real;
 	struct dirent *de;
 	DIR *d;
@@ -320,7 +344,7 @@ static int hu_nvme_heads(struct hu_scan *s, const struct hu_blk *b, const char *
 		    strspn(de->d_name + 4, "0123456789") != strlen(de->d_name + 4))
 			continue;
 		fmt(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (hu_resolve(s->dfd, path, ctrl, sizeof(ctrl)) || !hu_last_pci(ctrl, addr))
+		if (!hu_pci_of(s, path, addr))
 			continue;
 		fmt(via, sizeof(via), "%s over %s", chain, de->d_name);
 		hu_blk_found(s, b, addr, via);
@@ -390,24 +414,144 @@ static void hu_blk_walk(struct hu_scan *s, const struct hu_blk *b, const char *n
 	hu_partition_of(s, b, name, real, chain, depth);
 }
 
-/* The block device a device node names: its dev_t when the node exists
- * below the root, else where its /dev symlink leads (/dev/mapper/x to
- * dm-0), else its own name. */
-static void hu_node_name(struct hu_scan *s, const char *node, char *name, size_t size)
+/* sys/dev/block/MAJ:MIN of the block device node at rel (below the root). */
+static int hu_node_dev(const struct hu_scan *s, const char *rel, char *path, size_t size)
 {
-	char path[64], real[HU_PATH];
 	struct stat st;
 
-	real[0] = '\0';
-	if (node[0] == '/' && !fstatat(s->dfd, node + 1, &st, 0) && S_ISBLK(st.st_mode)) {
-		fmt(path, sizeof(path), "sys/dev/block/%u:%u", (unsigned)major(st.st_rdev),
-		    (unsigned)minor(st.st_rdev));
-		if (hu_resolve(s->dfd, path, real, sizeof(real)))
-			real[0] = '\0';
+	if (fstatat(s->dfd, rel, &st, 0))
+		return -errno;
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	fmt(path, size, "sys/dev/block/%u:%u", (unsigned)major(st.st_rdev),
+	    (unsigned)minor(st.st_rdev));
+	return 0;
+}
+
+/* The block device a device node names: by its dev_t when the node exists
+ * below the root (/dev/mapper/x is dm-0), else by its own name. */
+static void hu_node_name(const struct hu_scan *s, const char *node, char *name, size_t size)
+{
+	char path[64], real[HU_PATH];
+	int r = node[0] == '/' ? hu_node_dev(s, node + 1, path, sizeof(path)) : -EINVAL;
+
+	if (!r)
+		r = hu_resolve(s->dfd, path, real, sizeof(real));
+	fmt(name, size, "%s", hu_basename(r ? node : real));
+}
+
+static void hu_net_walk(struct hu_scan *s, const char *label, const char *tail,
+			const char *ifname, const char *above, int depth);
+static const char *hu_route_to(const struct hu_scan *s, const unsigned char *peer, int v6);
+static int hu_parse4(const char *s, unsigned char *out);
+static int hu_parse6(const char *s, unsigned char *out);
+static void hu_format(const unsigned char *peer, int v6, char *buf, size_t size);
+
+/* A network filesystem (NFS, CIFS): the server in its addr= option
+ * (nfs_show_options(), cifs_show_address()), then the interface the kernel
+ * reaches it through. */
+static int hu_mount_net(struct hu_scan *s, const struct hu_mount *m, const char *label)
+{
+	const char *at = m->super;
+	unsigned char peer[16];
+	char ip[64], tail[128];
+	const char *dev;
+	int v6;
+
+	while (at && (at = strstr(at, "addr=")) && at != m->super && at[-1] != ',')
+		at++;	/* clientaddr=, mountaddr= */
+	if (!at)
+		return 0;
+	fmt(ip, sizeof(ip), "%s", at + 5);
+	ip[strcspn(ip, ",")] = '\0';
+	v6 = !!hu_parse4(ip, peer);
+	if (v6 && hu_parse6(ip, peer))
+		return 0;
+	dev = hu_route_to(s, peer, v6);
+	hu_format(peer, v6, ip, sizeof(ip));
+	fmt(tail, sizeof(tail), ", %s from %s", m->fstype, ip);
+	if (dev)
+		hu_net_walk(s, label, tail, dev, "", 0);
+	return 1;
+}
+
+/* btrfs has an anonymous 0:N device; sysfs lists its members in
+ * fs/btrfs/FSID/devices (fs/btrfs/sysfs.c btrfs_sysfs_add_device()). */
+static int hu_btrfs_members(struct hu_scan *s, const struct hu_blk *b, const char *name)
+{
+	char path[HU_PATH];
+	struct dirent *fsid, *de;
+	DIR *all = sysfs_opendir("sys/fs/btrfs"), *d = NULL;
+
+	while (!d && all && (fsid = readdir(all))) {
+		if (fsid->d_name[0] == '.')
+			continue;
+		fmt(path, sizeof(path), "sys/fs/btrfs/%s/devices/%s", fsid->d_name, name);
+		if (!sysfs_exists(path))
+			continue;
+		hu_up(path);
+		d = sysfs_opendir(path);
 	}
-	if (!real[0] && (node[0] != '/' || hu_resolve(s->dfd, node + 1, real, sizeof(real))))
-		fmt(real, sizeof(real), "%s", node);
-	fmt(name, size, "%s", hu_basename(real));
+	if (all)
+		closedir(all);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			hu_blk_walk(s, b, de->d_name, "", 0);
+	if (!d)
+		return 0;
+	closedir(d);
+	return 1;
+}
+
+/* 1 when text has line as a whole line. */
+static int hu_has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && (!p[n] || p[n] == '\n'))
+			return 1;
+	return 0;
+}
+
+/* 1 when the udev database record is a ZFS member of pool (blkid's
+ * ID_FS_TYPE and ID_FS_LABEL, the pool's name). */
+static int hu_zfs_record(const char *rel, const char *pool)
+{
+	char *text, want[128];
+	size_t len;
+	int yes;
+
+	if (sysfs_slurp(rel, 64 << 10, &text, &len) < 0)
+		return 0;
+	fmt(want, sizeof(want), "E:ID_FS_LABEL=%s", pool);
+	yes = hu_has_line(text, "E:ID_FS_TYPE=zfs_member") && hu_has_line(text, want);
+	free(text);
+	return yes;
+}
+
+/* ZFS has no sysfs link to its vdevs: udev's database (/run/udev/data/bM:N)
+ * names the block devices whose label is the pool of SOURCE (pool/dataset). */
+static void hu_zfs_members(struct hu_scan *s, const struct hu_blk *b, const char *source)
+{
+	char pool[96], rel[HU_PATH], real[HU_PATH];
+	struct dirent *de;
+	DIR *d = sysfs_opendir("run/udev/data");
+
+	fmt(pool, sizeof(pool), "%s", source);
+	pool[strcspn(pool, "/")] = '\0';
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] != 'b' || !strchr(de->d_name, ':'))
+			continue;
+		fmt(rel, sizeof(rel), "run/udev/data/%s", de->d_name);
+		if (!hu_zfs_record(rel, pool))
+			continue;
+		fmt(rel, sizeof(rel), "sys/dev/block/%s", de->d_name + 1);
+		if (!hu_resolve(s->dfd, rel, real, sizeof(real)))
+			hu_blk_walk(s, b, hu_basename(real), "", 0);
+	}
+	if (d)
+		closedir(d);
 }
 
 static void hu_mount_walk(struct hu_scan *s, const struct hu_mount *m, const char *label)
@@ -420,10 +564,17 @@ static void hu_mount_walk(struct hu_scan *s, const struct hu_mount *m, const cha
 		hu_blk_walk(s, &b, hu_basename(real), "", 0);
 		return;
 	}
-	/* btrfs reports an anonymous 0:N device: its source names the disk */
+	if (hu_mount_net(s, m, label))
+		return;
+	if (!strcmp(m->fstype, "zfs")) {
+		hu_zfs_members(s, &b, m->source);
+		return;
+	}
 	if (strncmp(m->source, "/dev/", 5))
 		return;
 	hu_node_name(s, m->source, name, sizeof(name));
+	if (!strcmp(m->fstype, "btrfs") && hu_btrfs_members(s, &b, name))
+		return;
 	hu_blk_walk(s, &b, name, "", 0);
 }
 
@@ -445,11 +596,13 @@ static int hu_mount_parse(char *line, struct hu_mount *m)
 	m->point = strdup(f[4]);
 	m->fstype = strdup(f[dash + 1]);
 	m->source = strdup(f[dash + 2]);
-	if (m->point && m->fstype && m->source)
+	m->super = strdup(dash + 3 < n ? f[dash + 3] : "");
+	if (m->point && m->fstype && m->source && m->super)
 		return 0;
 	free(m->point);
 	free(m->fstype);
 	free(m->source);
+	free(m->super);
 	return -ENOMEM;
 }
 
@@ -555,10 +708,10 @@ static void hu_swaps(struct hu_scan *s)
  * upper one's directory (bridge ports, bond slaves, a VLAN's or macvlan's
  * parent), down to a device whose device link leads to a PCI function.
  */
-static void hu_net_walk(struct hu_scan *s, const char *label, const char *ifname,
-			const char *above, int depth)
+static void hu_net_walk(struct hu_scan *s, const char *label, const char *tail,
+			const char *ifname, const char *above, int depth)
 {
-	char path[HU_PATH], real[HU_PATH], chain[HU_CHAIN], addr[PCI_ADDR_MAX + 1];
+	char path[HU_PATH], chain[HU_CHAIN], addr[PCI_ADDR_MAX + 1];
 	char text[HOSTUSE_WHAT_MAX];
 	struct dirent *de;
 	DIR *d;
@@ -567,8 +720,8 @@ static void hu_net_walk(struct hu_scan *s, const char *label, const char *ifname
 		return;
 	fmt(chain, sizeof(chain), "%s%s%s", above, above[0] ? " over " : "", ifname);
 	fmt(path, sizeof(path), "sys/class/net/%s/device", ifname);
-	if (!hu_resolve(s->dfd, path, real, sizeof(real)) && hu_last_pci(real, addr)) {
-		fmt(text, sizeof(text), "%s (%s)", label, chain);
+	if (hu_pci_of(s, path, addr)) {
+		fmt(text, sizeof(text), "%s (%s%s)", label, chain, tail);
 		hu_add(s, addr, text);
 		return;
 	}
@@ -576,7 +729,7 @@ static void hu_net_walk(struct hu_scan *s, const char *label, const char *ifname
 	d = sysfs_opendir(path);
 	while (d && (de = readdir(d)))
 		if (!strncmp(de->d_name, "lower_", 6))
-			hu_net_walk(s, label, de->d_name + 6, chain, depth + 1);
+			hu_net_walk(s, label, tail, de->d_name + 6, chain, depth + 1);
 	if (d)
 		closedir(d);
 }
@@ -695,7 +848,7 @@ static void hu_default_routes(struct hu_scan *s)
 	for (size_t i = 0; i < s->nrt; i++)
 		if (!s->rt[i].plen)
 			hu_net_walk(s, s->rt[i].v6 ? "carries the IPv6 default route" :
-				    "carries the IPv4 default route", s->rt[i].dev, "", 0);
+				    "carries the IPv4 default route", "", s->rt[i].dev, "", 0);
 }
 
 static int hu_prefix_match(const unsigned char *a, const unsigned char *b, unsigned plen)
@@ -861,7 +1014,7 @@ static void hu_ssh_peer(struct hu_scan *s, const unsigned char *peer, int v6)
 		return;
 	hu_format(peer, v6, ip, sizeof(ip));
 	fmt(label, sizeof(label), "carries the SSH connection from %s", ip);
-	hu_net_walk(s, label, dev, "", 0);
+	hu_net_walk(s, label, "", dev, "", 0);
 }
 
 /* "socket:[INODE]" */
@@ -885,9 +1038,12 @@ static size_t hu_sshd_inodes(struct hu_scan *s, unsigned long *ino, size_t max)
 	ssize_t len;
 
 	while (proc && (de = readdir(proc))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
 		fmt(path, sizeof(path), "proc/%s/comm", de->d_name);
-		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
-		    sysfs_read(path, comm, sizeof(comm)) < 0 || strcmp(comm, "sshd"))
+		if (sysfs_read(path, comm, sizeof(comm)) < 0)
+			continue;
+		if (strcmp(comm, "sshd"))
 			continue;
 		fmt(path, sizeof(path), "proc/%s/fd", de->d_name);
 		fds = sysfs_opendir(path);
@@ -1023,6 +1179,7 @@ static void hu_scan_free(struct hu_scan *s)
 		free(s->mnt[i].point);
 		free(s->mnt[i].fstype);
 		free(s->mnt[i].source);
+		free(s->mnt[i].super);
 	}
 	free(s->mnt);
 	free(s->rt);
@@ -1038,11 +1195,12 @@ int hostuse_scan(struct hostuse_list *u)
 	memset(u, 0, sizeof(*u));
 	if (s.dfd < 0)
 		return 0;
+	/* routes first: a network filesystem's server is reached through them */
+	hu_read_routes(&s, "proc/net/route", 0, &cap);
+	hu_read_routes(&s, "proc/net/ipv6_route", 1, &cap);
 	hu_read_mounts(&s);
 	hu_mounts(&s);
 	hu_swaps(&s);
-	hu_read_routes(&s, "proc/net/route", 0, &cap);
-	hu_read_routes(&s, "proc/net/ipv6_route", 1, &cap);
 	hu_default_routes(&s);
 	hu_ssh(&s);
 	hu_scan_free(&s);

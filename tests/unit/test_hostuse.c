@@ -506,6 +506,61 @@ static void nvme_multipath(void)
 	fake_cleanup(&fs);
 }
 
+/* NFS and CIFS: the server in the addr= option, routed like a peer. */
+static void network_fs(void)
+{
+	host_tree();
+	lan_routes();
+	mountinfo("30 1 0:45 / /srv/nfs rw,relatime shared:5 - nfs4 192.0.2.5:/export rw,vers=4.2,"
+		  "hard,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr=198.51.100.1,"
+		  "local_lock=none,addr=192.0.2.5\n"
+		  "31 1 0:46 / /mnt/share rw,relatime shared:6 - cifs //[2001:db8::9]/share rw,"
+		  "vers=3.1.1,cache=strict,username=x,addr=2001:db8::9,file_mode=0755\n");
+	refused("0000:06:00.0", "0000:06:00.0 holds /srv/nfs (enp6s0, nfs4 from 192.0.2.5):",
+		"NFS: the server's route");
+	refused("0000:07:00.0", "0000:07:00.0 holds /mnt/share (enp7s0, cifs from 2001:db8::9):",
+		"CIFS over IPv6");
+	bindable("0000:05:00.0", "0000:05:00.0", "NFS: clientaddr= is not the server");
+	fake_cleanup(&fs);
+}
+
+/* btrfs over two drives: an anonymous 0:N device, its members in sysfs. */
+static void btrfs_raid1(void)
+{
+	static const char fsid[] = "sys/fs/btrfs/0b5e2d6a-9d0c-4b43-a8a1-1f6c2d3e4f50/devices/";
+	char rel[256], to[256];
+
+	host_tree();
+	for (int c = 0; c < 2; c++) {
+		snprintf(rel, sizeof(rel), "%snvme%dn1p2", fsid, c);
+		snprintf(to, sizeof(to), "sys/devices/pci0000:00/0000:0%d:00.0/nvme/nvme%d/nvme%dn1/"
+			 "nvme%dn1p2", 3 + c, c, c, c);
+		fake_symlink(&fs, rel, to);
+	}
+	mountinfo("26 1 0:31 /@ / rw,relatime shared:1 - btrfs /dev/nvme0n1p2 rw,ssd,"
+		  "space_cache=v2,subvolid=256,subvol=/@\n");
+	refused(NVME_A, "0000:03:00.0 holds / (nvme0n1p2, btrfs)", "btrfs: the device named");
+	refused(NVME_B, "0000:04:00.0 holds / (nvme1n1p2, btrfs)", "btrfs: the other member");
+	fake_cleanup(&fs);
+}
+
+/* Proxmox on ZFS: rpool's vdevs are known from udev's database alone. */
+static void zfs_pool(void)
+{
+	host_tree();
+	fake_write(&fs, "run/udev/data/b259:3", "E:ID_FS_TYPE=zfs_member\nE:ID_FS_LABEL=rpool\n"
+		   "E:ID_FS_UUID=1234\n", 0644);
+	fake_write(&fs, "run/udev/data/b259:7", "S:disk/by-id/nvme-b-part3\nI:1234\n"
+		   "E:ID_FS_LABEL=rpool\nE:ID_FS_TYPE=zfs_member\n", 0644);
+	fake_write(&fs, "run/udev/data/b259:6", "E:ID_FS_TYPE=zfs_member\nE:ID_FS_LABEL=rpool2\n",
+		   0644);
+	fake_write(&fs, "run/udev/data/b259:5", "E:ID_FS_TYPE=ext4\nE:ID_FS_LABEL=rpool\n", 0644);
+	mountinfo("26 1 0:25 / / rw,relatime shared:1 - zfs rpool/ROOT/pve-1 rw,xattr,noacl\n");
+	refused(NVME_A, "0000:03:00.0 holds / (nvme0n1p3, zfs):", "ZFS: a vdev of rpool");
+	refused(NVME_B, "0000:04:00.0 holds / (nvme1n1p3, zfs):", "ZFS: the other vdev, only it");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	unsetenv("SSH_CONNECTION");	/* the test's own session is not the fake host's */
@@ -523,5 +578,8 @@ int main(void)
 	check();
 	no_iommu();
 	nvme_multipath();
+	network_fs();
+	btrfs_raid1();
+	zfs_pool();
 	return t_done();
 }
