@@ -409,7 +409,9 @@ static void hu_blk_walk(struct hu_scan *s, const struct hu_blk *b, const char *n
 		hu_blk_found(s, b, addr, chain);
 		return;
 	}
-	if (hu_nvme_heads(s, b, real, chain) || hu_slaves(s, b, name, chain, depth))
+	if (hu_nvme_heads(s, b, real, chain))
+		return;
+	if (hu_slaves(s, b, name, chain, depth))
 		return;
 	hu_partition_of(s, b, name, real, chain, depth);
 }
@@ -1028,36 +1030,53 @@ static int hu_socket_inode(const char *link, unsigned long *inode)
 	return *end == ']' ? 0 : -EINVAL;
 }
 
-/* The socket inodes of the processes named sshd (its listeners). */
-static size_t hu_sshd_inodes(struct hu_scan *s, unsigned long *ino, size_t max)
+/* 1 when process pid is named sshd (its comm). */
+static int hu_is_sshd(const char *pid)
 {
-	char path[128], comm[32], link[64];
-	struct dirent *de, *fd;
-	DIR *proc = sysfs_opendir("proc"), *fds;
-	size_t n = 0;
+	char path[128], comm[32];
+
+	if (pid[0] < '1' || pid[0] > '9')
+		return 0;
+	fmt(path, sizeof(path), "proc/%s/comm", pid);
+	if (sysfs_read(path, comm, sizeof(comm)) < 0)
+		return 0;
+	return !strcmp(comm, "sshd");
+}
+
+/* Add the socket inodes of process pid's open files to ino; the new count. */
+static size_t hu_socket_fds(const struct hu_scan *s, const char *pid, unsigned long *ino,
+			    size_t n, size_t max)
+{
+	char path[128], link[64];
+	struct dirent *fd;
+	DIR *fds;
 	ssize_t len;
 
-	while (proc && (de = readdir(proc))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+	fmt(path, sizeof(path), "proc/%s/fd", pid);
+	fds = sysfs_opendir(path);
+	while (fds && (fd = readdir(fds)) && n < max) {
+		fmt(path, sizeof(path), "proc/%s/fd/%s", pid, fd->d_name);
+		len = readlinkat(s->dfd, path, link, sizeof(link) - 1);
+		if (len <= 0)
 			continue;
-		fmt(path, sizeof(path), "proc/%s/comm", de->d_name);
-		if (sysfs_read(path, comm, sizeof(comm)) < 0)
-			continue;
-		if (strcmp(comm, "sshd"))
-			continue;
-		fmt(path, sizeof(path), "proc/%s/fd", de->d_name);
-		fds = sysfs_opendir(path);
-		while (fds && (fd = readdir(fds)) && n < max) {
-			fmt(path, sizeof(path), "proc/%s/fd/%s", de->d_name, fd->d_name);
-			len = readlinkat(s->dfd, path, link, sizeof(link) - 1);
-			if (len <= 0)
-				continue;
-			link[len] = '\0';
-			n += !hu_socket_inode(link, &ino[n]);
-		}
-		if (fds)
-			closedir(fds);
+		link[len] = '\0';
+		n += !hu_socket_inode(link, &ino[n]);
 	}
+	if (fds)
+		closedir(fds);
+	return n;
+}
+
+/* The socket inodes of the processes named sshd (its listeners among them). */
+static size_t hu_sshd_inodes(const struct hu_scan *s, unsigned long *ino, size_t max)
+{
+	struct dirent *de;
+	DIR *proc = sysfs_opendir("proc");
+	size_t n = 0;
+
+	while (proc && (de = readdir(proc)))
+		if (hu_is_sshd(de->d_name))
+			n = hu_socket_fds(s, de->d_name, ino, n, max);
 	if (proc)
 		closedir(proc);
 	return n;
