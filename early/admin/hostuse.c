@@ -444,7 +444,8 @@ static void hu_node_name(const struct hu_scan *s, const char *node, char *name, 
 
 static void hu_net_walk(struct hu_scan *s, const char *label, const char *tail,
 			const char *ifname, const char *above, int depth);
-static const char *hu_route_to(const struct hu_scan *s, const unsigned char *peer, int v6);
+static void hu_route_walk(struct hu_scan *s, const unsigned char *peer, int v6,
+			  const char *label, const char *tail);
 static int hu_parse4(const char *s, unsigned char *out);
 static int hu_parse6(const char *s, unsigned char *out);
 static void hu_format(const unsigned char *peer, int v6, char *buf, size_t size);
@@ -457,7 +458,6 @@ static int hu_mount_net(struct hu_scan *s, const struct hu_mount *m, const char 
 	const char *at = m->super;
 	unsigned char peer[16];
 	char ip[64], tail[128];
-	const char *dev;
 	int v6;
 
 	while (at && (at = strstr(at, "addr=")) && at != m->super && at[-1] != ',')
@@ -469,11 +469,9 @@ static int hu_mount_net(struct hu_scan *s, const struct hu_mount *m, const char 
 	v6 = !!hu_parse4(ip, peer);
 	if (v6 && hu_parse6(ip, peer))
 		return 0;
-	dev = hu_route_to(s, peer, v6);
 	hu_format(peer, v6, ip, sizeof(ip));
 	fmt(tail, sizeof(tail), ", %s from %s", m->fstype, ip);
-	if (dev)
-		hu_net_walk(s, label, tail, dev, "", 0);
+	hu_route_walk(s, peer, v6, label, tail);
 	return 1;
 }
 
@@ -863,9 +861,10 @@ static int hu_prefix_match(const unsigned char *a, const unsigned char *b, unsig
 	return !rest || !((a[full] ^ b[full]) & mask);
 }
 
-/* The interface the kernel sends to peer through: the longest prefix, then
- * the lowest metric, of the routes read (local routes on lo left out). */
-static const char *hu_route_to(const struct hu_scan *s, const unsigned char *peer, int v6)
+/* The route the kernel sends to peer through: the longest prefix, then the
+ * lowest metric, of the routes read (local routes on lo left out). */
+static const struct hu_route *hu_route_to(const struct hu_scan *s, const unsigned char *peer,
+					  int v6)
 {
 	const struct hu_route *best = NULL;
 
@@ -878,7 +877,26 @@ static const char *hu_route_to(const struct hu_scan *s, const unsigned char *pee
 		    (r->plen == best->plen && r->metric < best->metric))
 			best = r;
 	}
-	return best ? best->dev : NULL;
+	return best;
+}
+
+/* Each interface that may carry traffic to peer: the best route's, an equal
+ * one's (multipath), and for an IPv6 link-local peer every interface with
+ * that prefix (the scope id that picks one is not in /proc/net/tcp6). */
+static void hu_route_walk(struct hu_scan *s, const unsigned char *peer, int v6,
+			  const char *label, const char *tail)
+{
+	const struct hu_route *best = hu_route_to(s, peer, v6);
+	int link_local = v6 && peer[0] == 0xfe && (peer[1] & 0xc0) == 0x80;
+
+	for (size_t i = 0; best && i < s->nrt; i++) {
+		const struct hu_route *r = &s->rt[i];
+
+		if (r->v6 != v6 || r->plen != best->plen || !hu_prefix_match(r->dst, peer, r->plen))
+			continue;
+		if (r->metric == best->metric || link_local)
+			hu_net_walk(s, label, tail, r->dev, "", 0);
+	}
 }
 
 /* A dotted quad into 4 bytes; 0 or -EINVAL. */
@@ -1003,7 +1021,6 @@ static void hu_ssh_peer(struct hu_scan *s, const unsigned char *peer, int v6)
 	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
 	static const unsigned char loop6[16] = { [15] = 1 };
 	char ip[64], label[128];
-	const char *dev;
 
 	if (v6 && !memcmp(peer, mapped, 12)) {
 		hu_ssh_peer(s, peer + 12, 0);	/* IPv4 on a dual-stack socket */
@@ -1011,12 +1028,9 @@ static void hu_ssh_peer(struct hu_scan *s, const unsigned char *peer, int v6)
 	}
 	if ((v6 && !memcmp(peer, loop6, 16)) || (!v6 && peer[0] == 127))
 		return;
-	dev = hu_route_to(s, peer, v6);
-	if (!dev)
-		return;
 	hu_format(peer, v6, ip, sizeof(ip));
 	fmt(label, sizeof(label), "carries the SSH connection from %s", ip);
-	hu_net_walk(s, label, "", dev, "", 0);
+	hu_route_walk(s, peer, v6, label, "");
 }
 
 /* "socket:[INODE]" */

@@ -364,6 +364,8 @@ static void lan_routes(void)
 	route4(routes, sizeof(routes), "enp7s0", "198.51.100.128", "255.255.255.128", 0x0001);
 	fake_write(&fs, "proc/net/route", routes, 0444);
 	route6(routes6, sizeof(routes6), "enp7s0", "2001:db8::", 64, 0x00000001);
+	route6(routes6, sizeof(routes6), "eno1", "fe80::", 64, 0x00000001);
+	route6(routes6, sizeof(routes6), "enp6s0", "fe80::", 64, 0x00000001);
 	fake_write(&fs, "proc/net/ipv6_route", routes6, 0444);
 }
 
@@ -421,6 +423,11 @@ static void ssh_env(void)
 	setenv("SSH_CONNECTION", "2001:db8::77 50022 2001:db8::1 22", 1);
 	refused("0000:07:00.0", "0000:07:00.0 carries the SSH connection from 2001:db8::77 "
 		"(enp7s0):", "ssh: SSH_CONNECTION");
+	setenv("SSH_CONNECTION", "fe80::5054:ff:fe12:3456 50022 fe80::1 22", 1);
+	refused("0000:05:00.0", "0000:05:00.0 carries the SSH connection from "
+		"fe80::5054:ff:fe12:3456 (eno1):", "ssh: link-local, one of its links");
+	refused("0000:06:00.0", "0000:06:00.0 carries the SSH connection from "
+		"fe80::5054:ff:fe12:3456 (enp6s0):", "ssh: link-local, the other");
 	unsetenv("SSH_CONNECTION");
 	bindable("0000:07:00.0", "0000:07:00.0", "ssh: no SSH_CONNECTION, no connection");
 	fake_cleanup(&fs);
