@@ -76,7 +76,11 @@ static const struct subcmd subcmds[] = {
 	  "Prints each decision (ADDR ACTION [REASON] [BY] type= group= driver=), the\n"
 	  "warnings, and a summary. Exit 0 when every selected device will be bound\n"
 	  "or is kept by design (boot display, bridge, mass storage); 1 when another\n"
-	  "guard skips one, a group conflicts or a selector is bad or unmatched.\n"
+	  "guard skips one, a group conflicts or a selector is bad or unmatched, or\n"
+	  "the host uses a selected device now: a mounted filesystem or swap on it,\n"
+	  "the default route or an SSH connection through it (bridges, bonds and\n"
+	  "VLANs followed down to the NIC); the boot pass, before the root is\n"
+	  "mounted, cannot see that.\n"
 	  ROOT_HELP },
 	{ "check", cmd_check, OPT_CMDLINE,
 	  "usage: vfio-early check [--cmdline STR] [--root DIR]\n"
@@ -86,7 +90,8 @@ static const struct subcmd subcmds[] = {
 	  "its reset_method and (display devices) a firmware framebuffer on its BARs,\n"
 	  "vfio-pci for this kernel, vfio-early and the vfio modules in this\n"
 	  "kernel's initrd (lsinitramfs or lsinitrd), the next boot's line against\n"
-	  "this one, and a way to type rd.vfio=0 with a Secure Boot UKI.\n"
+	  "this one, a way to type rd.vfio=0 with a Secure Boot UKI, and (host-use)\n"
+	  "no selected device the host uses now (see plan --help).\n"
 	  "Each finding is PASS, WARN or FAIL with the fix.\n"
 	  "Exit 0: all PASS; 1: a WARN; 2: a FAIL.\n" ROOT_HELP },
 	{ "acl", cmd_acl, 0,
@@ -123,7 +128,8 @@ static const struct subcmd subcmds[] = {
 	  "allowed), its guards and group policy, a bind verified through the driver\n"
 	  "link and rolled back on failure; loads vfio-pci if needed (not under --root).\n"
 	  "Prints ADDR TYPE RESULT per device. Exit 0: all on vfio-pci; 1: a device\n"
-	  "failed or was skipped; 2: a bad selector (nothing changed).\n"
+	  "failed or was skipped, or the host uses one now (see plan --help; nothing\n"
+	  "changed); 2: a bad selector (nothing changed).\n"
 	  "  --group P       slot, all or none (default: rd.vfio.group= of the cmdline)\n"
 	  "  --boot-vga      may take the boot display (as rd.vfio.boot_vga=1)\n"
 	  "  --cmdline STR   read rd.vfio.* and vfio-pci options here, not /proc/cmdline\n"

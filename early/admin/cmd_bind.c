@@ -6,6 +6,7 @@
 #include "bind.h"
 #include "cmd.h"
 #include "deadline.h"
+#include "hostuse.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"
@@ -111,6 +112,14 @@ int cmd_bind(struct cmd_ctx *x)
 		return r;
 	pass_select(&l, &c, &have_iommu, PASS_TAG);
 	plan_log(&l, &c, have_iommu);
+	if (hostuse_refuse(&l, "it will not be bound", NULL)) {
+		pr_flush();
+		log_err("the selection takes a device the host uses: nothing changed");
+		pci_free(&l);
+		config_free(&c);
+		free(line);
+		return CMD_ATTENTION;
+	}
 	for (size_t i = 0; i < l.n; i++)
 		strcpy(l.dev[i].prev_driver, l.dev[i].driver);
 	bo.load_modules = !x->root;

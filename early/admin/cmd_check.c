@@ -11,6 +11,7 @@
 #include "check.h"
 #include "finding.h"
 #include "fmt.h"
+#include "hostuse.h"
 #include "kcmdline.h"
 #include "pass.h"
 #include "plan.h"
@@ -268,12 +269,20 @@ static void check_iommu_param(const char *line, size_t len, int iommu_on)
 			      "IOMMU off and CPU vendor unknown (no vendor_id in /proc/cpuinfo)");
 }
 
+static void host_needs(const char *addr, const char *what)
+{
+	check_finding(V_WARN, "host-use", "take it out of vfio.ids= (kcmdline remove, or a "
+		      "selector that leaves it out): the boot pass would bind it before the "
+		      "root is mounted", "%s %s: the host needs it", addr, what);
+}
+
 static void judge_selection(const struct config *c)
 {
 	struct pci_list l;
-	int have_iommu, bind = 0, broken = 0, lost, ok;
+	int have_iommu, bind = 0, broken = 0, used, lost, ok;
 
 	pass_select(&l, c, &have_iommu, PASS_TAG);
+	used = hostuse_refuse(&l, NULL, host_needs);
 	lost = cmd_unmatched(&l, c);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct pci_dev *d = &l.dev[i];
@@ -282,11 +291,12 @@ static void judge_selection(const struct config *c)
 		broken += (d->action == ACT_SKIP && !cmd_by_design(pci_reason_name(d->why))) ||
 			  (d->action == ACT_LEAVE && d->why == REASON_GROUP_CONFLICT);
 	}
-	ok = bind && !broken && !lost;
+	ok = bind && !broken && !used && !lost;
 	check_finding(ok ? V_PASS : V_WARN, "selectors",
 		      ok ? NULL : "see vfio-early plan --cmdline \"$(cat /proc/cmdline)\"",
 		      "%u selector(s) bind %d device(s); %d skipped or in conflicting groups, "
-		      "%d selector(s) matching nothing", (unsigned)c->nsel, bind, broken, lost);
+		      "%d needed by the host, %d selector(s) matching nothing", (unsigned)c->nsel,
+		      bind, broken, used, lost);
 	check_devices(&l);
 	pci_free(&l);
 }

@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "grubdef.h"
 #include "grubenv.h"
+#include "hostuse.h"
 #include "kernelcmd.h"
 #include "log.h"
 #include "pass.h"
@@ -265,7 +266,10 @@ static int report_plan(const struct config *c)
 	if (!have_iommu)
 		pr("note: this kernel runs without an IOMMU; once the new line turns it on, "
 		   "run plan again after that boot to see the IOMMU groups\n");
-	attention = summary(&l, c);
+	/* The boot pass cannot see what the booted host will use: say it here. */
+	attention = hostuse_refuse(&l, "the boot pass would bind it: remove it from the "
+				   "selection", NULL);
+	attention |= summary(&l, c);
 	pci_free(&l);
 	return attention;
 }

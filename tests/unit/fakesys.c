@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <spawn.h>
@@ -542,4 +543,118 @@ void fake_cleanup(struct fakesys *f)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", f->root);
+}
+
+/* to relative to rel's directory: "../" for each directory of rel's that
+ * to does not share, then the rest of to. */
+static void relative_to(const char *rel, const char *to, char *out, size_t size)
+{
+	size_t common = 0, n = 0;
+
+	for (size_t i = 0; rel[i] && rel[i] == to[i]; i++)
+		if (rel[i] == '/')
+			common = i + 1;
+	out[0] = '\0';
+	for (const char *p = rel + common; (p = strchr(p, '/')); p++)
+		n += (size_t)snprintf(out + n, size - n, "../");
+	snprintf(out + n, size - n, "%s", to + common);
+}
+
+int fake_symlink(struct fakesys *f, const char *rel, const char *to)
+{
+	char path[512], target[512], *slash;
+
+	pathf(path, sizeof(path), f, "%s", rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdirs(path);
+	*slash = '/';
+	relative_to(rel, to, target, sizeof(target));
+	unlink(path);
+	return symlink(target, path);
+}
+
+int fake_block(struct fakesys *f, const char *dir, const char *majmin, int partno)
+{
+	const char *name = strrchr(dir, '/') + 1;
+	char rel[512], text[32];
+
+	snprintf(rel, sizeof(rel), "%s/dev", dir);
+	snprintf(text, sizeof(text), "%s\n", majmin);
+	fake_write(f, rel, text, 0444);
+	if (partno > 0) {
+		snprintf(rel, sizeof(rel), "%s/partition", dir);
+		snprintf(text, sizeof(text), "%d\n", partno);
+		fake_write(f, rel, text, 0444);
+	}
+	snprintf(rel, sizeof(rel), "sys/class/block/%s", name);
+	if (fake_symlink(f, rel, dir))
+		return -1;
+	snprintf(rel, sizeof(rel), "sys/dev/block/%s", majmin);
+	return fake_symlink(f, rel, dir);
+}
+
+/* Where a block or net device's directory is: its class link, resolved. */
+static int class_dir(struct fakesys *f, const char *cls, const char *name, char *out,
+		     size_t size)
+{
+	char path[512], real[PATH_MAX], root[PATH_MAX];
+	size_t n;
+
+	pathf(path, sizeof(path), f, "sys/class/%s/%s", cls, name);
+	if (!realpath(f->root, root) || !realpath(path, real))
+		return -1;
+	n = strlen(root);
+	if (strncmp(real, root, n) || real[n] != '/')
+		return -1;
+	snprintf(out, size, "%s", real + n + 1);
+	return 0;
+}
+
+int fake_slave(struct fakesys *f, const char *holder, const char *lower)
+{
+	char hdir[512], ldir[512], rel[600];
+
+	if (class_dir(f, "block", holder, hdir, sizeof(hdir)) ||
+	    class_dir(f, "block", lower, ldir, sizeof(ldir)))
+		return -1;
+	snprintf(rel, sizeof(rel), "%s/slaves/%s", hdir, lower);
+	if (fake_symlink(f, rel, ldir))
+		return -1;
+	snprintf(rel, sizeof(rel), "%s/holders/%s", ldir, holder);
+	return fake_symlink(f, rel, hdir);
+}
+
+int fake_net(struct fakesys *f, const char *name, const char *addr)
+{
+	char dir[256], rel[512], pci[256];
+
+	if (addr)
+		snprintf(dir, sizeof(dir), "sys/devices/pci0000:00/%s/net/%s", addr, name);
+	else
+		snprintf(dir, sizeof(dir), "sys/devices/virtual/net/%s", name);
+	snprintf(rel, sizeof(rel), "%s/ifindex", dir);
+	fake_write(f, rel, "2\n", 0444);
+	if (addr) {
+		snprintf(rel, sizeof(rel), "%s/device", dir);
+		snprintf(pci, sizeof(pci), "sys/devices/pci0000:00/%s", addr);
+		if (fake_symlink(f, rel, pci))
+			return -1;
+	}
+	snprintf(rel, sizeof(rel), "sys/class/net/%s", name);
+	return fake_symlink(f, rel, dir);
+}
+
+int fake_lower(struct fakesys *f, const char *upper, const char *lower)
+{
+	char udir[512], ldir[512], rel[600];
+
+	if (class_dir(f, "net", upper, udir, sizeof(udir)) ||
+	    class_dir(f, "net", lower, ldir, sizeof(ldir)))
+		return -1;
+	snprintf(rel, sizeof(rel), "%s/lower_%s", udir, lower);
+	if (fake_symlink(f, rel, ldir))
+		return -1;
+	snprintf(rel, sizeof(rel), "%s/upper_%s", ldir, upper);
+	return fake_symlink(f, rel, udir);
 }

@@ -67,4 +67,19 @@ const char *fake_file(struct fakesys *f, const char *path, char *buf, size_t siz
 int fake_hotplug(struct fakesys *f, const char *addr);
 void fake_cleanup(struct fakesys *f);
 
+/* The host's own devices, laid out as the kernel does (test_hostuse.c). */
+/* A symlink at rel to to (both below the root), relative as sysfs makes them. */
+int fake_symlink(struct fakesys *f, const char *rel, const char *to);
+/* A block device whose directory is dir (below the root): dev "MAJ:MIN",
+ * partition N when partno > 0, and its sys/class/block and sys/dev/block links. */
+int fake_block(struct fakesys *f, const char *dir, const char *majmin, int partno);
+/* dm and md (bd_link_disk_holder()): holder's slaves/LOWER and lower's
+ * holders/HOLDER, both block device names. */
+int fake_slave(struct fakesys *f, const char *holder, const char *lower);
+/* A net device: below PCI function addr (net/NAME, a device link), or
+ * virtual (addr NULL); and sys/class/net/NAME. */
+int fake_net(struct fakesys *f, const char *name, const char *addr);
+/* netdev_adjacent_sysfs_add(): upper's lower_LOWER and lower's upper_UPPER. */
+int fake_lower(struct fakesys *f, const char *upper, const char *lower);
+
 #endif
