@@ -158,6 +158,22 @@ static const char *lint_nearest(const char *folded, size_t max)
 	return best;
 }
 
+/* A known key whose parameter (after the module's '.') is folded's: the
+ * right name under another module ("vfio_pci_core.disable_vga"). */
+static const char *lint_same_param(const char *folded)
+{
+	const char *dot = strchr(folded, '.'), *kdot;
+	char k[LINT_NAME_MAX];
+
+	for (size_t i = 0; dot && i < LINT_NKEYS; i++) {
+		lint_fold(lint_keys[i].name, strlen(lint_keys[i].name), k);
+		kdot = strrchr(k, '.');
+		if (kdot && !strcmp(kdot, strrchr(folded, '.')))
+			return lint_keys[i].name;
+	}
+	return NULL;
+}
+
 /* An unknown name in vfio's namespaces, or one a typo away from a known
  * key that names vfio ("vfio_ids", "rd_vfio.ids"). */
 static int lint_unknown(const struct kcmd_param *p, const char **hint)
@@ -171,6 +187,8 @@ static int lint_unknown(const struct kcmd_param *p, const char **hint)
 	if (!ns && !strstr(folded, "vfio"))
 		return 0;
 	*hint = lint_nearest(folded, ns ? 3 : 2);
+	if (!*hint && ns)
+		*hint = lint_same_param(folded);
 	return ns || *hint;
 }
 
