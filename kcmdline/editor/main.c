@@ -17,6 +17,7 @@
 #include "exitcode.h"
 #include "family.h"
 #include "lint.h"
+#include "nextline.h"
 #include "nextstep.h"
 #include "note.h"
 #include "target.h"
@@ -35,13 +36,14 @@ struct options {
 	int family;		/* no target given: the host's boot loader's */
 	struct boot_host host;
 	const char *root;
-	int merge, replace, backup, dry_run, apply;
+	int merge, replace, backup, dry_run, apply, next;
 	char **args;
 	int nargs;
 };
 
 static const char usage_text[] =
 	"usage: kcmdline [TARGET] show\n"
+	"       kcmdline [--root DIR] show --next (the next boot's line)\n"
 	"       kcmdline [TARGET] get KEY\n"
 	"       kcmdline [TARGET] [--merge|--replace] [--backup] [--dry-run] add KEY[=VAL]...\n"
 	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] remove KEY[=VAL]...\n"
@@ -119,8 +121,10 @@ static int pick_target(struct options *o, const char *grub, const char *file,
 	if (t->var && !shell_name_ok(t->var))
 		return usage_error("--var %s: not a shell variable name",
 				   t->var);
-	if (o->root && !editing && o->cmd != CMD_WHERE)
-		return usage_error("--root is for add, remove and where");
+	if (o->next && (o->cmd != CMD_SHOW || file || grub || t->var || proc))
+		return usage_error("--next is for show, without a TARGET");
+	if (o->root && !editing && o->cmd != CMD_WHERE && !o->next)
+		return usage_error("--root is for add, remove, where and show --next");
 	if (o->apply && (!editing || file || grub || t->var || o->root ||
 			 o->dry_run))
 		return usage_error("--apply is for add and remove on this host's "
@@ -166,6 +170,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "root", required_argument, NULL, 'r' },
 		{ "merge", no_argument, NULL, 'm' },
 		{ "replace", no_argument, NULL, 'R' },
+		{ "next", no_argument, NULL, 'N' },
 		{ "backup", no_argument, NULL, 'b' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "apply", no_argument, NULL, 'a' },
@@ -188,6 +193,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'r': o->root = optarg; break;
 		case 'm': o->merge = 1; break;
 		case 'R': o->replace = 1; break;
+		case 'N': o->next = 1; break;
 		case 'b': o->backup = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'a': o->apply = 1; break;
@@ -487,6 +493,27 @@ static int edit_family(struct options *o, const struct param_arg *pa)
 	return rc;
 }
 
+/* show --next: the line the next boot's kernel gets, read as vfio-early
+ * plan reads it (kcmdline/bootldr/nextline.c); where from, as a note. */
+static int show_next(struct options *o)
+{
+	struct boot_next n;
+	struct buf line = { 0 };
+
+	boot_detect(o->root, &o->host);
+	if (boot_next_line(&o->host, &n) < 0) {
+		warnx("%s", n.why);
+		boot_next_free(&n);
+		return o->host.family == BOOT_UNKNOWN ? EXIT_USAGE : EXIT_REFUSED;
+	}
+	note("the next boot's line (%s: %s)", boot_family_name(o->host.family), n.src);
+	buf_adds(&line, n.line);
+	print_line(&line);
+	buf_free(&line);
+	boot_next_free(&n);
+	return EXIT_DONE;
+}
+
 static int run(struct options *o, struct param_arg *pa)
 {
 	int rc = parse_args(o, pa);
@@ -497,6 +524,8 @@ static int run(struct options *o, struct param_arg *pa)
 		boot_detect(o->root, &o->host);
 		return family_where(stdout, &o->host);
 	}
+	if (o->next)
+		return show_next(o);
 	if (o->family)
 		return edit_family(o, pa);
 	if (is_edit(o->cmd))
