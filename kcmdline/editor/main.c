@@ -377,6 +377,21 @@ static int refuse_hidden(const struct options *o, const struct target *t)
 
 /* Load T, edit, render its new contents into FILE; *changed when they
  * differ from the file's. */
+static void note_lint(const struct lint_finding *f, void *path)
+{
+	char text[512];
+
+	note("%s%sthe line still has a mistake: %s", note_about ? "" : (const char *)path,
+	     note_about ? "" : ": ", lint_text(f, text, sizeof(text)));
+}
+
+/* The edited line's mistakes that the edit did not make (add refuses to
+ * make any): said, not refused, so that an edit can fix one at a time. */
+static void note_mistakes(const struct target *t, const struct buf *line)
+{
+	lint_line(buf_str(line), line->len, note_lint, (void *)t->path);
+}
+
 static int prepare(const struct options *o, const struct param_arg *pa,
 		   struct target *t, int clean, struct buf *line,
 		   struct buf *file, int *changed)
@@ -389,6 +404,8 @@ static int prepare(const struct options *o, const struct param_arg *pa,
 		buf_add(line, buf_str(&t->line), t->line.len);
 		rc = apply_edits(o, pa, t, line);
 	}
+	if (!rc)
+		note_mistakes(t, line);
 	if (!rc)
 		rc = target_render(t, line, file);
 	*changed = !rc && (file->len != t->lf.data.len ||
@@ -421,7 +438,8 @@ static int do_edit(struct options *o, const struct param_arg *pa)
 	return rc;
 }
 
-/* prepare(), its notes said by the first (in-memory) pass only. */
+/* prepare(), its notes said by the first (in-memory) pass only, each
+ * naming the file of the family it is about. */
 static int prepare_once(const struct options *o, const struct param_arg *pa,
 			struct target *t, int write, struct buf *line,
 			struct buf *file, int *changed)
@@ -429,7 +447,9 @@ static int prepare_once(const struct options *o, const struct param_arg *pa,
 	int quiet = note_quiet, rc;
 
 	note_quiet |= write;
+	note_about = t->path;
 	rc = prepare(o, pa, t, !o->dry_run, line, file, changed);
+	note_about = NULL;
 	note_quiet = quiet;
 	return rc;
 }
