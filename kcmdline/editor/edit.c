@@ -72,11 +72,11 @@ static void items_given(struct items *l, const char *p, size_t n)
 		if (l->v[j].n == n && !memcmp(l->v[j].p, p, n))
 			note("%s: %.*s is already there", l->key, (int)n, p);
 		else
-			note("%s: %.*s is already there, as %.*s", l->key, (int)n, p,
-			     (int)l->v[j].n, l->v[j].p);
+			note("%s: %.*s is already there, as %.*s", l->key,
+			     (int)n, p, (int)l->v[j].n, l->v[j].p);
 	} else {
-		note("%s: %.*s replaces %.*s (the same device)", l->key, (int)n, p,
-		     (int)l->v[j].n, l->v[j].p);
+		note("%s: %.*s replaces %.*s (the same device)", l->key,
+		     (int)n, p, (int)l->v[j].n, l->v[j].p);
 		l->v[j] = x;
 	}
 }
@@ -237,13 +237,14 @@ static void note_repeats(size_t more, const char *key, const char *what)
 }
 
 /* Several vfio-pci.ids= become one: say what the kernel did with them. */
-static void note_list_repeats(size_t more, const char *key, enum litem_list list)
+static void note_list_repeats(size_t more, const char *key,
+			      enum litem_list list)
 {
 	if (more && list == LITEM_KID)
-		note("%s was there %zu times, of which the kernel keeps only the last "
-		     "(kernel/params.c parse_args() sets a string parameter once per "
-		     "occurrence, param_set_copystring()); merging them into one, in order",
-		     key, more + 1);
+		note("%s was there %zu times, of which the kernel keeps only "
+		     "the last (kernel/params.c parse_args() sets a string "
+		     "parameter once per occurrence, param_set_copystring()); "
+		     "merging them into one, in order", key, more + 1);
 	else
 		note_repeats(more, key, "merging them into one");
 }
@@ -268,11 +269,16 @@ static size_t keep_first(struct toks *t, const struct param_arg *a,
 	return first;
 }
 
+static enum litem_list key_list(const struct param_arg *a)
+{
+	return litem_list_of(a->key, strlen(a->key));
+}
+
 int edit_by_item(const struct param_arg *a, const struct edit_ctx *ctx)
 {
 	if (!a->val || ctx->replace)
 		return 0;
-	return ctx->merge || litem_list_of(a->key, strlen(a->key)) != LITEM_NOT_A_LIST;
+	return ctx->merge || key_list(a) != LITEM_NOT_A_LIST;
 }
 
 /* add KEY[=VAL]: the first occurrence becomes the argument, others go. */
@@ -299,7 +305,7 @@ static int stage_add(struct toks *t, const struct param_arg *a,
 static int stage_merge(struct toks *t, const struct param_arg *a,
 		       const struct edit_ctx *ctx, struct buf *append)
 {
-	struct items l = { .list = litem_list_of(a->key, strlen(a->key)), .key = a->key };
+	struct items l = { .list = key_list(a), .key = a->key };
 	struct buf val = { 0 };
 	size_t i, more, first = keep_first(t, a, &more);
 	int rc;
@@ -388,7 +394,7 @@ static int unmerge_one(struct tok *k, const struct items *drop,
 static int stage_remove(struct toks *t, const struct param_arg *a,
 			const struct edit_ctx *ctx, size_t *hits)
 {
-	struct items drop = { .list = litem_list_of(a->key, strlen(a->key)), .key = a->key };
+	struct items drop = { .list = key_list(a), .key = a->key };
 	int by_item = edit_by_item(a, ctx), rc = 0;
 	size_t i;
 

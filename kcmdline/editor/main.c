@@ -117,14 +117,16 @@ static int pick_target(struct options *o, const char *grub, const char *file,
 	if (proc && editing)
 		return usage_error("%s is read only", PROC_CMDLINE);
 	if (o->replace && (o->merge || o->cmd != CMD_ADD))
-		return usage_error("--replace is for add, and not with --merge");
+		return usage_error("--replace is for add, and not with "
+				   "--merge");
 	if (t->var && !shell_name_ok(t->var))
 		return usage_error("--var %s: not a shell variable name",
 				   t->var);
 	if (o->next && (o->cmd != CMD_SHOW || file || grub || t->var || proc))
 		return usage_error("--next is for show, without a TARGET");
 	if (o->root && !editing && o->cmd != CMD_WHERE && !o->next)
-		return usage_error("--root is for add, remove, where and show --next");
+		return usage_error("--root is for add, remove, where and "
+				   "show --next");
 	if (o->apply && (!editing || file || grub || t->var || o->root ||
 			 o->dry_run))
 		return usage_error("--apply is for add and remove on this host's "
@@ -379,10 +381,11 @@ static int refuse_hidden(const struct options *o, const struct target *t)
  * differ from the file's. */
 static void note_lint(const struct lint_finding *f, void *path)
 {
+	const char *about = note_about ? "" : path;
 	char text[512];
 
-	note("%s%sthe line still has a mistake: %s", note_about ? "" : (const char *)path,
-	     note_about ? "" : ": ", lint_text(f, text, sizeof(text)));
+	note("%s%sthe line still has a mistake: %s", about,
+	     *about ? ": " : "", lint_text(f, text, sizeof(text)));
 }
 
 /* The edited line's mistakes that the edit did not make (add refuses to
@@ -524,9 +527,11 @@ static int show_next(struct options *o)
 	if (boot_next_line(&o->host, &n) < 0) {
 		warnx("%s", n.why);
 		boot_next_free(&n);
-		return o->host.family == BOOT_UNKNOWN ? EXIT_USAGE : EXIT_REFUSED;
+		return o->host.family == BOOT_UNKNOWN ? EXIT_USAGE
+						       : EXIT_REFUSED;
 	}
-	note("the next boot's line (%s: %s)", boot_family_name(o->host.family), n.src);
+	note("the next boot's line (%s: %s)",
+	     boot_family_name(o->host.family), n.src);
 	buf_adds(&line, n.line);
 	print_line(&line);
 	buf_free(&line);

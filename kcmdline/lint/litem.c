@@ -86,10 +86,11 @@ static int li_pin(const char *s, size_t n, unsigned *v)
 {
 	const char *colon = memchr(s, ':', n);
 
-	if (!colon)
+	size_t k = colon ? (size_t)(colon - s) : 0;
+
+	if (!colon || li_number(s, k, 16, 4, &v[0]))
 		return -1;
-	return li_number(s, (size_t)(colon - s), 16, 4, &v[0]) ||
-	       li_number(colon + 1, n - (size_t)(colon - s) - 1, 16, 4, &v[1]) ? -1 : 0;
+	return li_number(colon + 1, n - k - 1, 16, 4, &v[1]);
 }
 
 /* An address selector, pinned or not. */
