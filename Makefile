@@ -77,6 +77,9 @@ endif
 #   kcmdline/bootldr/ the boot-loader family and its files' readers: BLS
 #                     entries, grubenv, /etc/kernel/cmdline (plan, check and
 #                     the editor)
+#   kcmdline/lint/    the mistakes a line holds for vfio, and list items
+#                     compared as their readers read them (the editor,
+#                     plan and check; not the boot-only build)
 #   kcmdline/editor/  the kcmdline editor
 # The dependency runs one way: admin/ uses the core, never the reverse; the
 # boot-only build compiles early/ and the tokenizer only, without
@@ -86,13 +89,14 @@ ADMIN_SRC   := $(filter-out early/admin/main.c,$(wildcard early/admin/*.c))
 KC_LIB      := kcmdline/kcmdline.c kcmdline/slurp.c
 GRUBDEF_SRC := $(wildcard kcmdline/grubdef/*.c)
 BOOTLDR_SRC := $(wildcard kcmdline/bootldr/*.c)
+LINT_SRC    := $(wildcard kcmdline/lint/*.c)
 BOOT_SRC    := early/main.c $(CORE_SRC) $(KC_LIB)
-LIB_SRC     := $(KC_LIB) $(GRUBDEF_SRC) $(BOOTLDR_SRC) $(CORE_SRC) $(ADMIN_SRC)
+LIB_SRC     := $(KC_LIB) $(GRUBDEF_SRC) $(BOOTLDR_SRC) $(LINT_SRC) $(CORE_SRC) $(ADMIN_SRC)
 BIN_SRC     := early/admin/main.c $(LIB_SRC)
 BOOT_INC    := -Ikcmdline -Iearly
-INC         := $(BOOT_INC) -Ikcmdline/grubdef -Ikcmdline/bootldr -Iearly/admin
-HDRS        := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h kcmdline/bootldr/*.h early/*.h \
-	early/admin/*.h)
+INC         := $(BOOT_INC) -Ikcmdline/grubdef -Ikcmdline/bootldr -Ikcmdline/lint -Iearly/admin
+HDRS        := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h kcmdline/bootldr/*.h \
+	kcmdline/lint/*.h early/*.h early/admin/*.h)
 TEST_SRC    := $(wildcard tests/unit/test_*.c)
 TEST_HELPER := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 TEST_HDRS   := $(wildcard tests/unit/*.h)
@@ -100,11 +104,11 @@ TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-KC_SRC      := $(wildcard kcmdline/editor/*.c) $(GRUBDEF_SRC) $(BOOTLDR_SRC) $(KC_LIB)
+KC_SRC      := $(wildcard kcmdline/editor/*.c) $(GRUBDEF_SRC) $(BOOTLDR_SRC) $(LINT_SRC) $(KC_LIB)
 KC_HDRS     := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h kcmdline/bootldr/*.h \
-	kcmdline/editor/*.h)
+	kcmdline/lint/*.h kcmdline/editor/*.h)
 KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline \
-	-Ikcmdline/grubdef -Ikcmdline/bootldr -Ikcmdline/editor
+	-Ikcmdline/grubdef -Ikcmdline/bootldr -Ikcmdline/lint -Ikcmdline/editor
 
 all: $(B)/vfio-early $(B)/kcmdline
 

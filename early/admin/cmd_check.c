@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "hostuse.h"
 #include "kcmdline.h"
+#include "lint.h"
 #include "pass.h"
 #include "plan.h"
 #include "print.h"
@@ -318,6 +319,66 @@ static void check_selectors(const struct config *c)
 		judge_selection(c);
 }
 
+struct lint_ctx {
+	const char *which;	/* whose line */
+	int no_selector;	/* the line selects nothing */
+};
+
+/* A mistake kcmdline refuses (kcmdline/lint): FAIL when the line selects
+ * nothing and the mistake cost a selector (nothing would be bound), else
+ * WARN. */
+static void check_lint(const struct lint_finding *f, void *arg)
+{
+	const struct lint_ctx *l = arg;
+	char text[512];
+
+	check_finding(f->selector && l->no_selector ? V_FAIL : V_WARN, "cmdline",
+		      "kcmdline remove the wrong parameter, kcmdline add the right one, run "
+		      "what it says, reboot", "%s: %s", l->which, lint_text(f, text, sizeof(text)));
+}
+
+static void lint_cmdline(const char *which, const char *line, int no_selector)
+{
+	struct lint_ctx l = { .which = which, .no_selector = no_selector };
+
+	lint_line(line, strlen(line), check_lint, &l);
+}
+
+/* Log lines off until cmd_log_restore(): what the next boot's line does
+ * not parse to is said by check_boot() and plan, not twice. */
+static int mute_log(void)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	pr_flush();
+	if (null >= 0) {
+		dup2(null, 2);
+		close(null);
+	}
+	return saved;
+}
+
+/* The same mistakes in the next boot's line, when it is another. */
+static void lint_next_boot(const struct cmd_ctx *x, const char *now)
+{
+	struct cmd_ctx other = *x;
+	struct config c;
+	char src[1024], *next;
+	int saved = mute_log(), none = 0;
+
+	other.cmdline = NULL;
+	next = cmd_next_boot_line(&other, src, sizeof(src));
+	if (next) {
+		config_parse(&c, next, strlen(next));
+		none = !c.nsel;
+		config_free(&c);
+	}
+	cmd_log_restore(saved);
+	if (next && strcmp(next, now))
+		lint_cmdline("the next boot's line", next, none);
+	free(next);
+}
+
 int cmd_check(struct cmd_ctx *x)
 {
 	struct config c;
@@ -335,6 +396,8 @@ int cmd_check(struct cmd_ctx *x)
 		config_parse(&c, line, len);
 		check_iommu_param(line, len, iommu_on);
 		check_selectors(&c);
+		lint_cmdline("this kernel's line", line, !c.nsel);
+		lint_next_boot(x, line);
 		config_free(&c);
 		pr_flush();
 		check_boot(x, line);

@@ -14,6 +14,7 @@
 #include "grubenv.h"
 #include "hostuse.h"
 #include "kernelcmd.h"
+#include "lint.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"
@@ -274,11 +275,21 @@ static int report_plan(const struct config *c)
 	return attention;
 }
 
+/* The mistakes kcmdline refuses (kcmdline/lint), as warnings; *lost is
+ * set when one costs a selector: then the line does not do what it says. */
+static void plan_lint(const struct lint_finding *f, void *lost)
+{
+	char text[512];
+
+	log_warn("%s", lint_text(f, text, sizeof(text)));
+	*(int *)lost |= f->selector;
+}
+
 int cmd_plan(struct cmd_ctx *x)
 {
 	char src[1024], *line;
 	struct config c;
-	int saved, attention;
+	int saved, attention, lost = 0;
 
 	if (x->cmdline && x->grub) {
 		log_err("plan: give --cmdline or --grub, not both");
@@ -292,7 +303,8 @@ int cmd_plan(struct cmd_ctx *x)
 	pr_str("\n");
 	saved = cmd_log_to_stdout();
 	config_parse(&c, line, strlen(line));
-	attention = report_plan(&c);
+	lint_line(line, strlen(line), plan_lint, &lost);
+	attention = report_plan(&c) || lost;
 	pr_flush();
 	cmd_log_restore(saved);
 	config_free(&c);

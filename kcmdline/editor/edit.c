@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,23 +6,19 @@
 #include "edit.h"
 #include "exitcode.h"
 #include "note.h"
-#include "selitem.h"
+#include "litem.h"
 #include "tokens.h"
 
 struct items {
-	struct item {
-		const char *p;
-		size_t n;
-		int is_addr;			/* by_addr lists: an address */
-		unsigned long long addr;	/* parsed once, compared often */
-	} *v;
+	struct litem *v;
 	size_t n, cap;
-	const char *key;	/* remove --merge: whose items these are */
+	enum litem_list list;	/* how the items compare (RAW: bytes) */
+	const char *key;	/* whose items, for the notes */
 };
 
 static void items_push(struct items *l, const char *p, size_t n)
 {
-	struct item *v;
+	struct litem *v;
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
@@ -31,75 +27,83 @@ static void items_push(struct items *l, const char *p, size_t n)
 			errx(EXIT_IO, "out of memory");
 		l->v = v;
 	}
-	l->v[l->n].p = p;
-	l->v[l->n].n = n;
-	l->v[l->n].is_addr = selitem_addr(p, n, &l->v[l->n].addr);
-	l->n++;
+	litem_parse(l->list, p, n, &l->v[l->n++]);
 }
 
-/* The same item: the same bytes or, in vfio-early's selector lists
- * (by_addr), the same device address however it is spelt. */
-static int item_same(const struct item *it, const struct item *x, int by_addr)
+/* The index of the first item of L naming what X names, or L->n. */
+static size_t items_find(const struct items *l, const struct litem *x)
 {
-	if (it->n == x->n && !memcmp(it->p, x->p, x->n))
-		return 1;
-	return by_addr && it->is_addr && x->is_addr && it->addr == x->addr;
-}
-
-/* The index of the first item of L that is the same as p, or L->n. */
-static size_t items_find(const struct items *l, const char *p, size_t n,
-			 int by_addr)
-{
-	struct item x = { p, n, 0, 0 };
 	size_t i;
 
-	if (by_addr)
-		x.is_addr = selitem_addr(p, n, &x.addr);
 	for (i = 0; i < l->n; i++)
-		if (item_same(&l->v[i], &x, by_addr))
+		if (litem_same(&l->v[i], x))
 			break;
 	return i;
 }
 
-/*
- * The non-empty items of a comma list not yet in L, in order.  With
- * REPLACE (the user's new items), an item naming the address of one in L
- * takes its place: the item given wins.
- */
-static void items_merge(struct items *l, const char *val, size_t len,
-			int by_addr, int replace)
+/* The items already on the line: each device (id set, module) once, the
+ * first spelling kept; empty items dropped. */
+static void items_existing(struct items *l, const char *val, size_t len)
 {
-	const char *cur = val, *item;
-	size_t left = len, n, j;
+	const char *cur = val, *p;
+	size_t left = len, n;
+	struct litem x;
 
-	while (kcmd_next_item(&cur, &left, &item, &n)) {
-		if (!n)
-			continue;
-		j = items_find(l, item, n, by_addr);
-		if (j == l->n) {
-			items_push(l, item, n);
-		} else if (replace && (l->v[j].n != n ||
-				       memcmp(l->v[j].p, item, n))) {
-			note("%.*s replaces %.*s (the same device)", (int)n,
-			     item, (int)l->v[j].n, l->v[j].p);
-			l->v[j].p = item;
-			l->v[j].n = n;
-			l->v[j].is_addr = selitem_addr(item, n,
-						       &l->v[j].addr);
-		}
+	while (kcmd_next_item(&cur, &left, &p, &n)) {
+		litem_parse(l->list, p, n, &x);
+		if (n && items_find(l, &x) == l->n)
+			items_push(l, p, n);
 	}
+}
+
+/* One new item: added, already there, or in the place of the one naming
+ * the same device with another pin (the item given wins). */
+static void items_given(struct items *l, const char *p, size_t n)
+{
+	struct litem x;
+	size_t j;
+
+	litem_parse(l->list, p, n, &x);
+	j = items_find(l, &x);
+	if (j == l->n) {
+		note("%s: adding %.*s", l->key, (int)n, p);
+		items_push(l, p, n);
+	} else if (litem_equal(&l->v[j], &x)) {
+		if (l->v[j].n == n && !memcmp(l->v[j].p, p, n))
+			note("%s: %.*s is already there", l->key, (int)n, p);
+		else
+			note("%s: %.*s is already there, as %.*s", l->key,
+			     (int)n, p, (int)l->v[j].n, l->v[j].p);
+	} else {
+		note("%s: %.*s replaces %.*s (the same device)", l->key,
+		     (int)n, p, (int)l->v[j].n, l->v[j].p);
+		l->v[j] = x;
+	}
+}
+
+static void items_add_given(struct items *l, const char *val, size_t len)
+{
+	const char *cur = val, *p;
+	size_t left = len, n;
+
+	while (kcmd_next_item(&cur, &left, &p, &n))
+		if (n)
+			items_given(l, p, n);
 }
 
 /* The items of VAL that are not in DROP (empty ones kept), in order. */
 static void items_without(struct items *l, const char *val, size_t len,
-			  const struct items *drop, int by_addr)
+			  const struct items *drop)
 {
-	const char *cur = val, *item;
+	const char *cur = val, *p;
 	size_t left = len, n;
+	struct litem x;
 
-	while (kcmd_next_item(&cur, &left, &item, &n))
-		if (items_find(drop, item, n, by_addr) == drop->n)
-			items_push(l, item, n);
+	while (kcmd_next_item(&cur, &left, &p, &n)) {
+		litem_parse(l->list, p, n, &x);
+		if (items_find(drop, &x) == drop->n)
+			items_push(l, p, n);
+	}
 }
 
 static void items_join(const struct items *l, struct buf *out)
@@ -232,6 +236,19 @@ static void note_repeats(size_t more, const char *key, const char *what)
 		note("%s was there %zu times; %s", key, more + 1, what);
 }
 
+/* Several vfio-pci.ids= become one: say what the kernel did with them. */
+static void note_list_repeats(size_t more, const char *key,
+			      enum litem_list list)
+{
+	if (more && list == LITEM_KID)
+		note("%s was there %zu times, of which the kernel keeps only "
+		     "the last (kernel/params.c parse_args() sets a string "
+		     "parameter once per occurrence, param_set_copystring()); "
+		     "merging them into one, in order", key, more + 1);
+	else
+		note_repeats(more, key, "merging them into one");
+}
+
 /* Drop all but the first occurrence; the first's index or t->n. */
 static size_t keep_first(struct toks *t, const struct param_arg *a,
 			 size_t *dropped)
@@ -252,9 +269,21 @@ static size_t keep_first(struct toks *t, const struct param_arg *a,
 	return first;
 }
 
+static enum litem_list key_list(const struct param_arg *a)
+{
+	return litem_list_of(a->key, strlen(a->key));
+}
+
+int edit_by_item(const struct param_arg *a, const struct edit_ctx *ctx)
+{
+	if (!a->val || ctx->replace)
+		return 0;
+	return ctx->merge || key_list(a) != LITEM_NOT_A_LIST;
+}
+
 /* add KEY[=VAL]: the first occurrence becomes the argument, others go. */
-static int plan_add(struct toks *t, const struct param_arg *a,
-		    const struct edit_ctx *ctx, const char **append)
+static int stage_add(struct toks *t, const struct param_arg *a,
+		     const struct edit_ctx *ctx, const char **append)
 {
 	size_t more, first = keep_first(t, a, &more);
 	struct tok *k;
@@ -272,21 +301,20 @@ static int plan_add(struct toks *t, const struct param_arg *a,
 	return token_ok(ctx, a->text, n) ? 0 : -1;
 }
 
-/* add --merge KEY=A,B: one KEY whose items are the union, in order. */
-static int plan_merge(struct toks *t, const struct param_arg *a,
-		      const struct edit_ctx *ctx, struct buf *append)
+/* add KEY=A,B by item: one KEY whose items are the union, in order. */
+static int stage_merge(struct toks *t, const struct param_arg *a,
+		       const struct edit_ctx *ctx, struct buf *append)
 {
-	struct items l = { 0 };
+	struct items l = { .list = key_list(a), .key = a->key };
 	struct buf val = { 0 };
 	size_t i, more, first = keep_first(t, a, &more);
-	int rc, by_addr = selitem_key(a->key);
+	int rc;
 
-	note_repeats(more, a->key, "merging them into one");
+	note_list_repeats(more, a->key, l.list);
 	for (i = 0; i < t->n; i++)
 		if (name_eq(&t->v[i].p, a) && t->v[i].p.val)
-			items_merge(&l, t->v[i].p.val, t->v[i].p.val_len,
-				    by_addr, 0);
-	items_merge(&l, a->val, a->val_len, by_addr, 1);
+			items_existing(&l, t->v[i].p.val, t->v[i].p.val_len);
+	items_add_given(&l, a->val, a->val_len);
 	items_join(&l, &val);
 	if (first < t->n) {
 		rc = set_value(&t->v[first], &val, ctx);
@@ -326,11 +354,11 @@ int edit_add(struct buf *line, const struct param_arg *a,
 	const char *append = NULL;
 	int rc = split_checked(&t, line);
 
-	if (!rc && ctx->merge) {
-		rc = plan_merge(&t, a, ctx, &merged);
+	if (!rc && edit_by_item(a, ctx)) {
+		rc = stage_merge(&t, a, ctx, &merged);
 		append = merged.p;
 	} else if (!rc) {
-		rc = plan_add(&t, a, ctx, &append);
+		rc = stage_add(&t, a, ctx, &append);
 	}
 	if (!rc)
 		apply(line, &t, append);
@@ -339,16 +367,15 @@ int edit_add(struct buf *line, const struct param_arg *a,
 	return rc;
 }
 
-/* remove --merge KEY=A,B: drop those items; a KEY left empty goes. */
+/* remove KEY=A,B by item: drop those items; a KEY left empty goes. */
 static int unmerge_one(struct tok *k, const struct items *drop,
 		       const struct edit_ctx *ctx, size_t *hits)
 {
-	struct items l = { 0 };
+	struct items l = { .list = drop->list, .key = drop->key };
 	struct buf val = { 0 };
 	int rc = 0;
 
-	items_without(&l, k->p.val, k->p.val_len, drop,
-		      selitem_key(drop->key));
+	items_without(&l, k->p.val, k->p.val_len, drop);
 	if (!l.n) {
 		k->drop = 1;
 		++*hits;
@@ -364,24 +391,23 @@ static int unmerge_one(struct tok *k, const struct items *drop,
 	return rc;
 }
 
-static int plan_remove(struct toks *t, const struct param_arg *a,
-		       const struct edit_ctx *ctx, size_t *hits)
+static int stage_remove(struct toks *t, const struct param_arg *a,
+			const struct edit_ctx *ctx, size_t *hits)
 {
-	struct items drop = { 0 };
+	struct items drop = { .list = key_list(a), .key = a->key };
+	int by_item = edit_by_item(a, ctx), rc = 0;
 	size_t i;
-	int rc = 0;
 
-	drop.key = a->key;
-	if (ctx->merge)
-		items_merge(&drop, a->val, a->val_len, 0, 0);
+	if (by_item)
+		items_existing(&drop, a->val, a->val_len);
 	for (i = 0; i < t->n && !rc; i++) {
 		struct tok *k = &t->v[i];
 
 		if (!name_eq(&k->p, a))
 			continue;
-		if (ctx->merge && k->p.val) {
+		if (by_item && k->p.val) {
 			rc = unmerge_one(k, &drop, ctx, hits);
-		} else if (!ctx->merge &&
+		} else if (!by_item &&
 			   (!a->val || val_eq(&k->p, a->val, a->val_len))) {
 			k->drop = 1;
 			++*hits;
@@ -399,7 +425,7 @@ int edit_remove(struct buf *line, const struct param_arg *a,
 	int rc = split_checked(&t, line);
 
 	if (!rc)
-		rc = plan_remove(&t, a, ctx, &hits);
+		rc = stage_remove(&t, a, ctx, &hits);
 	if (!rc && !hits)
 		note("%s is not there; nothing to remove", a->text);
 	if (!rc && hits)

@@ -30,13 +30,25 @@ void param_arg_free(struct param_arg *a);
 typedef int (*token_check_fn)(const char *tok, size_t n);
 
 struct edit_ctx {
-	int merge;		/* --merge: work on comma-list items */
+	int merge;		/* --merge: any key's value is a comma list */
+	int replace;		/* --replace: a list key's value as a whole */
 	token_check_fn token_ok;	/* NULL: any token will do */
 };
 
+/* 1 if an add or remove of A works on comma-list items: A has a value and
+ * its key is a list (vfio.ids, vfio-pci.ids, rd.driver.*: kcmdline/lint/
+ * litem.h) or --merge says so, and --replace does not. */
+int edit_by_item(const struct param_arg *a, const struct edit_ctx *ctx);
+
 /*
  * Apply one add or remove to LINE.  0 when done (possibly changing
- * nothing), -1 when refused (message printed, LINE untouched).
+ * nothing), -1 when refused (message printed, LINE untouched).  By item,
+ * add keeps one KEY whose items are those there (every occurrence, in
+ * order) and then the new ones, each device once however it is spelt (a
+ * note says which were added, already there or replaced); remove drops
+ * the items named and a KEY left without any.  Otherwise add makes the
+ * first KEY the argument and drops the others, and remove drops every
+ * KEY (with a value: those with exactly that value).
  */
 int edit_add(struct buf *line, const struct param_arg *a,
 	     const struct edit_ctx *ctx);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kcmdline: show, query and safely edit a kernel command line kept in
  * /etc/default/grub, in a plain file such as /etc/kernel/cmdline, or (read
@@ -16,6 +16,8 @@
 #include "edit.h"
 #include "exitcode.h"
 #include "family.h"
+#include "lint.h"
+#include "nextline.h"
 #include "nextstep.h"
 #include "note.h"
 #include "target.h"
@@ -34,16 +36,19 @@ struct options {
 	int family;		/* no target given: the host's boot loader's */
 	struct boot_host host;
 	const char *root;
-	int merge, backup, dry_run, apply;
+	int merge, replace, backup, dry_run, apply, next;
 	char **args;
 	int nargs;
 };
 
 static const char usage_text[] =
 	"usage: kcmdline [TARGET] show\n"
+	"       kcmdline [--root DIR] show --next (the next boot's line)\n"
 	"       kcmdline [TARGET] get KEY\n"
-	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] add KEY[=VAL]...\n"
+	"       kcmdline [TARGET] [--merge|--replace] [--backup] [--dry-run] add KEY[=VAL]...\n"
 	"       kcmdline [TARGET] [--merge] [--backup] [--dry-run] remove KEY[=VAL]...\n"
+	"          (vfio.ids, vfio-pci.ids, rd.driver.*: lists; add merges items,\n"
+	"          --replace sets the whole value; remove KEY=ITEM drops an item)\n"
 	"       kcmdline [--apply] add|remove ... (no TARGET: runs what the boot\n"
 	"          loader needs after the edit)\n"
 	"       kcmdline [--root DIR] where\n"
@@ -111,11 +116,17 @@ static int pick_target(struct options *o, const char *grub, const char *file,
 				   "--grub/--var");
 	if (proc && editing)
 		return usage_error("%s is read only", PROC_CMDLINE);
+	if (o->replace && (o->merge || o->cmd != CMD_ADD))
+		return usage_error("--replace is for add, and not with "
+				   "--merge");
 	if (t->var && !shell_name_ok(t->var))
 		return usage_error("--var %s: not a shell variable name",
 				   t->var);
-	if (o->root && !editing && o->cmd != CMD_WHERE)
-		return usage_error("--root is for add, remove and where");
+	if (o->next && (o->cmd != CMD_SHOW || file || grub || t->var || proc))
+		return usage_error("--next is for show, without a TARGET");
+	if (o->root && !editing && o->cmd != CMD_WHERE && !o->next)
+		return usage_error("--root is for add, remove, where and "
+				   "show --next");
 	if (o->apply && (!editing || file || grub || t->var || o->root ||
 			 o->dry_run))
 		return usage_error("--apply is for add and remove on this host's "
@@ -160,6 +171,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "proc", no_argument, NULL, 'p' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "merge", no_argument, NULL, 'm' },
+		{ "replace", no_argument, NULL, 'R' },
+		{ "next", no_argument, NULL, 'N' },
 		{ "backup", no_argument, NULL, 'b' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "apply", no_argument, NULL, 'a' },
@@ -181,6 +194,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'p': proc = 1; break;
 		case 'r': o->root = optarg; break;
 		case 'm': o->merge = 1; break;
+		case 'R': o->replace = 1; break;
+		case 'N': o->next = 1; break;
 		case 'b': o->backup = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'a': o->apply = 1; break;
@@ -240,19 +255,67 @@ static int has_item(const char *val, size_t len)
 	return 0;
 }
 
+static void say_lint(const struct lint_finding *f, void *arg)
+{
+	char text[512];
+	int *bad = arg;
+
+	if (f->kind == LINT_KID_REPEATED)
+		return;		/* add merges them */
+	warnx("%s", lint_text(f, text, sizeof(text)));
+	*bad = 1;
+}
+
+/* The arguments of add, read as the kernel would read them on one line:
+ * the mistakes kcmdline/lint finds there are refused, nothing written. */
+static int lint_args(const struct options *o)
+{
+	struct buf line = { 0 };
+	int i, bad = 0;
+
+	for (i = 0; i < o->nargs; i++) {
+		if (i)
+			buf_addc(&line, ' ');
+		buf_adds(&line, o->args[i]);
+	}
+	lint_line(buf_str(&line), line.len, say_lint, &bad);
+	buf_free(&line);
+	if (bad)
+		warnx("nothing written");
+	return bad;
+}
+
+/* An add or remove by item needs an item: "vfio.ids=" is not one. */
+static int check_items(const struct options *o, const struct param_arg *a,
+		       const char *arg)
+{
+	struct edit_ctx ctx = { .merge = o->merge, .replace = o->replace };
+
+	if (o->merge && !a->val) {
+		warnx("--merge needs KEY=ITEM[,ITEM...] with at least one item, "
+		      "not '%s'", arg);
+		return EXIT_USAGE;
+	}
+	if (!edit_by_item(a, &ctx) || has_item(a->val, a->val_len))
+		return 0;
+	warnx("'%s' names no item: give KEY=ITEM[,ITEM...]%s", arg,
+	      o->cmd == CMD_REMOVE ? ", or KEY alone to remove the key" :
+	      ", or --replace to set the value as a whole");
+	return EXIT_USAGE;
+}
+
 static int parse_args(const struct options *o, struct param_arg *pa)
 {
-	int i, need_value = o->merge && o->cmd != CMD_GET;
+	int i, rc;
 
+	if (o->cmd == CMD_ADD && lint_args(o))
+		return EXIT_USAGE;
 	for (i = 0; i < o->nargs; i++) {
 		if (param_arg_parse(o->args[i], o->cmd != CMD_GET, &pa[i]) < 0)
 			return EXIT_USAGE;
-		if (need_value &&
-		    (!pa[i].val || !has_item(pa[i].val, pa[i].val_len))) {
-			warnx("--merge needs KEY=ITEM[,ITEM...] with at least "
-			      "one item, not '%s'", o->args[i]);
-			return EXIT_USAGE;
-		}
+		rc = is_edit(o->cmd) ? check_items(o, &pa[i], o->args[i]) : 0;
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -274,7 +337,11 @@ static int line_has_key(const struct buf *line, const char *key)
 static int apply_edits(const struct options *o, const struct param_arg *pa,
 		       const struct target *t, struct buf *line)
 {
-	struct edit_ctx ctx = { o->merge, target_token_check(t) };
+	struct edit_ctx ctx = {
+		.merge = o->merge,
+		.replace = o->replace,
+		.token_ok = target_token_check(t),
+	};
 	int i, rc = 0;
 
 	for (i = 0; i < o->nargs && !rc; i++) {
@@ -312,6 +379,22 @@ static int refuse_hidden(const struct options *o, const struct target *t)
 
 /* Load T, edit, render its new contents into FILE; *changed when they
  * differ from the file's. */
+static void note_lint(const struct lint_finding *f, void *path)
+{
+	const char *about = note_about ? "" : path;
+	char text[512];
+
+	note("%s%sthe line still has a mistake: %s", about,
+	     *about ? ": " : "", lint_text(f, text, sizeof(text)));
+}
+
+/* The edited line's mistakes that the edit did not make (add refuses to
+ * make any): said, not refused, so that an edit can fix one at a time. */
+static void note_mistakes(const struct target *t, const struct buf *line)
+{
+	lint_line(buf_str(line), line->len, note_lint, (void *)t->path);
+}
+
 static int prepare(const struct options *o, const struct param_arg *pa,
 		   struct target *t, int clean, struct buf *line,
 		   struct buf *file, int *changed)
@@ -324,6 +407,8 @@ static int prepare(const struct options *o, const struct param_arg *pa,
 		buf_add(line, buf_str(&t->line), t->line.len);
 		rc = apply_edits(o, pa, t, line);
 	}
+	if (!rc)
+		note_mistakes(t, line);
 	if (!rc)
 		rc = target_render(t, line, file);
 	*changed = !rc && (file->len != t->lf.data.len ||
@@ -356,6 +441,22 @@ static int do_edit(struct options *o, const struct param_arg *pa)
 	return rc;
 }
 
+/* prepare(), its notes said by the first (in-memory) pass only, each
+ * naming the file of the family it is about. */
+static int prepare_once(const struct options *o, const struct param_arg *pa,
+			struct target *t, int write, struct buf *line,
+			struct buf *file, int *changed)
+{
+	int quiet = note_quiet, rc;
+
+	note_quiet |= write;
+	note_about = t->path;
+	rc = prepare(o, pa, t, !o->dry_run, line, file, changed);
+	note_about = NULL;
+	note_quiet = quiet;
+	return rc;
+}
+
 /*
  * Every file of the host's family: all are edited in memory first (one
  * refusal changes nothing), then written one by one, each atomically,
@@ -371,7 +472,7 @@ static int edit_pass(struct options *o, const struct param_arg *pa,
 		struct target *t = &l->v[i];
 
 		line.len = file.len = 0;
-		rc = prepare(o, pa, t, !o->dry_run, &line, &file, &changed);
+		rc = prepare_once(o, pa, t, write, &line, &file, &changed);
 		*nchanged += !rc && changed;
 		if (!rc && !changed && !write)
 			note("no change: %s already says that", t->path);
@@ -415,6 +516,29 @@ static int edit_family(struct options *o, const struct param_arg *pa)
 	return rc;
 }
 
+/* show --next: the line the next boot's kernel gets, read as vfio-early
+ * plan reads it (kcmdline/bootldr/nextline.c); where from, as a note. */
+static int show_next(struct options *o)
+{
+	struct boot_next n;
+	struct buf line = { 0 };
+
+	boot_detect(o->root, &o->host);
+	if (boot_next_line(&o->host, &n) < 0) {
+		warnx("%s", n.why);
+		boot_next_free(&n);
+		return o->host.family == BOOT_UNKNOWN ? EXIT_USAGE
+						       : EXIT_REFUSED;
+	}
+	note("the next boot's line (%s: %s)",
+	     boot_family_name(o->host.family), n.src);
+	buf_adds(&line, n.line);
+	print_line(&line);
+	buf_free(&line);
+	boot_next_free(&n);
+	return EXIT_DONE;
+}
+
 static int run(struct options *o, struct param_arg *pa)
 {
 	int rc = parse_args(o, pa);
@@ -425,6 +549,8 @@ static int run(struct options *o, struct param_arg *pa)
 		boot_detect(o->root, &o->host);
 		return family_where(stdout, &o->host);
 	}
+	if (o->next)
+		return show_next(o);
 	if (o->family)
 		return edit_family(o, pa);
 	if (is_edit(o->cmd))

@@ -1,10 +1,11 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "note.h"
 
 int note_quiet;
+const char *note_about;
 
 void note(const char *fmt, ...)
 {
@@ -13,6 +14,8 @@ void note(const char *fmt, ...)
 	if (note_quiet)
 		return;
 	fputs("kcmdline: note: ", stderr);
+	if (note_about)
+		fprintf(stderr, "%s: ", note_about);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

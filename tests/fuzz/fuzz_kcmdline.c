@@ -4,13 +4,16 @@
  * Checks that every view stays inside the input, that each token moves
  * the iterator forward, that an exhausted iterator stays exhausted, that
  * comma splitting covers the value exactly, that a name equals itself
- * under '-'/'_' folding, and that tokens agree with the kernel model.
+ * under '-'/'_' folding, that tokens agree with the kernel model, and
+ * that the lint checks (kcmdline/lint) only point into the line and say
+ * each finding in a bounded sentence.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kcmdline.h"
+#include "lint.h"
 #include "../unit/kref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -90,13 +93,32 @@ static void walk(const char *line, size_t size)
 	CHECK(!kcmd_next(&it, &p));
 }
 
+struct bounds {
+	const char *lo, *hi;
+};
+
+static void check_finding(const struct lint_finding *f, void *arg)
+{
+	const struct bounds *b = arg;
+	char text[160];
+
+	CHECK(f->kind < LINT_KIND_COUNT);
+	CHECK(inside(f->key, f->key_len, b->lo, b->hi));
+	CHECK(!f->word || inside(f->word, f->word_len, b->lo, b->hi));
+	CHECK(!f->val || inside(f->val, f->val_len, b->lo, b->hi));
+	CHECK(strlen(lint_text(f, text, sizeof(text))) < sizeof(text));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* libFuzzer may hand over NULL for the empty input. */
 	const char *line = size ? (const char *)data : "";
 	size_t ntok;
 
+	struct bounds b = { line, line + size };
+
 	walk(line, size);
+	lint_line(line, size, check_finding, &b);
 	CHECK(kref_compare(line, size, &ntok) == 0);
 	return 0;
 }

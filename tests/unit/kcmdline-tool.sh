@@ -667,6 +667,50 @@ families() {
 	result $? "--root with --grub: a usage error"
 }
 
+# show --next: the line the next boot's kernel gets on each family, the
+# same line vfio-early plan plans (one composition of the same readers).
+show_next() {
+	h=$tmp/host
+	vfe=$root/build/vfio-early
+	for fam in 'grub:quiet' 'bls:root=UUID=1234 ro rhgb quiet' \
+		'bls-env:root=UUID=1234 ro rhgb quiet' 'sdboot:root=UUID=1234 ro quiet' \
+		'uki:root=UUID=1234 ro quiet' 'uki-esp:root=UUID=1234 ro quiet' \
+		'proxmox:root=ZFS=rpool/ROOT/pve-1 boot=zfs'; do
+		fake_host "$h" "${fam%%:*}"
+		"$K" --root "$h" show --next >"$out" 2>"$err" &&
+			[ "$(cat "$out")" = "${fam#*:}" ] && grep -q "the next boot's line" "$err"
+		result $? "show --next: a ${fam%%:*} host's next line, and where it comes from"
+		[ -x "$vfe" ] || continue
+		"$vfe" plan --root "$h" 2>/dev/null | sed -n '2{s/^  //;s/[[:space:]]*$//;p;}' >"$tmp/plan-line"
+		[ "$(cat "$tmp/plan-line")" = "$(cat "$out")" ]
+		result $? "show --next: the line plan plans on a ${fam%%:*} host"
+	done
+	fake_host "$h" grub
+	mkdir -p "$h/etc/default/grub.d"
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt"\n' \
+		>"$h/etc/default/grub.d/50-iommu.cfg"
+	printf 'GRUB_CMDLINE_LINUX="ro"\n' >>"$h/etc/default/grub"
+	"$K" --root "$h" add vfio.ids=10de:11bf >/dev/null 2>&1
+	"$K" --root "$h" show --next >"$out" 2>"$err" &&
+		[ "$(cat "$out")" = "ro quiet vfio.ids=10de:11bf iommu=pt" ]
+	result $? "show --next: GRUB's LINUX then LINUX_DEFAULT, grub.d after, with the edit"
+	fake_host "$h" sdboot
+	rm "$h/etc/kernel/cmdline"
+	"$K" --root "$h" show --next >"$out" 2>"$err"
+	[ $? -eq 3 ] && grep -q 'etc/kernel/cmdline' "$err" && [ ! -s "$out" ]
+	result $? "show --next: no /etc/kernel/cmdline on systemd-boot: exit 3, says so"
+	fake_host "$h" none
+	"$K" --root "$h" show --next >"$out" 2>"$err"
+	[ $? -eq 2 ] && grep -q 'cannot tell which boot loader' "$err"
+	result $? "show --next: no family: exit 2, says so"
+	"$K" --file "$h/x" show --next >"$out" 2>"$err"
+	[ $? -eq 2 ]
+	result $? "show --next with a TARGET: a usage error"
+	"$K" --next get quiet >"$out" 2>"$err"
+	[ $? -eq 2 ]
+	result $? "--next for get: a usage error"
+}
+
 for c in "$corpus"/*/; do
 	run_corpus_case "${c%/}"
 done
@@ -676,6 +720,7 @@ same_refusals
 queries
 writer
 families
+show_next
 man_page
 crash_safety
 

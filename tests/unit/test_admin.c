@@ -1343,6 +1343,65 @@ static void acl_iommufd_nodes(void)
 	fake_cleanup(&fs);
 }
 
+/* plan and check warn on what kcmdline refuses (kcmdline/lint), the same
+ * sentences; a line that binds nothing because of it needs attention. */
+static void lint_plan(void)
+{
+	gpu_tree();
+	RUN("quiet vfio.id=10de:1b80", "plan");
+	EXIT_IS(1, "lint: plan of a typo'd key needs attention");
+	T_OK(has(fs.output, "warning: vfio.id: no vfio module and not vfio-early reads a "
+		 "parameter of this name; did you mean vfio.ids?") &&
+	     has(fs.output, "nothing will be bound"), "lint: plan names the likely key");
+	RUN("vfio-pci.ids=0000:01:00.0", "plan");
+	EXIT_IS(1, "lint: plan of vfio-pci.ids with an address needs attention");
+	T_OK(has(fs.output, "write vfio.ids=0000:01:00.0 (vfio-early binds by address)"),
+	     "lint: plan suggests vfio.ids=ADDR");
+	RUN("vfio.ids=10de:1b80, 10de:10f0", "plan");
+	EXIT_IS(1, "lint: plan of a blank in a list needs attention");
+	T_OK(has(fs.output, "a blank ends the list of vfio.ids before '10de:10f0'") &&
+	     has(fs.output, "write vfio.ids=10de:1b80,10de:10f0"), "lint: plan says the blank ended it");
+	RUN("vfio.ids 10de:1b80", "plan");
+	EXIT_IS(1, "lint: plan of a key and its value in two words");
+	T_OK(has(fs.output, "write vfio.ids=10de:1b80 (one word)"), "lint: plan joins the words");
+	RUN("vfio-pci.ids=10de:1b80 vfio-pci.ids=10de:10f0", "plan");
+	T_OK(has(fs.output, "vfio-pci.ids= is given 2 times: the kernel keeps only the last"),
+	     "lint: plan says only the last vfio-pci.ids counts");
+	RUN("vfio.ids=0000:03:00.0 rd.vfio.debug vfio-pci.disable_vga quiet", "plan");
+	EXIT_IS(0, "lint: plan of a clean line");
+	T_OK(!has(fs.output, "warning:"), "lint: plan of a clean line warns about nothing");
+	fake_cleanup(&fs);
+}
+
+static void lint_check(void)
+{
+	struct utsname u;
+
+	check_setup(&u, 1);
+	RUN("intel_iommu=on vfio.id=8086:10d3", "check");
+	EXIT_IS(2, "lint: check of a line whose only selector is a typo");
+	T_OK(has(fs.output, "FAIL cmdline       this kernel's line: vfio.id: no vfio module") &&
+	     has(fs.output, "did you mean vfio.ids?"), "lint: check FAILs the typo, names the key");
+	RUN("intel_iommu=on vfio.ids=8086:10d3 vfio_iommu_type1.allow_unsafe_interupts=1",
+	    "check");
+	T_OK(has(fs.output, "WARN cmdline       this kernel's line: "
+		 "vfio_iommu_type1.allow_unsafe_interupts: ") &&
+	     has(fs.output, "did you mean vfio_iommu_type1.allow_unsafe_interrupts?"),
+	     "lint: check WARNs a typo beside working selectors");
+	fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on "
+		   "vfio-pci.ids=0000:00:04.0\"\n", 0644);
+	RUN("intel_iommu=on vfio.ids=8086:10d3", "check");
+	T_OK(!has(fs.output, "this kernel's line: ") &&
+	     has(fs.output, "cmdline       the next boot's line: vfio-pci.ids=0000:00:04.0: ") &&
+	     has(fs.output, "write vfio.ids=0000:00:04.0"), "lint: check reads the next boot's line too");
+	fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"intel_iommu=on "
+		   "vfio.id=8086:10d3\"\n", 0644);
+	RUN("intel_iommu=on vfio.id=8086:10d3", "check");
+	T_OK(count_lines(fs.output, "FAIL cmdline ") == 1,
+	     "lint: the same line twice is said once");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	list_table();
@@ -1376,5 +1435,7 @@ int main(void)
 	template_forms();
 	usable_groups();
 	acl_iommufd_nodes();
+	lint_plan();
+	lint_check();
 	return t_done();
 }
