@@ -20,11 +20,11 @@
  * vfio_populate_device() checks (a PCI device, a config region and the MSI-X
  * irq index) and its read of config space through the device fd.
  * The cdev path follows hw/vfio/iommufd.c: the device's vfio-dev/vfioN in
- * sysfs names /dev/vfio/devices/vfioN, opened with /dev/iommu, then
- * VFIO_DEVICE_BIND_IOMMUFD. The kernel refuses that bind while the group is
- * open (drivers/vfio/group.c vfio_device_block_group()): the legacy fds are
- * closed first. Kernels without CONFIG_VFIO_DEVICE_CDEV (Debian's: IOMMUFD is
- * off) have no vfio-dev directory: "cdev: none".
+ * sysfs, with a "dev" attribute, names /dev/vfio/devices/vfioN, opened with
+ * /dev/iommu, then VFIO_DEVICE_BIND_IOMMUFD. The kernel refuses that bind
+ * while the group is open (drivers/vfio/group.c vfio_device_block_group()):
+ * the legacy fds are closed first. Kernels without CONFIG_VFIO_DEVICE_CDEV
+ * (Debian's: IOMMUFD is off) give vfioN no "dev": "cdev: none".
  * Structures and ioctls: include/uapi/linux/vfio.h.
  */
 #include <dirent.h>
@@ -377,10 +377,15 @@ static void close_legacy(struct usable *u)
 	close_fd(&u->container_fd);
 }
 
-/* NAME of ADDR's vfio-dev/vfioN, or -ENOENT when the kernel offers none. */
+/*
+ * NAME of ADDR's vfio-dev/vfioN with a char device, or -ENOENT when the
+ * kernel offers none. Since Linux 6.1 every vfio device has vfio-dev/vfioN;
+ * only CONFIG_VFIO_DEVICE_CDEV (6.6) gives it a "dev" attribute and
+ * /dev/vfio/devices/vfioN, as hw/vfio/iommufd.c iommufd_cdev_getfd() reads.
+ */
 static int find_cdev(const char *addr, char *name, size_t size)
 {
-	char path[128];
+	char path[320];
 	struct dirent *e;
 	DIR *dir;
 	int rc = -ENOENT;
@@ -397,7 +402,10 @@ static int find_cdev(const char *addr, char *name, size_t size)
 		}
 	}
 	closedir(dir);
-	return rc;
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), SYS_PCI "%s/vfio-dev/%s/dev", addr, name);
+	return access(path, F_OK) == 0 ? 0 : -errno;
 }
 
 static int bind_cdev(struct usable *u, const char *name)
@@ -428,7 +436,8 @@ static int check_cdev(struct usable *u)
 	int rc = find_cdev(u->addr, name, sizeof(name));
 
 	if (rc == -ENOENT) {
-		out("%s cdev: none (no vfio-dev in sysfs: no CONFIG_VFIO_DEVICE_CDEV)", u->addr);
+		out("%s cdev: none (no vfio-dev/vfioN/dev in sysfs: no CONFIG_VFIO_DEVICE_CDEV)",
+		    u->addr);
 		snprintf(u->summary + n, sizeof(u->summary) - n, ", no cdev");
 		return 0;
 	}
