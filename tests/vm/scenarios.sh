@@ -364,19 +364,33 @@ boot() {
 	return 1
 }
 
-# Every scenario: each device on a vfio driver (the probe's on_vfio_driver)
-# has a vfio-usable verdict, and QEMU can use it (PROBE-USABLE ADDR ok)
-# unless vfio-early's log said it cannot: "a VM cannot use ADDR", or the
-# warning about its group ("group N: ..."). The heredoc keeps the loop in
-# this shell, where fail() counts.
+# Every scenario: for each device on a vfio driver (the probe's
+# on_vfio_driver) devtmpfs made /dev/vfio/vfio and /dev/vfio/GROUP in the
+# initrd, vfio-usable gave a verdict, and QEMU can use it (PROBE-USABLE
+# ADDR ok) unless vfio-early's log said it cannot: "a VM cannot use ADDR",
+# or the warning about its group ("group N: ..."). The heredoc keeps the
+# loop in this shell, where fail() counts.
 expect_usable() {
 	while read -r addr drv grp; do
 		case $drv in
-		*vfio-pci | *_vfio_pci) usable_verdict "$addr" "$grp" ;;
+		*vfio-pci | *_vfio_pci)
+			vfio_nodes "$addr" "$grp"
+			usable_verdict "$addr" "$grp"
+			;;
 		esac
 	done <<-EOF
 	$(sed -n 's/^PROBE dev=\([^ ]*\) .* driver=\([^ ]*\) .* group=\([^ ]*\)$/\1 \2 \3/p' "$PROBES")
 	EOF
+}
+
+vfio_nodes() {
+	nodes=" $(sed -n 's/^PROBE-VFIO-NODES //p' "$PROBES") "
+	for node in vfio "$2"; do
+		case $nodes in
+		*" $node "*) ;;
+		*) fail "$1 is on a vfio driver, but the initrd has no /dev/vfio/$node" ;;
+		esac
+	done
 }
 
 usable_verdict() {
