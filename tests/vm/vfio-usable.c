@@ -202,11 +202,11 @@ static int open_container(struct usable *u)
 	if (v != VFIO_API_VERSION)
 		return fail(u, STEP_API, v < 0 ? errno : 0, v < 0 ? NULL : "unknown API version");
 	out("%s api: /dev/vfio/vfio, VFIO_API_VERSION %d", u->addr, v);
-	u->type = VFIO_TYPE1v2_IOMMU;
-	if (io_int(u->container_fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0)
+	if (io_int(u->container_fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0)
+		u->type = VFIO_TYPE1v2_IOMMU;
+	else if (io_int(u->container_fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) > 0)
 		u->type = VFIO_TYPE1_IOMMU;
-	if (u->type == VFIO_TYPE1_IOMMU &&
-	    io_int(u->container_fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU) <= 0)
+	else
 		return fail(u, STEP_EXTENSION, 0, "neither TYPE1v2 nor TYPE1");
 	out("%s extension: %s", u->addr, u->type == VFIO_TYPE1v2_IOMMU ? "TYPE1v2" : "TYPE1");
 	return 0;
@@ -234,10 +234,24 @@ static int open_group(struct usable *u)
 	return 0;
 }
 
-/* The first IOVA range with room for one page (start rounded up to it). */
+/* One page at RANGE's start rounded up to the page: 0, or -1 if none fits. */
+static int fit_page(struct usable *u, const struct vfio_iova_range *range)
+{
+	uint64_t start = (range->start + u->pgsize - 1) & ~(u->pgsize - 1);
+
+	if (start < range->start) /* rounded past 2^64 */
+		return -1;
+	if (start + u->pgsize - 1 > range->end)
+		return -1;
+	u->iova = start;
+	return 0;
+}
+
+/* The first IOVA range with room for one page, from the capability chain. */
 static int pick_iova(struct usable *u, const struct vfio_iommu_type1_info *info)
 {
 	const char *base = (const char *)info;
+	const char *end = base + info->argsz;
 	uint32_t off = info->flags & VFIO_IOMMU_INFO_CAPS ? info->cap_offset : 0;
 
 	u->iova = 0; /* no IOVA capability (before Linux 5.4): any IOVA */
@@ -249,13 +263,10 @@ static int pick_iova(struct usable *u, const struct vfio_iommu_type1_info *info)
 		if (h->id != VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE)
 			continue;
 		for (uint32_t i = 0; i < r->nr_iovas; i++) {
-			uint64_t start = (r->iova_ranges[i].start + u->pgsize - 1) & ~(u->pgsize - 1);
-
-			if (start >= r->iova_ranges[i].start &&
-			    start + u->pgsize - 1 <= r->iova_ranges[i].end) {
-				u->iova = start;
+			if ((const char *)&r->iova_ranges[i + 1] > end)
+				break;
+			if (fit_page(u, &r->iova_ranges[i]) == 0)
 				return 0;
-			}
 		}
 		return fail(u, STEP_IOMMU_INFO, 0, "no IOVA range holds a page");
 	}
