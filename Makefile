@@ -211,9 +211,15 @@ $(B)/deps.stamp: FORCE
 
 FORCE:
 
+# The real boots' probe runs it on every device a vfio driver holds: it opens
+# the device as QEMU does (tests/vm/vfio-usable.c). Static: both initrds.
+$(B)/vfio-usable: tests/vm/vfio-usable.c
+	@mkdir -p $(@D)
+	$(STATIC_CC) $(STATIC_FLAGS) $(WARN) -o $@ $<
+
 # Also kcmdline and plan on the boot entries the real kernel-install of
 # trixie makes (tests/vm/kernel-install, seconds); its counts print first.
-vmcheck: $(B)/vfio-early $(B)/kcmdline
+vmcheck: $(B)/vfio-early $(B)/kcmdline $(B)/vfio-usable
 	@rc=0; tests/vm/kernel-install || rc=1; tests/vm/releases || rc=1; exit $$rc
 
 demo:

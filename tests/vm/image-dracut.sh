@@ -119,7 +119,7 @@ fi
 
 start=$(date +%s)
 dracutbasedir="$work/base" VFIO_EARLY_BIN=$binder VFIO_EARLY_PROBE=$probe \
-	VFIO_EARLY_RULE=$(vm_udev_rule) \
+	VFIO_EARLY_RULE=$(vm_udev_rule) VFIO_EARLY_USABLE=$(vm_usable) \
 	VFIO_EARLY_UNIT=$(unit_source) \
 	dracut --force --quiet --conf /dev/null --confdir "$work/conf.d" \
 	--tmpdir "$work/tmp" --no-hostonly --no-hostonly-cmdline \

@@ -42,7 +42,8 @@ write_probe_script() {
 	EOF
 }
 
-# Adds the probe and the native drivers, without making init load them.
+# Adds the probe, vfio-usable (static) and the native drivers, without
+# making init load them.
 write_probe_hook() {
 	cat <<-'EOF'
 	#!/bin/sh
@@ -51,6 +52,9 @@ write_probe_hook() {
 	cp "$VFIO_PROBE_SRC" "$DESTDIR/usr/bin/vfio-probe"
 	mkdir -p "$DESTDIR/usr/lib/vfio-early-probe"
 	cp "$VFIO_RULE_SRC" "$DESTDIR/usr/lib/vfio-early-probe/70-vfio-early.rules.in"
+	if [ -f "$VFIO_USABLE_SRC" ]; then
+		cp "$VFIO_USABLE_SRC" "$DESTDIR/usr/lib/vfio-early-probe/vfio-usable"
+	fi
 	EOF
 	echo "manual_add_modules $(vm_native_modules | tr '\n' ' ')"
 }
@@ -85,7 +89,7 @@ build_in_namespace() {
 	fi
 	add_test_modprobe_option
 	VFIO_EARLY_BIN=$(vm_binder) VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
-		mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
+		VFIO_USABLE_SRC=$(vm_usable) mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
 }
 
 # An admin's modprobe.d option for vfio-pci must reach it through the

@@ -137,6 +137,11 @@ vm_binder() {
 	fi
 }
 
+# The test images' vfio-usable (tests/vm/vfio-usable.c, built by make).
+vm_usable() {
+	echo "$REPO_ROOT/build/vfio-usable"
+}
+
 vm_require() {
 	for vm_cmd in "$@"; do
 		command -v "$vm_cmd" >/dev/null 2>&1 ||

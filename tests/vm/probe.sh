@@ -7,17 +7,26 @@
 #        PROBE-KMSGT <seconds since boot> <binder log> (the binder's timing)
 #        PROBE-MODULE <loaded module>   PROBE-STATUS <status file line>
 #        PROBE-UPTIME <seconds>   PROBE-SRIOV <what was done>
-#        PROBE-HOTPLUG-READY   PROBE-HOTPLUG <what was seen>   PROBE-END
+#        PROBE-HOTPLUG-READY   PROBE-HOTPLUG <what was seen>
+#        PROBE-VFIO-NODES <names in /dev/vfio>
+#        PROBE-USABLE <vfio-usable's lines: ADDR STEP: ..., then ADDR ok ...
+#                      or ADDR FAIL STEP: WHY>
+#        PROBE-USABLE-TIME <uptime before> <uptime after>   PROBE-END
 # With vfio_test.sriov=PF:N on the command line (scenario sriov_vf) it
 # first installs vfio-early's udev rule as the package does, writes N to
 # the PF's sriov_numvfs and waits for udev to handle the new VFs; with
 # vfio_test.hotplug=ADDR,... it installs the rule, prints
 # PROBE-HOTPLUG-READY (the host then adds the devices) and waits for them.
+# Last, after the logs, vfio-usable opens every device a vfio driver holds
+# as QEMU would (tests/vm/vfio-usable.c); the scenarios fail on a device
+# it cannot use, unless vfio-early warned about its group.
 
 NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci)[ :]'
 STATUS_FILE=/run/vfio-early/status
 KLOG_COPY=/run/vfio-probe.klog
 RULE_SRC=/usr/lib/vfio-early-probe/70-vfio-early.rules.in
+USABLE_BIN=/usr/lib/vfio-early-probe/vfio-usable
+VFIO_DEVS=
 
 # These set $v instead of printing: a fork per value is slow under TCG.
 read_attr() {
@@ -45,8 +54,20 @@ print_device() {
 	case $v in '' | '(null)') ovr=- ;; *) ovr=$v ;; esac
 	link_target "$1/driver"
 	drv=$v
+	if on_vfio_driver "$drv"; then
+		VFIO_DEVS="$VFIO_DEVS ${1##*/}"
+	fi
 	link_target "$1/iommu_group"
 	echo "PROBE dev=${1##*/} id=$ven:$dev:$cls driver=$drv override=$ovr group=$v"
+}
+
+# vfio-pci, and the variant drivers built on vfio-pci-core, whose names end
+# in vfio-pci or _vfio_pci (hisi-acc-vfio-pci, mlx5_vfio_pci).
+on_vfio_driver() {
+	case $1 in
+	*vfio-pci | *_vfio_pci) return 0 ;;
+	esac
+	return 1
 }
 
 print_devices() {
@@ -69,6 +90,28 @@ print_logs() {
 	fi
 	read -r up _ </proc/uptime
 	echo "PROBE-UPTIME $up"
+}
+
+# The devtmpfs nodes first (/dev/vfio/vfio and one per group), then one
+# run of vfio-usable over all devices on a vfio driver, timed by uptime.
+print_usable() {
+	[ -n "$VFIO_DEVS" ] || return 0
+	nodes=
+	for n in /dev/vfio/*; do
+		[ -e "$n" ] && nodes="$nodes ${n##*/}"
+	done
+	echo "PROBE-VFIO-NODES${nodes:- none}"
+	read -r t0 _ </proc/uptime
+	if [ -x "$USABLE_BIN" ]; then
+		# shellcheck disable=SC2086 # one address a word
+		"$USABLE_BIN" $VFIO_DEVS | sed 's/^/PROBE-USABLE /'
+	else
+		for a in $VFIO_DEVS; do
+			echo "PROBE-USABLE $a FAIL install: no $USABLE_BIN in the image"
+		done
+	fi
+	read -r t1 _ </proc/uptime
+	echo "PROBE-USABLE-TIME $t0 $t1"
 }
 
 # The rule names the binder by its absolute path, as make install writes it.
@@ -139,6 +182,7 @@ make_vfs
 wait_hotplug
 print_devices
 print_logs
+print_usable
 echo PROBE-END
 [ "${1:-}" = --no-poweroff ] && exit 0
 # Let the UART drain before the VM disappears.

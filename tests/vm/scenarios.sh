@@ -354,11 +354,60 @@ boot() {
 		boot_once "$@"
 	fi
 	tr -d '\r' <"$LOG" | grep -a '^PROBE' | awk '!seen[$0]++' >"$PROBES"
-	grep -qx PROBE-END "$PROBES" && return 0
+	if grep -qx PROBE-END "$PROBES"; then
+		expect_usable
+		return 0
+	fi
 	fail "the probe did not finish (no PROBE-END); last lines of the console and QEMU:"
 	tr -d '\r' <"$LOG" | tail -n 8 | sed 's/^/#     /'
 	tail -n 3 "$LOG.stderr" | sed 's/^/#     /'
 	return 1
+}
+
+# Every scenario: for each device on a vfio driver (the probe's
+# on_vfio_driver) devtmpfs made /dev/vfio/vfio and /dev/vfio/GROUP in the
+# initrd, vfio-usable gave a verdict, and QEMU can use it (PROBE-USABLE
+# ADDR ok) unless vfio-early's log said it cannot: "a VM cannot use ADDR",
+# or the warning about its group ("group N: ..."). The heredoc keeps the
+# loop in this shell, where fail() counts.
+expect_usable() {
+	while read -r addr drv grp; do
+		case $drv in
+		*vfio-pci | *_vfio_pci)
+			vfio_nodes "$addr" "$grp"
+			usable_verdict "$addr" "$grp"
+			;;
+		esac
+	done <<-EOF
+	$(sed -n 's/^PROBE dev=\([^ ]*\) .* driver=\([^ ]*\) .* group=\([^ ]*\)$/\1 \2 \3/p' "$PROBES")
+	EOF
+}
+
+vfio_nodes() {
+	nodes=" $(sed -n 's/^PROBE-VFIO-NODES //p' "$PROBES") "
+	for node in vfio "$2"; do
+		case $nodes in
+		*" $node "*) ;;
+		*) fail "$1 is on a vfio driver, but the initrd has no /dev/vfio/$node" ;;
+		esac
+	done
+}
+
+usable_verdict() {
+	verdict=$(grep -E "^PROBE-USABLE $1 (ok|FAIL)( |\$)" "$PROBES" | head -n 1)
+	case $verdict in
+	"PROBE-USABLE $1 ok"*) return 0 ;;
+	"")
+		fail "$1 is on a vfio driver, but the probe printed no PROBE-USABLE verdict for it"
+		return
+		;;
+	esac
+	if grep '^PROBE-KMSG ' "$PROBES" | grep -qF -e "a VM cannot use $1 " -e " group $2: "; then
+		echo "#   note: $1 is not usable, as vfio-early warned: ${verdict#PROBE-USABLE "$1" }"
+		return 0
+	fi
+	fail "$1 is on a vfio driver, but QEMU could not use it: ${verdict#PROBE-USABLE "$1" }"
+	grep "^PROBE-USABLE $1 " "$PROBES" | sed 's/^/#     /'
 }
 
 boot_once() {
