@@ -214,7 +214,8 @@ static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
 
 static int plan_shows(const struct pci_dev *d)
 {
-	return d->action != ACT_LEAVE || d->why == REASON_GROUP_CONFLICT;
+	return d->action != ACT_LEAVE || d->why == REASON_GROUP_CONFLICT ||
+	       d->why == REASON_GROUP_UNUSABLE;
 }
 
 /* The dry-run lines of the devices the plan touches or warns about. */

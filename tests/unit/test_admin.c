@@ -61,7 +61,18 @@ static const char pci_ids[] =
 	"C 03  Display controller\n"
 	"\t1b80  not a device\n";
 
+/* Group 1 is usable: the GPU, its audio and their root port. */
 static const struct fake_dev gpu[] = {
+	DEV("0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0),
+	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "nouveau", "nouveau", 0, 0),
+	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0),
+	DEV("0000:02:00.0", 0x8086, 0x1234, 0x0c0330, 4, "xhci_hcd", "xhci_hcd", 0, 0),
+	E1000E("0000:03:00.0", 2),
+	DEV("0000:04:00.0", 0x10de, 0x1b81, 0x030000, 3, NULL, NULL, 0, 0),
+};
+
+/* The same with the xhci in group 1 (no ACS): it keeps the group from vfio. */
+static const struct fake_dev shared[] = {
 	DEV("0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0),
 	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "nouveau", "nouveau", 0, 0),
 	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0),
@@ -74,6 +85,11 @@ static void gpu_tree(void)
 {
 	fake_init(&fs, gpu, NDEVS(gpu), 1, 1);
 	fake_write(&fs, "usr/share/misc/pci.ids", pci_ids, 0644);
+}
+
+static void shared_tree(void)
+{
+	fake_init(&fs, shared, NDEVS(shared), 1, 1);
 }
 
 static void list_table(void)
@@ -246,6 +262,10 @@ static void plan_equals_boot(void)
 		same_decisions(lines[i]);
 	T_STREQ(fs.journal, "", "plan: nothing written");
 	fake_cleanup(&fs);
+	shared_tree();
+	for (size_t i = 0; i < NDEVS(lines); i++)
+		same_decisions(lines[i]);
+	fake_cleanup(&fs);
 	fake_init(&fs, twins, NDEVS(twins), 1, 1);
 	same_decisions("vfio.ids=::0300,8086:10d3");
 	same_decisions("vfio.ids=::0300 rd.vfio.boot_vga=1");
@@ -257,14 +277,28 @@ static void plan_equals_boot(void)
 
 static void plan_report(void)
 {
-	gpu_tree();
+	shared_tree();
 	RUN("vfio.ids=10de:1b80", "plan");
+	EXIT_IS(1, "plan: an unusable group needs attention");
+	T_OK(has(fs.output, "0000:01:00.0 skip group-unusable selector=10de:1b80 ") &&
+	     has(fs.output, "0000:01:00.1 leave group-unusable group=slot of=0000:01:00.0 "),
+	     "plan: nothing of the unusable group is bound");
+	T_OK(has(fs.output, "group 1: a VM cannot use 0000:01:00.0 (vfio needs the whole group); "
+		 "nothing of the group was taken; 0000:02:00.0 (8086:1234:0c03) on xhci_hcd blocks "
+		 "it; to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
+	     "plan: the blocker and the pinned selector that fixes it");
+	T_OK(has(fs.output, "summary: 0 to bind, 1 skipped (0 by design), 0 in conflicting "
+		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan: summary counts");
+	RUN("vfio.ids=10de:1b80 rd.vfio.group=none", "plan");
 	EXIT_IS(1, "plan: a group conflict needs attention");
 	T_OK(has(fs.output, "0000:02:00.0 leave group-conflict with=0000:01:00.0") &&
-	     has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
-	     "plan: conflict and the pinned selector that fixes it");
-	T_OK(has(fs.output, "summary: 2 to bind, 0 skipped (0 by design), 1 in conflicting "
-		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan: summary counts");
+	     has(fs.output, "to include them: vfio.ids=0000:01:00.1@10de:10f0,"
+		 "0000:02:00.0@8086:1234\n"), "plan none: conflict and the selector that fixes it");
+	T_OK(has(fs.output, "summary: 1 to bind, 0 skipped (0 by design), 2 in conflicting "
+		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan none: summary");
+	RUN("vfio.ids=10de:1b80,0000:02:00.0@8086:1234", "plan");
+	EXIT_IS(0, "plan: the suggested selector makes the group usable");
+	T_OK(has(fs.output, "summary: 3 to bind, 0 skipped"), "plan + fix: the whole group bound");
 	RUN("vfio.ids=10de:1b81,8086:1901", "plan");
 	EXIT_IS(0, "plan: guards by design need no attention");
 	T_OK(has(fs.output, "summary: 1 to bind, 1 skipped (1 by design)"), "plan: bridge kept");
@@ -696,9 +730,21 @@ static void bind_groups_and_failures(void)
 	RUN("rd.vfio.group=none", "bind", "--group", "slot", "10de:1b80");
 	EXIT_IS(0, "bind --group slot");
 	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "bind --group slot: audio function taken along");
-	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "bind --group slot: other slot stays");
-	T_OK(has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
-	     "bind: conflict warned with the pinned selector");
+	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "bind --group slot: other group stays");
+	fake_cleanup(&fs);
+
+	shared_tree();
+	RUN("", "bind", "--group", "slot", "10de:1b80");
+	EXIT_IS(1, "bind --group slot, unusable group");
+	T_STREQ(fs.journal, "", "bind --group slot: unusable group, nothing written");
+	T_OK(has(fs.output, "skipped reason=group-unusable") &&
+	     has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
+	     "bind: unusable group said with the pinned selector");
+	RUN("", "bind", "--group", "none", "10de:1b80");
+	EXIT_IS(0, "bind --group none");
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "bind --group none: exactly the GPU");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "bind --group none: audio stays");
+	T_OK(has(fs.output, "0000:02:00.0@8086:1234\n"), "bind: conflict warned with the selector");
 	fake_cleanup(&fs);
 
 	fake_init(&fs, refuses, 1, 1, 1);
@@ -1085,7 +1131,7 @@ static void plan_grub_bls(void)
 	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\nkernelopts=root=/dev/x ro vfio.ids=10de:1b80\n"
 		"tuned=skew_tick=1\n");
 	RUN(NULL, "plan");
-	EXIT_IS(1, "plan grub-bls $kernelopts");
+	EXIT_IS(0, "plan grub-bls $kernelopts (group 1 usable)");
 	T_OK(has(fs.output, "$variables from grubenv") &&
 	     has(fs.output, ":\n  root=/dev/x ro vfio.ids=10de:1b80 skew_tick=1\n") &&
 	     has(fs.output, "0000:01:00.0 bind selector=10de:1b80 "),

@@ -283,6 +283,35 @@ static void test_hotplug(void)
 	fake_cleanup(&fs);
 }
 
+/* A hotplugged card whose group holds a NIC of another slot (no ACS):
+ * the rule follows the boot pass, whole groups or nothing. */
+static struct fake_dev shared_devs[] = {
+	{ .addr = "0000:07:00.0", .vendor = 0x1b36, .device = 0x0100, .class = 0x030000,
+	  .group = 7, .native = "qxl", .later = 1 },
+	NIC("0000:08:00.0", 7, NULL, 1),
+};
+
+static void test_group_unusable(void)
+{
+	fake_init(&fs, shared_devs, NDEVS(shared_devs), 1, 1);
+	BOOT("vfio.ids=0000:07:00.0");
+	fake_hotplug(&fs, "0000:07:00.0");
+	fake_hotplug(&fs, "0000:08:00.0");
+	RUN("vfio.ids=0000:07:00.0", "udev", "0000:07:00.0");
+	EXIT0("udev unusable group");
+	T_STREQ(drv("0000:07:00.0"), "qxl", "group: the card stays on qxl");
+	T_OK(!has(fs.journal, "unbind"), "group: nothing unbound");
+	OUT_HAS("group 7: a VM cannot use 0000:07:00.0 (vfio needs the whole group); nothing of "
+		"the group was taken; 0000:08:00.0 (8086:10d3:0200) on e1000e blocks it; to "
+		"include it: vfio.ids=0000:08:00.0@8086:10d3", "group: one line, blocker and fix");
+	T_OK(has(file("run/vfio-early/status"), "0000:07:00.0 1b36:0100:0300 group=7 prev=qxl "
+		     "result=skipped reason=group-unusable at=udev"), "group: status group-unusable");
+	RUN("vfio.ids=0000:07:00.0 rd.vfio.group=none", "udev", "0000:07:00.0");
+	T_STREQ(drv("0000:07:00.0"), "vfio-pci", "group none: the card taken as asked");
+	T_STREQ(drv("0000:08:00.0"), "e1000e", "group none: the NIC stays");
+	fake_cleanup(&fs);
+}
+
 static void test_no_iommu(void)
 {
 	fake_init(&fs, hot_devs, NDEVS(hot_devs), 0, 1);
@@ -371,6 +400,7 @@ int main(void)
 	test_vf_by_id();
 	test_hotplug();
 	test_no_iommu();
+	test_group_unusable();
 	test_bad_input();
 	test_coldplug();
 	return t_done();
