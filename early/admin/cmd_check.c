@@ -268,6 +268,22 @@ static void check_iommu_param(const char *line, size_t len, int iommu_on)
 			      "IOMMU off and CPU vendor unknown (no vendor_id in /proc/cpuinfo)");
 }
 
+/* A VF selector that can never match here (pass_vf_never()). */
+static void check_vf_selectors(const struct pci_list *l, const struct config *c)
+{
+	char why[96];
+	const char *no;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		if (c->sel[i].kind != SEL_VF)
+			continue;
+		no = pass_vf_never(l, &c->sel[i], why, sizeof(why));
+		if (no)
+			check_finding(V_WARN, "selectors", "see vfio-early list (the PFs and VFs)",
+				      "selector %s can never match: %s", c->sel[i].text, no);
+	}
+}
+
 static void judge_selection(const struct config *c)
 {
 	struct pci_list l;
@@ -287,12 +303,17 @@ static void judge_selection(const struct config *c)
 		      ok ? NULL : "see vfio-early plan --cmdline \"$(cat /proc/cmdline)\"",
 		      "%u selector(s) bind %d device(s); %d skipped or in conflicting groups, "
 		      "%d selector(s) matching nothing", (unsigned)c->nsel, bind, broken, lost);
+	check_vf_selectors(&l, c);
 	check_devices(&l);
 	pci_free(&l);
 }
 
 static void check_selectors(const struct config *c)
 {
+	if (c->bad_values)
+		check_finding(V_WARN, "options", "write rd.vfio.group= as slot, all or none, the "
+			      "rd.vfio switches as 1 or 0", "%d bad rd.vfio.* value(s) on the command "
+			      "line (named above): the defaults apply", c->bad_values);
 	if (c->disabled)
 		check_finding(V_WARN, "selectors", "remove rd.vfio=0 (kcmdline remove rd.vfio)",
 			      "rd.vfio=0 turns the boot pass off");

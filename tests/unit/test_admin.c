@@ -1242,6 +1242,37 @@ static void bad_input(void)
 	fake_cleanup(&fs);
 }
 
+/* A bad value of a vfio-early key or a selector that does not parse: plan
+ * and check say so and exit non-zero; a VF selector that can never match
+ * is a check warning too. */
+static void plan_check_bad_values(void)
+{
+	static const struct { const char *line, *said; } bad[] = {
+		{ "vfio.ids=8086:10d3 rd.vfio.group=Slot", "bad rd.vfio.group='Slot'" },
+		{ "rd.vfio.group=Slot", "bad rd.vfio.group='Slot'" },
+		{ "vfio.ids=8086:10d3 rd.vfio.boot_vga=maybe", "rd.vfio.boot_vga='maybe' is not" },
+		{ "vfio.ids=8086:10d3,80866:1", "bad selector '80866:1'" },
+	};
+	struct utsname u;
+
+	check_setup(&u, 1);
+	RUN("vfio.ids=8086:10d3", "plan");
+	EXIT_IS(0, "bad values: the line without them");
+	for (size_t i = 0; i < NDEVS(bad); i++) {
+		RUN(bad[i].line, "plan");
+		EXIT_IS(1, bad[i].line);
+		T_OK(has(fs.output, bad[i].said), "plan '%s': says %s", bad[i].line, bad[i].said);
+	}
+	RUN("intel_iommu=on vfio.ids=8086:10d3 rd.vfio.group=Slot", "check");
+	T_OK(fs.exit_status != 0 && has(fs.output, "WARN options       1 bad rd.vfio.* value(s)"),
+	     "check: a bad rd.vfio.group value is a WARN");
+	RUN("intel_iommu=on vfio.ids=0000:00:04.0/vf2", "check");
+	T_OK(fs.exit_status != 0 && has(fs.output, "WARN selectors     selector 0000:00:04.0/vf2 "
+		 "can never match: 0000:00:04.0 has no SR-IOV (no sriov_totalvfs)"),
+	     "check: a VF selector of a PF without SR-IOV is a WARN");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	list_table();
@@ -1272,5 +1303,6 @@ int main(void)
 	check_uki_secure_boot();
 	check_device_findings();
 	bad_input();
+	plan_check_bad_values();
 	return t_done();
 }
