@@ -156,6 +156,16 @@ static void drop_unusable(struct pci_list *l)
 	}
 }
 
+void plan_undrop(struct pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->dev[i].why != REASON_GROUP_UNUSABLE)
+			continue;
+		l->dev[i].action = ACT_BIND;
+		l->dev[i].why = REASON_NONE;
+	}
+}
+
 int plan_build(struct pci_list *l, const struct config *c, int have_iommu)
 {
 	size_t i, nexplicit;

@@ -809,6 +809,18 @@ static void unbind_group(void)
 	T_STREQ(drv("0000:01:00.0"), "nouveau", "unbind group: GPU back on nouveau");
 	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "unbind group: audio back too");
 	fake_cleanup(&fs);
+
+	/* Giving back needs no usable group: the xhci on its driver in group 1
+	 * does not keep the GPU and its audio on vfio-pci. */
+	shared_tree();
+	RUN("", "bind", "--group", "none", "0000:01:00.0,0000:01:00.1");
+	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "unbind unusable group: bound by hand");
+	RUN("", "unbind", "10de:1b80");
+	EXIT_IS(0, "unbind unusable group");
+	T_STREQ(drv("0000:01:00.0"), "nouveau", "unbind unusable group: GPU back on nouveau");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "unbind unusable group: its slot mate too");
+	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "unbind unusable group: xhci untouched");
+	fake_cleanup(&fs);
 }
 
 static void check_setup(struct utsname *u, int iommu)
