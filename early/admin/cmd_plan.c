@@ -239,9 +239,11 @@ static int unmatched_plain(const struct pci_list *l, const struct config *c)
 	for (size_t i = 0; i < c->nsel; i++) {
 		size_t j = 0;
 
-		while (c->sel[i].kind != SEL_VF && j < l->n && !sel_match_now(&c->sel[i], &l->dev[j]))
+		if (c->sel[i].kind == SEL_VF)
+			continue;
+		while (j < l->n && !sel_match_now(&c->sel[i], &l->dev[j]))
 			j++;
-		n += c->sel[i].kind != SEL_VF && j == l->n;
+		n += j == l->n;
 	}
 	return n;
 }
