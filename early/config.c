@@ -53,7 +53,8 @@ int config_kstrtobool(const char *s, size_t len)
  * recovery switch (rd.vfio) never fails open and a guard never drops on
  * a typo.
  */
-static int clear_on(const struct kcmd_param *p, const char *key, const char *then)
+static int clear_on(struct config *c, const struct kcmd_param *p, const char *key,
+		    const char *then)
 {
 	char shown[72];
 	int v = p->val ? config_kstrtobool(p->val, p->val_len) : 1;
@@ -61,6 +62,7 @@ static int clear_on(const struct kcmd_param *p, const char *key, const char *the
 	if (v < 0) {
 		config_printable(shown, sizeof(shown), p->val, p->val_len);
 		log_warn("%s='%s' is not 1/0, y/n or on/off: %s", key, shown, then);
+		c->bad_values++;
 	}
 	return v == 1;
 }
@@ -193,6 +195,7 @@ static void parse_group(struct config *c, const struct kcmd_param *p)
 		config_printable(shown, sizeof(shown), p->val ? p->val : "", p->val ? p->val_len : 0);
 		log_err("bad rd.vfio.group='%s' (want slot, all or none); keeping %s",
 			shown, config_group_name(c->group));
+		c->bad_values++;
 	}
 }
 
@@ -207,11 +210,11 @@ __attribute__((noinline)) static void parse_param(struct config *c, const struct
 	else if (kcmd_name_eq(n, nl, "vfio-pci.ids"))
 		parse_selectors(c, p, 1);
 	else if (kcmd_name_eq(n, nl, "rd.vfio"))
-		c->disabled = !clear_on(p, "rd.vfio", "the early pass is off");
+		c->disabled = !clear_on(c, p, "rd.vfio", "the early pass is off");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.debug"))
-		c->debug = clear_on(p, "rd.vfio.debug", "no debug log");
+		c->debug = clear_on(c, p, "rd.vfio.debug", "no debug log");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.boot_vga"))
-		c->boot_vga = clear_on(p, "rd.vfio.boot_vga", "the boot display stays guarded");
+		c->boot_vga = clear_on(c, p, "rd.vfio.boot_vga", "the boot display stays guarded");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.group"))
 		parse_group(c, p);
 	else if (kcmd_name_eq(n, nl, "rd.driver.pre"))

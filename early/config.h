@@ -22,6 +22,7 @@ struct config {
 	struct selector *sel;		/* vfio.ids, rd.vfio.ids, vfio-pci.ids, in order */
 	size_t nsel;
 	int bad;			/* entries rejected */
+	int bad_values;			/* rd.vfio.* values rejected, the default kept */
 	struct strlist pre, blacklist, post;	/* rd.driver.* module names */
 };
 

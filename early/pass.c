@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdlib.h>
 
 #include "fmt.h"
 #include "log.h"
@@ -67,4 +68,43 @@ void pass_vfs(struct pci_list *l, const struct config *c, unsigned what)
 				hold(s);
 		}
 	}
+}
+
+/* drivers/pci/iov.c sriov_totalvfs_show(): "%u\n"; -1 without the file
+ * (no SR-IOV capability: the attribute group is not visible). */
+static int total_vfs(const struct pci_dev *pf)
+{
+	char path[SYSFS_DEV_PATH_MAX], buf[16], *end;
+	long n;
+
+	if (sysfs_dev_path(path, sizeof(path), pf->addr, "sriov_totalvfs"))
+		return -1;
+	if (sysfs_read(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	n = strtol(buf, &end, 10);
+	return *end || n < 0 || n > 0xffff ? -1 : (int)n;	/* TotalVFs is 16 bits */
+}
+
+const char *pass_vf_never(const struct pci_list *l, const struct selector *s, char *buf,
+			  size_t size)
+{
+	const struct pci_dev *pf = NULL;
+	int total;
+
+	for (size_t j = 0; j < l->n && !pf; j++)
+		if (sel_names(s, &l->dev[j]))
+			pf = &l->dev[j];
+	if (!pf)
+		return "no such PF";
+	total = total_vfs(pf);
+	if (total < 0)
+		fmt(buf, size, "%s has no SR-IOV (no sriov_totalvfs)", pf->addr);
+	else if (total == 0)
+		fmt(buf, size, "%s has sriov_totalvfs 0", pf->addr);
+	else if (s->vf >= total)
+		fmt(buf, size, "%s has sriov_totalvfs %d: VFs 0 to %d", pf->addr, total,
+		    total - 1);
+	else
+		return NULL;
+	return buf;
 }

@@ -21,4 +21,10 @@ int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, uns
 enum { PASS_TAG = 1, PASS_HOLD = 2 };
 void pass_vfs(struct pci_list *l, const struct config *c, unsigned what);
 
+/* Why VF selector s can never match on this host (no such PF in l, a PF
+ * without SR-IOV, N >= its sriov_totalvfs), written to buf when needed;
+ * NULL when it can (its VFs may exist only later). For plan and check. */
+const char *pass_vf_never(const struct pci_list *l, const struct selector *s, char *buf,
+			  size_t size);
+
 #endif

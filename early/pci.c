@@ -22,6 +22,7 @@ static const char *const reason_names[] = {
 	[REASON_NO_IOMMU_GROUP] = "no-iommu-group",
 	[REASON_PIN_MISMATCH] = "pinned-id-mismatch",
 	[REASON_GROUP_CONFLICT] = "group-conflict",
+	[REASON_GROUP_UNUSABLE] = "group-unusable",
 };
 
 const char *pci_reason_name(enum pci_reason r)

@@ -26,6 +26,7 @@ enum pci_reason {
 	REASON_NO_IOMMU_GROUP,
 	REASON_PIN_MISMATCH,
 	REASON_GROUP_CONFLICT,
+	REASON_GROUP_UNUSABLE,		/* slot/all: a member blocks the group, none taken */
 };
 
 /* What put a device to bind: a selector or a selected group mate. */

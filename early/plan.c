@@ -98,7 +98,7 @@ enum block { BLOCK_NONE, BLOCK_NOW, BLOCK_LATER };
  */
 static enum block member_blocks(const struct pci_dev *m)
 {
-	if (m->action == ACT_BIND)
+	if (m->action == ACT_BIND || m->why == REASON_GROUP_UNUSABLE)
 		return BLOCK_NONE;
 	if (m->driver[0])
 		return pci_driver_manages_dma(m->driver) ? BLOCK_NONE : BLOCK_NOW;
@@ -123,6 +123,49 @@ static void mark_conflicts(struct pci_list *l)
 	}
 }
 
+static int group_blocked(const struct pci_list *l, int group)
+{
+	for (size_t j = 0; j < l->n; j++)
+		if (l->dev[j].group == group && member_blocks(&l->dev[j]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whole groups or nothing (slot and all): unbinding part of a group that a
+ * member on a host driver keeps from vfio (member_blocks()) gives no VM a
+ * device and costs the host the functions taken. The selected members become
+ * skip, their mates go back to leave; both keep REASON_GROUP_UNUSABLE so
+ * log_group() can tell them from the blockers.
+ */
+static void drop_unusable(struct pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		int group = l->dev[i].group;
+
+		if (l->dev[i].action != ACT_BIND || !group_blocked(l, group))
+			continue;
+		for (size_t j = i; j < l->n; j++) {
+			struct pci_dev *m = &l->dev[j];
+
+			if (m->group != group || m->action != ACT_BIND)
+				continue;
+			m->action = m->origin == ORIGIN_SELECTOR ? ACT_SKIP : ACT_LEAVE;
+			m->why = REASON_GROUP_UNUSABLE;
+		}
+	}
+}
+
+void plan_undrop(struct pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->dev[i].why != REASON_GROUP_UNUSABLE)
+			continue;
+		l->dev[i].action = ACT_BIND;
+		l->dev[i].why = REASON_NONE;
+	}
+}
+
 int plan_build(struct pci_list *l, const struct config *c, int have_iommu)
 {
 	size_t i, nexplicit;
@@ -138,6 +181,8 @@ int plan_build(struct pci_list *l, const struct config *c, int have_iommu)
 	for (i = 0; c->group != GROUP_NONE && i < nexplicit; i++)
 		if (l->dev[i].action == ACT_BIND && l->dev[i].origin == ORIGIN_SELECTOR)
 			add_group_mates(l, &l->dev[i], c->group);
+	if (c->group != GROUP_NONE)
+		drop_unusable(l);
 	mark_conflicts(l);
 	for (i = 0; i < l->n; i++)
 		count += l->dev[i].action == ACT_BIND;
@@ -185,7 +230,7 @@ static void log_select(const struct pci_dev *d, const char *type)
 /* Why vfio-early will not take a blocking member itself, or NULL. */
 static const char *never_taken(const struct pci_dev *m)
 {
-	if (pci_is_bridge(m) || pci_is_bridge_class(m))
+	if (never_bound(m))
 		return "a bridge, never taken";
 	if (pci_is_storage(m))
 		return "mass storage, never taken";
@@ -194,19 +239,29 @@ static const char *never_taken(const struct pci_dev *m)
 	return m->why == REASON_PIN_MISMATCH ? "pinned to other ids" : NULL;
 }
 
+/* The member a group's warning names: one to bind, or one selected but
+ * dropped with its group (drop_unusable()). */
+static int group_lead(const struct pci_dev *d)
+{
+	return d->action == ACT_BIND || (d->action == ACT_SKIP && d->why == REASON_GROUP_UNUSABLE);
+}
+
 /*
- * One warning per group with a device to bind and members in the way:
- * every such member with its driver, then the selector that includes them
- * all, or why none can (a chipset group: bridges, storage).
+ * One warning per group with a device selected and members in the way:
+ * every such member with its driver, whether the pass took nothing of the
+ * group (slot, all) or the device alone (none), then the selector that
+ * includes them all, or why none can (a chipset group: bridges, storage).
  */
 static void log_group(const struct pci_list *l, const struct pci_dev *d)
 {
 	char msg[800], fix[600], type[16];
+	const char *sep = "";
 	size_t n, nf = 0;
 	int blockers = 0, fixable = 1;
 
 	n = (size_t)fmt(msg, sizeof(msg), "group %d: a VM cannot use %s (vfio needs the whole "
-			"group)", d->group, d->addr);
+			"group)%s", d->group, d->addr,
+			d->action == ACT_SKIP ? "; nothing of the group was taken" : "");
 	for (size_t j = 0; j < l->n && n < sizeof(msg) && nf < sizeof(fix); j++) {
 		const struct pci_dev *m = &l->dev[j];
 		enum block b = m->group == d->group ? member_blocks(m) : BLOCK_NONE;
@@ -220,8 +275,10 @@ static void log_group(const struct pci_list *l, const struct pci_dev *d)
 				 b == BLOCK_NOW ? m->driver : "", b == BLOCK_NOW ? " blocks it" : "",
 				 never ? " and is " : "", never ? never : "");
 		fixable &= !never;
-		nf += (size_t)fmt(fix + nf, sizeof(fix) - nf, &",%s@%04x:%04x"[!blockers++], m->addr,
+		nf += (size_t)fmt(fix + nf, sizeof(fix) - nf, "%s%s@%04x:%04x", sep, m->addr,
 				  m->vendor & 0xffff, m->device & 0xffff);
+		sep = ",";
+		blockers++;
 	}
 	if (!blockers)
 		return;
@@ -236,9 +293,9 @@ static void log_groups(const struct pci_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		size_t k;
 
-		if (l->dev[i].action != ACT_BIND)
+		if (!group_lead(&l->dev[i]))
 			continue;
-		for (k = 0; k < i && !(l->dev[k].action == ACT_BIND &&
+		for (k = 0; k < i && !(group_lead(&l->dev[k]) &&
 				       l->dev[k].group == l->dev[i].group); k++)
 			;
 		if (k == i)
@@ -295,6 +352,8 @@ void plan_log_dev(const struct pci_list *l, const struct pci_dev *d, int have_io
 		log_group(l, d);
 	} else if (d->action == ACT_SKIP) {
 		log_skip(d, type);
+		if (d->why == REASON_GROUP_UNUSABLE)
+			log_group(l, d);
 		if (d->why == REASON_NO_IOMMU)
 			log_err("no IOMMU: /sys/kernel/iommu_groups is empty, binding nothing");
 	}

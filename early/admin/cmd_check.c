@@ -277,6 +277,22 @@ static void host_needs(const char *addr, const char *what)
 		      "root is mounted", "%s %s: the host needs it", addr, what);
 }
 
+/* A VF selector that can never match here (pass_vf_never()). */
+static void check_vf_selectors(const struct pci_list *l, const struct config *c)
+{
+	char why[96];
+	const char *no;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		if (c->sel[i].kind != SEL_VF)
+			continue;
+		no = pass_vf_never(l, &c->sel[i], why, sizeof(why));
+		if (no)
+			check_finding(V_WARN, "selectors", "see vfio-early list (the PFs and VFs)",
+				      "selector %s can never match: %s", c->sel[i].text, no);
+	}
+}
+
 static void judge_selection(const struct config *c)
 {
 	struct pci_list l;
@@ -298,12 +314,17 @@ static void judge_selection(const struct config *c)
 		      "%u selector(s) bind %d device(s); %d skipped or in conflicting groups, "
 		      "%d needed by the host, %d selector(s) matching nothing", (unsigned)c->nsel,
 		      bind, broken, used, lost);
+	check_vf_selectors(&l, c);
 	check_devices(&l);
 	pci_free(&l);
 }
 
 static void check_selectors(const struct config *c)
 {
+	if (c->bad_values)
+		check_finding(V_WARN, "options", "write rd.vfio.group= as slot, all or none, the "
+			      "rd.vfio switches as 1 or 0", "%d bad rd.vfio.* value(s) on the command "
+			      "line (named above): the defaults apply", c->bad_values);
 	if (c->disabled)
 		check_finding(V_WARN, "selectors", "remove rd.vfio=0 (kcmdline remove rd.vfio)",
 			      "rd.vfio=0 turns the boot pass off");

@@ -216,7 +216,8 @@ static char *planned_line(const struct cmd_ctx *x, char *src, size_t size)
 
 static int plan_shows(const struct pci_dev *d)
 {
-	return d->action != ACT_LEAVE || d->why == REASON_GROUP_CONFLICT;
+	return d->action != ACT_LEAVE || d->why == REASON_GROUP_CONFLICT ||
+	       d->why == REASON_GROUP_UNUSABLE;
 }
 
 /* The dry-run lines of the devices the plan touches or warns about. */
@@ -230,6 +231,23 @@ static void print_decisions(const struct pci_list *l)
 	pr_flush();
 	plan_print(&touched, 1);
 	free(touched.dev);
+}
+
+/* Non-VF selectors that match nothing (a VF selector: vf_selectors()). */
+static int unmatched_plain(const struct pci_list *l, const struct config *c)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		size_t j = 0;
+
+		if (c->sel[i].kind == SEL_VF)
+			continue;
+		while (j < l->n && !sel_match_now(&c->sel[i], &l->dev[j]))
+			j++;
+		n += j == l->n;
+	}
+	return n;
 }
 
 /* Prints the summary; 1 when the boot pass will not do all the line asks
@@ -249,7 +267,44 @@ static int summary(const struct pci_list *l, const struct config *c)
 	pr("summary: %d to bind, %d skipped (%d by design), %d in conflicting groups, "
 	   "%d bad selectors, %d selectors matching nothing\n", bind, skip, kept, conflict,
 	   c->bad, lost);
-	return skip > kept || conflict || c->bad || lost;
+	return skip > kept || conflict || c->bad || c->bad_values || unmatched_plain(l, c);
+}
+
+/*
+ * The boot pass plans without VFs (pass_select() without PASS_TAG: they
+ * appear after it); the udev rule decides each VF once it exists. So the
+ * decisions above are the pass's, and the VFs come here, planned as the
+ * rule plans them. Warns of a VF selector that can never match; returns 1
+ * when one does and nothing would be bound, now or once VFs are made.
+ */
+static int vf_selectors(struct pci_list *l, const struct config *c, int have_iommu)
+{
+	char why[96];
+	int never = 0, vfs = 0, later = 0, bind;
+
+	for (size_t i = 0; i < c->nsel; i++) {
+		const struct selector *s = &c->sel[i];
+		const char *no = s->kind == SEL_VF ? pass_vf_never(l, s, why, sizeof(why)) : NULL;
+
+		if (no)
+			log_warn("selector %s can never match: %s", s->text, no);
+		never += no != NULL;
+		vfs += s->kind == SEL_VF;
+		later += s->kind == SEL_VF && !no;
+	}
+	if (!vfs)
+		return 0;
+	pass_vfs(l, c, PASS_TAG);
+	bind = plan_build(l, c, have_iommu);	/* VFs and all */
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *d = &l->dev[i];
+
+		if (d->pf && d->action != ACT_LEAVE)
+			pr("after boot, the udev rule: %s (VF %d of %s) %s %s%s%s\n", d->addr, d->vf,
+			   d->pf->addr, d->action == ACT_BIND ? "bind" : "skip",
+			   pci_reason_name(d->why), d->why ? " " : "", d->by);
+	}
+	return never && !bind && !later;
 }
 
 static int report_plan(const struct config *c)
@@ -257,10 +312,10 @@ static int report_plan(const struct config *c)
 	struct pci_list l;
 	int have_iommu, attention;
 
-	if (!pass_select(&l, c, &have_iommu, PASS_TAG)) {
+	if (!pass_select(&l, c, &have_iommu, 0)) {
 		pr("%s: nothing will be bound\n", c->disabled ? "rd.vfio=0 turns the boot pass off" :
 		   "no selector (vfio.ids=, rd.vfio.ids=, vfio-pci.ids=)");
-		return c->bad != 0;
+		return c->bad || c->bad_values;
 	}
 	print_decisions(&l);
 	plan_log(&l, c, have_iommu);
@@ -271,6 +326,7 @@ static int report_plan(const struct config *c)
 	attention = hostuse_refuse(&l, "the boot pass would bind it: remove it from the "
 				   "selection", NULL);
 	attention |= summary(&l, c);
+	attention |= vf_selectors(&l, c, have_iommu);
 	pci_free(&l);
 	return attention;
 }

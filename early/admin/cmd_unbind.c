@@ -135,6 +135,7 @@ int cmd_unbind(struct cmd_ctx *x)
 		/* The IOMMU's state does not matter for giving a device back. */
 		pass_vfs(&l, &c, PASS_TAG);
 		plan_build(&l, &c, 1);
+		plan_undrop(&l);
 		for (size_t i = 0; i < l.n; i++)
 			if (l.dev[i].action == ACT_BIND)
 				release(&l.dev[i], !x->root);

@@ -140,6 +140,7 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 	if (d->sriov) {
 		putf(f, dir, "sriov_drivers_autoprobe", "%u\n", 1);
 		putf(f, dir, "sriov_numvfs", "%u\n", 0);
+		putf(f, dir, "sriov_totalvfs", "%u\n", (unsigned)d->sriov);
 	}
 	if (d->physfn) {
 		/* drivers/pci/iov.c pci_iov_sysfs_link(): virtfnN and physfn */

@@ -28,7 +28,8 @@ struct fake_dev {
 	int stuck_override;		/* driver_override unwritable once unbound */
 	int bridge;			/* header type 1: has secondary_bus_number */
 	int boot_display;		/* boot_display = 1 (any class) */
-	int sriov;			/* a PF: sriov_drivers_autoprobe (1), sriov_numvfs */
+	int sriov;			/* a PF with sriov_totalvfs N: sriov_drivers_autoprobe
+					 * (1), sriov_numvfs */
 	const char *physfn;		/* a VF of this PF: physfn link, PF's virtfnN */
 	int vf;				/* N of that virtfnN */
 	int later;			/* absent until fake_hotplug() adds it */

@@ -61,7 +61,18 @@ static const char pci_ids[] =
 	"C 03  Display controller\n"
 	"\t1b80  not a device\n";
 
+/* Group 1 is usable: the GPU, its audio and their root port. */
 static const struct fake_dev gpu[] = {
+	DEV("0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0),
+	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "nouveau", "nouveau", 0, 0),
+	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0),
+	DEV("0000:02:00.0", 0x8086, 0x1234, 0x0c0330, 4, "xhci_hcd", "xhci_hcd", 0, 0),
+	E1000E("0000:03:00.0", 2),
+	DEV("0000:04:00.0", 0x10de, 0x1b81, 0x030000, 3, NULL, NULL, 0, 0),
+};
+
+/* The same with the xhci in group 1 (no ACS): it keeps the group from vfio. */
+static const struct fake_dev shared[] = {
 	DEV("0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0),
 	DEV("0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, "nouveau", "nouveau", 0, 0),
 	DEV("0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0),
@@ -74,6 +85,11 @@ static void gpu_tree(void)
 {
 	fake_init(&fs, gpu, NDEVS(gpu), 1, 1);
 	fake_write(&fs, "usr/share/misc/pci.ids", pci_ids, 0644);
+}
+
+static void shared_tree(void)
+{
+	fake_init(&fs, shared, NDEVS(shared), 1, 1);
 }
 
 static void list_table(void)
@@ -246,6 +262,10 @@ static void plan_equals_boot(void)
 		same_decisions(lines[i]);
 	T_STREQ(fs.journal, "", "plan: nothing written");
 	fake_cleanup(&fs);
+	shared_tree();
+	for (size_t i = 0; i < NDEVS(lines); i++)
+		same_decisions(lines[i]);
+	fake_cleanup(&fs);
 	fake_init(&fs, twins, NDEVS(twins), 1, 1);
 	same_decisions("vfio.ids=::0300,8086:10d3");
 	same_decisions("vfio.ids=::0300 rd.vfio.boot_vga=1");
@@ -257,14 +277,28 @@ static void plan_equals_boot(void)
 
 static void plan_report(void)
 {
-	gpu_tree();
+	shared_tree();
 	RUN("vfio.ids=10de:1b80", "plan");
+	EXIT_IS(1, "plan: an unusable group needs attention");
+	T_OK(has(fs.output, "0000:01:00.0 skip group-unusable selector=10de:1b80 ") &&
+	     has(fs.output, "0000:01:00.1 leave group-unusable group=slot of=0000:01:00.0 "),
+	     "plan: nothing of the unusable group is bound");
+	T_OK(has(fs.output, "group 1: a VM cannot use 0000:01:00.0 (vfio needs the whole group); "
+		 "nothing of the group was taken; 0000:02:00.0 (8086:1234:0c03) on xhci_hcd blocks "
+		 "it; to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
+	     "plan: the blocker and the pinned selector that fixes it");
+	T_OK(has(fs.output, "summary: 0 to bind, 1 skipped (0 by design), 0 in conflicting "
+		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan: summary counts");
+	RUN("vfio.ids=10de:1b80 rd.vfio.group=none", "plan");
 	EXIT_IS(1, "plan: a group conflict needs attention");
 	T_OK(has(fs.output, "0000:02:00.0 leave group-conflict with=0000:01:00.0") &&
-	     has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
-	     "plan: conflict and the pinned selector that fixes it");
-	T_OK(has(fs.output, "summary: 2 to bind, 0 skipped (0 by design), 1 in conflicting "
-		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan: summary counts");
+	     has(fs.output, "to include them: vfio.ids=0000:01:00.1@10de:10f0,"
+		 "0000:02:00.0@8086:1234\n"), "plan none: conflict and the selector that fixes it");
+	T_OK(has(fs.output, "summary: 1 to bind, 0 skipped (0 by design), 2 in conflicting "
+		 "groups, 0 bad selectors, 0 selectors matching nothing"), "plan none: summary");
+	RUN("vfio.ids=10de:1b80,0000:02:00.0@8086:1234", "plan");
+	EXIT_IS(0, "plan: the suggested selector makes the group usable");
+	T_OK(has(fs.output, "summary: 3 to bind, 0 skipped"), "plan + fix: the whole group bound");
 	RUN("vfio.ids=10de:1b81,8086:1901", "plan");
 	EXIT_IS(0, "plan: guards by design need no attention");
 	T_OK(has(fs.output, "summary: 1 to bind, 1 skipped (1 by design)"), "plan: bridge kept");
@@ -706,9 +740,21 @@ static void bind_groups_and_failures(void)
 	RUN("rd.vfio.group=none", "bind", "--group", "slot", "10de:1b80");
 	EXIT_IS(0, "bind --group slot");
 	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "bind --group slot: audio function taken along");
-	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "bind --group slot: other slot stays");
-	T_OK(has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
-	     "bind: conflict warned with the pinned selector");
+	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "bind --group slot: other group stays");
+	fake_cleanup(&fs);
+
+	shared_tree();
+	RUN("", "bind", "--group", "slot", "10de:1b80");
+	EXIT_IS(1, "bind --group slot, unusable group");
+	T_STREQ(fs.journal, "", "bind --group slot: unusable group, nothing written");
+	T_OK(has(fs.output, "skipped reason=group-unusable") &&
+	     has(fs.output, "to include it: vfio.ids=0000:02:00.0@8086:1234\n"),
+	     "bind: unusable group said with the pinned selector");
+	RUN("", "bind", "--group", "none", "10de:1b80");
+	EXIT_IS(0, "bind --group none");
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "bind --group none: exactly the GPU");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "bind --group none: audio stays");
+	T_OK(has(fs.output, "0000:02:00.0@8086:1234\n"), "bind: conflict warned with the selector");
 	fake_cleanup(&fs);
 
 	fake_init(&fs, refuses, 1, 1, 1);
@@ -772,6 +818,18 @@ static void unbind_group(void)
 	EXIT_IS(0, "unbind group");
 	T_STREQ(drv("0000:01:00.0"), "nouveau", "unbind group: GPU back on nouveau");
 	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "unbind group: audio back too");
+	fake_cleanup(&fs);
+
+	/* Giving back needs no usable group: the xhci on its driver in group 1
+	 * does not keep the GPU and its audio on vfio-pci. */
+	shared_tree();
+	RUN("", "bind", "--group", "none", "0000:01:00.0,0000:01:00.1");
+	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "unbind unusable group: bound by hand");
+	RUN("", "unbind", "10de:1b80");
+	EXIT_IS(0, "unbind unusable group");
+	T_STREQ(drv("0000:01:00.0"), "nouveau", "unbind unusable group: GPU back on nouveau");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "unbind unusable group: its slot mate too");
+	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "unbind unusable group: xhci untouched");
 	fake_cleanup(&fs);
 }
 
@@ -1095,7 +1153,7 @@ static void plan_grub_bls(void)
 	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\nkernelopts=root=/dev/x ro vfio.ids=10de:1b80\n"
 		"tuned=skew_tick=1\n");
 	RUN(NULL, "plan");
-	EXIT_IS(1, "plan grub-bls $kernelopts");
+	EXIT_IS(0, "plan grub-bls $kernelopts (group 1 usable)");
 	T_OK(has(fs.output, "$variables from grubenv") &&
 	     has(fs.output, ":\n  root=/dev/x ro vfio.ids=10de:1b80 skew_tick=1\n") &&
 	     has(fs.output, "0000:01:00.0 bind selector=10de:1b80 "),
@@ -1402,6 +1460,37 @@ static void lint_check(void)
 	fake_cleanup(&fs);
 }
 
+/* A bad value of a vfio-early key or a selector that does not parse: plan
+ * and check say so and exit non-zero; a VF selector that can never match
+ * is a check warning too. */
+static void plan_check_bad_values(void)
+{
+	static const struct { const char *line, *said; } bad[] = {
+		{ "vfio.ids=8086:10d3 rd.vfio.group=Slot", "bad rd.vfio.group='Slot'" },
+		{ "rd.vfio.group=Slot", "bad rd.vfio.group='Slot'" },
+		{ "vfio.ids=8086:10d3 rd.vfio.boot_vga=maybe", "rd.vfio.boot_vga='maybe' is not" },
+		{ "vfio.ids=8086:10d3,80866:1", "bad selector '80866:1'" },
+	};
+	struct utsname u;
+
+	check_setup(&u, 1);
+	RUN("vfio.ids=8086:10d3", "plan");
+	EXIT_IS(0, "bad values: the line without them");
+	for (size_t i = 0; i < NDEVS(bad); i++) {
+		RUN(bad[i].line, "plan");
+		EXIT_IS(1, bad[i].line);
+		T_OK(has(fs.output, bad[i].said), "plan '%s': says %s", bad[i].line, bad[i].said);
+	}
+	RUN("intel_iommu=on vfio.ids=8086:10d3 rd.vfio.group=Slot", "check");
+	T_OK(fs.exit_status != 0 && has(fs.output, "WARN options       1 bad rd.vfio.* value(s)"),
+	     "check: a bad rd.vfio.group value is a WARN");
+	RUN("intel_iommu=on vfio.ids=0000:00:04.0/vf2", "check");
+	T_OK(fs.exit_status != 0 && has(fs.output, "WARN selectors     selector 0000:00:04.0/vf2 "
+		 "can never match: 0000:00:04.0 has no SR-IOV (no sriov_totalvfs)"),
+	     "check: a VF selector of a PF without SR-IOV is a WARN");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	list_table();
@@ -1437,5 +1526,6 @@ int main(void)
 	acl_iommufd_nodes();
 	lint_plan();
 	lint_check();
+	plan_check_bad_values();
 	return t_done();
 }

@@ -85,20 +85,34 @@ static const struct fake_dev gpu[] = {
 	{ "0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0, 0, 0 },
 };
 
+/* The xhci in another slot of group 1 keeps the group from vfio: whole
+ * groups or nothing, so the GPU and its audio stay on their drivers. */
 static void group_slot(void)
 {
 	RUN(gpu, 1, 1, "vfio.ids=10de:1b80", NULL);
-	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "slot: GPU on vfio-pci");
-	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "slot: its audio function too");
+	T_STREQ(fs.journal, "", "slot: unusable group, nothing written");
+	T_STREQ(ovr("0000:01:00.0"), "", "slot: GPU override untouched");
+	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "slot: its audio function stays");
 	T_STREQ(drv("0000:02:00.0"), "xhci_hcd", "slot: other slot of the group stays");
 	T_STREQ(ovr("0000:00:01.0"), "", "slot: bridge untouched");
-	T_OK(has(fs.output, "0000:02:00.0") && has(fs.output, "vfio.ids=0000:02:00.0"),
-	     "slot: warning names the member and the selector that would include it");
+	T_OK(has(fs.output, "group 1: a VM cannot use 0000:01:00.0 (vfio needs the whole group); "
+		 "nothing of the group was taken; 0000:02:00.0 (8086:1234:0c03) on xhci_hcd "
+		 "blocks it; to include it: vfio.ids=0000:02:00.0@8086:1234"),
+	     "slot: one line names the blocker, says nothing was taken, gives the selector");
+	T_OK(!has(fs.output, "0000:01:00.1 (10de"), "slot: the slot mate is no blocker");
 	T_OK(!has(fs.output, "vfio.ids=0000:00:01.0"), "slot: no warning for the bridge");
-	T_OK(has(fs.output, "a VM cannot use 0000:01:00.0 "),
-	     "slot: warning names the selected device, not a slot mate");
+	T_OK(has(status(), "0000:01:00.0 10de:1b80:0300 group=1 prev=- result=skipped "
+		 "reason=group-unusable"), "slot: GPU status says group-unusable");
+	T_OK(!has(status(), "0000:01:00.1"), "slot: the mate left out of status");
+	fake_cleanup(&fs);
+
+	RUN(gpu, 1, 1, "vfio.ids=10de:1b80,0000:02:00.0@8086:1234", NULL);
+	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "slot + fix: GPU on vfio-pci");
+	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "slot + fix: its audio function too");
+	T_STREQ(drv("0000:02:00.0"), "vfio-pci", "slot + fix: the suggested selector takes xhci");
+	T_OK(!has(fs.output, "a VM cannot use"), "slot + fix: group usable, no warning");
 	T_OK(has(status(), "0000:01:00.1 10de:10f0:0403 group=1 prev=snd_hda_intel result=bound "
-		 "reason=group=slot,of=0000:01:00.0"), "slot: audio status names the reason");
+		 "reason=group=slot,of=0000:01:00.0"), "slot + fix: audio status names the reason");
 	fake_cleanup(&fs);
 }
 
@@ -130,8 +144,12 @@ static void chipset_group(void)
 
 	for (size_t i = 0; i < 2; i++) {
 		RUN(chipset, 1, 1, lines[i], NULL);
-		T_STREQ(fs.journal, "unbind i801_smbus 0000:00:1f.3\nprobe 0000:00:1f.3\n",
-			"chipset: only SMBus written");
+		T_STREQ(fs.journal, "", "chipset: unusable group, nothing written");
+		T_STREQ(drv("0000:00:1f.3"), "i801_smbus", "chipset: SMBus stays on its driver");
+		T_OK(has(fs.output, "group 5: a VM cannot use 0000:00:1f.3 (vfio needs the whole "
+			 "group); nothing of the group was taken"), "chipset: says nothing taken");
+		T_OK(has(status(), "0000:00:1f.3 8086:2930:0c05 group=5 prev=- "
+			 "result=skipped reason=group-unusable"), "chipset: status group-unusable");
 		T_STREQ(ovr("0000:00:1f.2"), "", "chipset: SATA override untouched");
 		T_STREQ(drv("0000:00:1f.2"), "ahci", "chipset: SATA stays on ahci");
 		T_STREQ(drv("0000:00:1f.0"), "lpc_ich", "chipset: LPC stays");
@@ -144,6 +162,15 @@ static void chipset_group(void)
 		     "chipset: no fix that takes storage or a bridge, says so");
 		fake_cleanup(&fs);
 	}
+	/* rd.vfio.group=none: exactly these devices, with the warning. */
+	RUN(chipset, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=none", NULL);
+	T_STREQ(fs.journal, "unbind i801_smbus 0000:00:1f.3\nprobe 0000:00:1f.3\n",
+		"chipset none: only SMBus written");
+	T_STREQ(drv("0000:00:1f.2"), "ahci", "chipset none: SATA stays on ahci");
+	T_OK(has(fs.output, "0000:00:1f.2 (8086:2922:0106) on ahci blocks it") &&
+	     has(fs.output, "no selector makes group 5 usable") &&
+	     !has(fs.output, "nothing of the group was taken"), "chipset none: warned, taken");
+	fake_cleanup(&fs);
 	RUN(chipset, 1, 1, "vfio.ids=::0106", NULL);
 	T_STREQ(fs.journal, "", "class-only selector never takes mass storage");
 	T_STREQ(drv("0000:00:1f.2"), "ahci", "class-only: SATA stays on ahci");
@@ -391,9 +418,9 @@ static void dma_managed_viability(void)
 	fake_cleanup(&fs);
 
 	RUN(unbound_mate, 1, 1, "vfio.ids=0000:01:00.0", NULL);
-	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "unbound mate: selected NIC bound");
-	T_OK(has(fs.output, "0000:02:00.0 (8086:10d3:0200) has no driver yet, blocks it once "
-		 "one binds; to include it: vfio.ids=0000:02:00.0"),
+	T_STREQ(drv("0000:01:00.0"), "e1000e", "unbound mate: group unusable, NIC stays");
+	T_OK(has(fs.output, "nothing of the group was taken; 0000:02:00.0 (8086:10d3:0200) has "
+		 "no driver yet, blocks it once one binds; to include it: vfio.ids=0000:02:00.0"),
 	     "unbound mate: warned as blocking once its driver binds, with the fix");
 	T_OK(!has(fs.output, "0000:00:1c.0 (8086:2948"), "unbound mate: unbound bridge not warned");
 	fake_cleanup(&fs);
@@ -417,14 +444,24 @@ static void bridges_by_header(void)
 		DEV("0000:00:05.1", 0x1d0f, 0xefa2, 0x068000, 5, NULL, "fpga"),
 	};
 
+	/* 05.1 (unbound, its driver would block group 5) is no slot mate, so
+	 * the group stays unusable: nothing taken, 05.1 named as the fix. */
 	RUN(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:06.0,0000:00:07.0", NULL);
+	T_STREQ(fs.journal, "", "bridges: group 5 unusable, nothing written");
+	T_STREQ(ovr("0000:00:05.1"), "", "0680 function never a slot mate");
+	T_OK(has(fs.output, "to include it: vfio.ids=0000:00:05.1@1d0f:efa2"),
+	     "0680 endpoint: suggested, since an address takes it");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:05.1,0000:00:06.0,0000:00:07.0", NULL);
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "0680 endpoint (type 0) selectable");
+	T_STREQ(drv("0000:00:05.1"), "vfio-pci", "0680 endpoint by address: its group usable");
 	T_STREQ(ovr("0000:00:06.0"), "", "type-1 device never selected (class 0680)");
 	T_STREQ(ovr("0000:00:07.0"), "", "type-1 device never selected (class 0c00)");
-	T_STREQ(ovr("0000:00:05.1"), "", "0680 function never a group mate");
 	T_OK(has(fs.output, "skip 0000:00:06.0") && has(fs.output, "skip 0000:00:07.0"),
 	     "bridge skips logged");
-	T_STREQ(fs.journal, "probe 0000:00:05.0\n", "bridges: only the endpoint probed");
+	T_STREQ(fs.journal, "probe 0000:00:05.0\nprobe 0000:00:05.1\n",
+		"bridges: only the endpoints probed");
 	fake_cleanup(&fs);
 }
 
@@ -453,7 +490,13 @@ static void storage_by_address_only(void)
 		fake_cleanup(&fs);
 	}
 	RUN(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=all", NULL);
-	T_STREQ(fs.journal, "probe 0000:00:1f.3\n", "storage: never a group mate");
+	T_STREQ(fs.journal, "", "storage: never a group mate, so nothing taken");
+	T_OK(has(fs.output, "0000:00:1f.2 (8086:2922:0106) has no driver yet, blocks it once one "
+		 "binds and is mass storage, never taken; no selector makes group 5 usable"),
+	     "storage: named as the blocker no selector takes");
+	fake_cleanup(&fs);
+	RUN(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=none", NULL);
+	T_STREQ(fs.journal, "probe 0000:00:1f.3\n", "storage none: the SMBus alone, as asked");
 	fake_cleanup(&fs);
 
 	RUN(storage, 1, 1, "vfio.ids=0000:03:00.0", NULL);
@@ -487,11 +530,16 @@ static void boot_display_any_class(void)
 	RUN(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1", NULL);
 	T_STREQ(ovr("0000:00:02.0"), "", "boot_display: never a slot mate");
 	T_STREQ(ovr("0000:00:03.0"), "", "boot_vga on class 000100: never a slot mate");
-	T_STREQ(drv("0000:00:02.1"), "vfio-pci", "boot display's audio: taken as asked");
+	T_STREQ(fs.journal, "", "boot display's audio: its group unusable, nothing written");
 	T_OK(has(fs.output, "0000:00:02.0 (1002:1638:0380) has no driver yet, blocks it once "
 		 "one binds and is the boot display, never taken"),
 	     "boot display: named as blocking, never suggested");
 	T_OK(!has(fs.output, "vfio.ids=0000:00:02.0"), "boot display: no fix that takes it");
+	fake_cleanup(&fs);
+
+	RUN(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1 rd.vfio.group=none", NULL);
+	T_STREQ(drv("0000:00:02.1"), "vfio-pci", "boot display's audio: none takes it as asked");
+	T_STREQ(ovr("0000:00:02.0"), "", "boot display: none leaves it");
 	fake_cleanup(&fs);
 
 	RUN(devs, 1, 1, "vfio.ids=::0380 rd.vfio.boot_vga=1", NULL);

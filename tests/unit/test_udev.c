@@ -74,7 +74,7 @@ static struct fake_dev sriov_devs[] = {
 	{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
 	  .group = 0, .driver = "bochs-drm", .native = "bochs-drm", .boot_vga = 1 },
 	{ .addr = PF, .vendor = 0x8086, .device = 0x10c9, .class = 0x020000, .group = 1,
-	  .driver = "igb", .native = "igb", .sriov = 1 },
+	  .driver = "igb", .native = "igb", .sriov = 7 },
 	{ .addr = VF0, .vendor = 0x8086, .device = 0x10ca, .class = 0x020000, .group = 2,
 	  .native = "igbvf", .physfn = PF, .vf = 0, .later = 1 },
 	{ .addr = VF1, .vendor = 0x8086, .device = 0x10ca, .class = 0x020000, .group = 3,
@@ -150,21 +150,51 @@ static void test_one_vf(void)
 }
 
 /* plan: a VF selector whose PF is there is not "matching nothing" (its VFs
- * come after boot); one whose PF is missing is. */
+ * come after boot); one that can never match is warned of, with why. */
 static void test_plan(void)
 {
+	static const struct { const char *line, *why; } never[] = {
+		{ "vfio.ids=0000:02:00.0/vf1", "selector 0000:02:00.0/vf1 can never match: no such PF" },
+		{ "vfio.ids=0000:01:00.0/vf7", "selector 0000:01:00.0/vf7 can never match: "
+		  "0000:01:00.0 has sriov_totalvfs 7: VFs 0 to 6" },
+		{ "vfio.ids=0000:00:02.0/vf", "selector 0000:00:02.0/vf can never match: "
+		  "0000:00:02.0 has no SR-IOV (no sriov_totalvfs)" },
+	};
+
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
-	T_OK(fs.exit_status == 0 && has(fs.output, "0 selectors matching nothing"),
-	     "plan: PF/vf1 of a PF that is there: exit 0");
-	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:02:00.0/vf1");
-	T_OK(fs.exit_status == 1 && has(fs.output, "1 selectors matching nothing"),
-	     "plan: PF/vf1 of a PF that is not there: exit 1, counted");
+	T_OK(fs.exit_status == 0 && has(fs.output, "0 selectors matching nothing") &&
+	     !has(fs.output, "never match"), "plan: PF/vf1 of a PF that is there: exit 0");
+	for (size_t i = 0; i < NDEVS(never); i++) {
+		RUN(NULL, "plan", "--cmdline", never[i].line);
+		T_OK(fs.exit_status == 1, "plan never '%s': exit 1, nothing else bound", never[i].line);
+		OUT_HAS(never[i].why, never[i].line);
+	}
+	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf9,0000:01:00.0/vf1");
+	T_OK(fs.exit_status == 0 && has(fs.output, "0000:01:00.0/vf9 can never match"),
+	     "plan never: warned, exit 0 while another selector binds");
 	fake_hotplug(&fs, VF0);
 	fake_hotplug(&fs, VF1);
 	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
-	T_OK(has(fs.output, VF1 " bind selector=0000:01:00.0/vf1") && !has(fs.output, VF0 " bind"),
-	     "plan: with the VFs there, VF 1 is to bind");
+	T_OK(fs.exit_status == 0, "plan: with the VFs there, exit 0");
+	OUT_HAS("after boot, the udev rule: " VF1 " (VF 1 of " PF ") bind selector=0000:01:00.0/vf1",
+		"plan: with the VFs there, the rule binds VF 1");
+	T_OK(!has(fs.output, VF0 " (VF 0") && !has(fs.output, "\n" VF1 " bind"),
+	     "plan: VF 0 not named; no boot-pass line binds a VF");
+	fake_cleanup(&fs);
+}
+
+/* The boot pass's --dry-run and plan agree on a VF: the pass leaves it
+ * (VFs come after it), the rule binds it after boot. */
+static void test_plan_equals_pass(void)
+{
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	fake_hotplug(&fs, VF0);
+	fake_hotplug(&fs, VF1);
+	RUN("vfio.ids=0000:01:00.0/vf1", "--dry-run");
+	T_OK(has(fs.output, VF1 " leave not-selected"), "pass --dry-run: VF 1 left to the rule");
+	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
+	T_OK(!has(fs.output, "\n" VF1 " bind"), "plan: no boot-pass bind line for VF 1 either");
 	fake_cleanup(&fs);
 }
 
@@ -283,6 +313,35 @@ static void test_hotplug(void)
 	fake_cleanup(&fs);
 }
 
+/* A hotplugged card whose group holds a NIC of another slot (no ACS):
+ * the rule follows the boot pass, whole groups or nothing. */
+static struct fake_dev shared_devs[] = {
+	{ .addr = "0000:07:00.0", .vendor = 0x1b36, .device = 0x0100, .class = 0x030000,
+	  .group = 7, .native = "qxl", .later = 1 },
+	NIC("0000:08:00.0", 7, NULL, 1),
+};
+
+static void test_group_unusable(void)
+{
+	fake_init(&fs, shared_devs, NDEVS(shared_devs), 1, 1);
+	BOOT("vfio.ids=0000:07:00.0");
+	fake_hotplug(&fs, "0000:07:00.0");
+	fake_hotplug(&fs, "0000:08:00.0");
+	RUN("vfio.ids=0000:07:00.0", "udev", "0000:07:00.0");
+	EXIT0("udev unusable group");
+	T_STREQ(drv("0000:07:00.0"), "qxl", "group: the card stays on qxl");
+	T_OK(!has(fs.journal, "unbind"), "group: nothing unbound");
+	OUT_HAS("group 7: a VM cannot use 0000:07:00.0 (vfio needs the whole group); nothing of "
+		"the group was taken; 0000:08:00.0 (8086:10d3:0200) on e1000e blocks it; to "
+		"include it: vfio.ids=0000:08:00.0@8086:10d3", "group: one line, blocker and fix");
+	T_OK(has(file("run/vfio-early/status"), "0000:07:00.0 1b36:0100:0300 group=7 prev=qxl "
+		     "result=skipped reason=group-unusable at=udev"), "group: status group-unusable");
+	RUN("vfio.ids=0000:07:00.0 rd.vfio.group=none", "udev", "0000:07:00.0");
+	T_STREQ(drv("0000:07:00.0"), "vfio-pci", "group none: the card taken as asked");
+	T_STREQ(drv("0000:08:00.0"), "e1000e", "group none: the NIC stays");
+	fake_cleanup(&fs);
+}
+
 static void test_no_iommu(void)
 {
 	fake_init(&fs, hot_devs, NDEVS(hot_devs), 0, 1);
@@ -371,6 +430,8 @@ int main(void)
 	test_vf_by_id();
 	test_hotplug();
 	test_no_iommu();
+	test_group_unusable();
+	test_plan_equals_pass();
 	test_bad_input();
 	test_coldplug();
 	return t_done();

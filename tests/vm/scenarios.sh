@@ -9,7 +9,8 @@ scenario_names() {
 	echo twins vendor_device multifunction class_vga no_iommu disabled \
 		invalid_selectors kernel_ids rd_driver modprobe_options many_devices \
 		no_vfio_module side_door pinned_mismatch disabled_off disabled_n \
-		ahci_by_id chipset_group \
+		ahci_by_id chipset_group chipset_group_none gpu_audio_left_out \
+		gpu_audio_included \
 		modules_load sriov_vf hotplug
 }
 
@@ -213,20 +214,68 @@ scenario_ahci_by_id() {
 }
 
 # q35's chipset functions share one IOMMU group (LPC 1f.0, SATA 1f.2,
-# SMBus 1f.3). lpc_ich binds the LPC bridge before the binder plans: the
-# warning names it as blocking, and SATA as blocking once ahci binds, and
-# suggests nothing (vfio-early never takes bridges or storage).
+# SMBus 1f.3). lpc_ich binds the LPC bridge before the binder plans, SATA
+# blocks once ahci binds: no selector makes the group usable, so under the
+# default rd.vfio.group=slot the pass takes nothing of it (SMBus stays on
+# i2c_i801's i801_smbus), names both and suggests nothing (vfio-early never
+# takes bridges or storage).
 scenario_chipset_group() {
 	boot "rd.driver.pre=lpc_ich vfio.ids=0000:00:1f.3" "$IOMMU" || return
-	expect_driver 0000:00:1f.3 vfio-pci
+	expect_none_on_vfio
+	expect_driver 0000:00:1f.3 i801_smbus
 	expect_driver 0000:00:1f.0 lpc_ich
 	expect_driver 0000:00:1f.2 ahci
-	expect_kmsg "a VM cannot use 0000:00:1f.3"
+	expect_kmsg "a VM cannot use 0000:00:1f.3 (vfio needs the whole group); nothing of the group was taken"
 	expect_kmsg "0000:00:1f.0 (8086:2918:0601) on lpc_ich blocks it and is a bridge, never taken"
 	expect_kmsg "0000:00:1f.2 (8086:2922:0106) has no driver yet, blocks it once one binds and is mass storage, never taken"
 	expect_kmsg "no selector makes group"
 	expect_no_kmsg "vfio.ids=0000:00:1f"
+	expect_status 0000:00:1f.3 "result=skipped reason=group-unusable"
+}
+
+# rd.vfio.group=none is "exactly these devices": the SMBus is taken although
+# its group stays unusable, with the same warning.
+scenario_chipset_group_none() {
+	boot "rd.driver.pre=lpc_ich vfio.ids=0000:00:1f.3 rd.vfio.group=none" "$IOMMU" || return
+	expect_driver 0000:00:1f.3 vfio-pci
+	expect_driver 0000:00:1f.0 lpc_ich
+	expect_driver 0000:00:1f.2 ahci
+	expect_kmsg "a VM cannot use 0000:00:1f.3 (vfio needs the whole group); 0000:00:1f"
+	expect_kmsg "no selector makes group"
+	expect_no_kmsg "nothing of the group was taken"
 	expect_status 0000:00:1f.3 "result=bound"
+}
+
+# A display controller (01:01.0) and an HDA controller (01:02.0) in two
+# slots behind a PCIe-to-PCI bridge (no ACS): the kernel puts the bridge and
+# both in one IOMMU group (the bridge's requester ID is their DMA alias).
+pci_bridge_pair() {
+	echo "-device pcie-pci-bridge,id=pb7,bus=pcie.0,addr=07.0" \
+		"-device qxl,bus=pb7,addr=01.0" \
+		"-audiodev none,id=aupb -device intel-hda,id=pbhda,bus=pb7,addr=02.0" \
+		"-device hda-duplex,bus=pbhda.0,audiodev=aupb"
+}
+
+# A GPU with its audio left out takes nothing: the display selected by
+# address, the audio in another slot is no slot mate and blocks the group,
+# so both keep their drivers and the log names the audio with the fix.
+scenario_gpu_audio_left_out() {
+	boot "vfio.ids=0000:01:01.0" "$IOMMU $(pci_bridge_pair)" || return
+	expect_none_on_vfio
+	expect_driver 0000:01:01.0 qxl
+	expect_driver 0000:01:02.0 snd_hda_intel
+	expect_kmsg "a VM cannot use 0000:01:01.0 (vfio needs the whole group); nothing of the group was taken; 0000:01:02.0 (8086:2668:0403)"
+	expect_kmsg "to include it: vfio.ids=0000:01:02.0@8086:2668"
+	expect_status 0000:01:01.0 "result=skipped reason=group-unusable"
+}
+
+# The selector that log suggests makes the group usable: both taken.
+scenario_gpu_audio_included() {
+	boot "vfio.ids=0000:01:01.0,0000:01:02.0@8086:2668" "$IOMMU $(pci_bridge_pair)" || return
+	expect_driver 0000:01:01.0 vfio-pci
+	expect_driver 0000:01:02.0 vfio-pci
+	expect_no_kmsg "a VM cannot use"
+	expect_status 0000:01:02.0 "result=bound"
 }
 
 expect_no_kmsg() {
