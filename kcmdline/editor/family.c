@@ -57,7 +57,12 @@ static const char *grub_var(const struct boot_host *h)
 	return var;
 }
 
-/* Every entry but the rescue ones; $kernelopts entries also need grubenv. */
+/*
+ * Every entry but the rescue ones; $kernelopts entries also need grubenv.
+ * Only $kernelopts moves the line there (RHEL 8, grub2-mkconfig); GRUB's
+ * blscfg expands each variable on its own, so RHEL 9's "options ...
+ * $tuned_params" is edited in place and its variable kept.
+ */
 static int bls_targets(const struct boot_host *h, struct target_list *l)
 {
 	struct bls_list bl;
@@ -82,7 +87,7 @@ static int bls_targets(const struct boot_host *h, struct target_list *l)
 		t = push(l, TARGET_BLS, opts);
 		t->grub_syntax = 1;
 		opts = bls_options(&bl.v[i]);
-		t->env_refs = opts && bls_refs_env(opts);
+		t->env_refs = opts && bls_refs_var(opts, "kernelopts");
 		envs += t->env_refs;
 		free(opts);
 	}
@@ -256,7 +261,11 @@ void family_next_steps(FILE *out, const struct boot_host *h)
 			     "uses it\n");
 		break;
 	default:
-		nextstep_print(out, 1);
+		if (h->proxmox)	/* GRUB mode: it runs update-grub on each ESP */
+			fprintf(out, "next: run 'proxmox-boot-tool refresh' so the next "
+				     "boot uses it (it runs update-grub on each ESP)\n");
+		else
+			nextstep_print(out, 1);
 	}
 }
 
@@ -264,13 +273,16 @@ void family_next_steps(FILE *out, const struct boot_host *h)
 static void where_next_boot(FILE *out, const struct boot_host *h)
 {
 	struct bls_list bl;
-	char *dir;
+	char *dir, sel[256];
 	const char *how;
 	int unreadable, i = -1;
 
 	if (h->family == BOOT_GRUB) {
-		fprintf(out, "next boot: the line update-grub writes from %s/%s\n",
-			h->root, GRUB_FILE);
+		boot_grub_next(h, sel, sizeof(sel), &how);
+		fprintf(out, "next boot: GRUB's entry '%s' (%s), with the line update-grub "
+			"writes from %s/%s\n", sel, how, h->root, GRUB_FILE);
+		if (strchr(sel, '>') || strstr(sel, "recovery"))
+			fprintf(out, "note: a recovery entry gets GRUB_CMDLINE_LINUX only\n");
 		return;
 	}
 	if (h->entries[0] && h->family != BOOT_UKI && h->family != BOOT_PROXMOX) {
@@ -371,7 +383,7 @@ int family_apply(const struct boot_host *h)
 
 	switch (h->family) {
 	case BOOT_GRUB:
-		return apply_grub();
+		return h->proxmox ? (run_cmd(refresh) ? EXIT_IO : 0) : apply_grub();
 	case BOOT_GRUB_BLS:
 		return 0;
 	case BOOT_PROXMOX:
