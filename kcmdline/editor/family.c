@@ -207,8 +207,40 @@ static void print_kernel(void *arg, const char *kver, const char *image)
 	fprintf(p->out, p->fmt, kver, image);
 }
 
+struct initrd_arg {
+	FILE *out;
+	const struct boot_host *h;
+};
+
+/*
+ * systemd's 55-initrd.install puts /boot/initrd.img-KVER (what Debian's
+ * initramfs-tools or dracut hook made) into the entry or UKI, after the
+ * initrd the generator plugin makes, so its files win: one made before
+ * vfio-early was installed boots without the binder.
+ */
+static void note_initrd(void *arg, const char *kver, const char *image)
+{
+	struct initrd_arg *a = arg;
+	char *rel, *path;
+	int it = nextstep_installed("update-initramfs");
+
+	(void)image;
+	if (asprintf(&rel, "boot/initrd.img-%s", kver) < 0)
+		errx(EXIT_IO, "out of memory");
+	path = root_path(a->h, rel);
+	if (!access(path, F_OK))
+		fprintf(a->out, "note: kernel-install also puts /%s into it: if that image was "
+			"made before vfio-early was installed, it boots without the binder; make it "
+			"again first: %s%s %s\n", rel, it ? "update-initramfs -u -k" : "dracut -f /",
+			it ? "" : rel, kver);
+	free(path);
+	free(rel);
+}
+
 static void kernel_install_steps(FILE *out, const struct boot_host *h)
 {
+	struct initrd_arg ia = { out, h };
+
 	fprintf(out, "next: run, for each installed kernel, so that kernel-install "
 		     "makes its %s again from /etc/kernel/cmdline:\n",
 		h->family == BOOT_UKI ? "unified kernel image" : "boot entry");
@@ -216,6 +248,30 @@ static void kernel_install_steps(FILE *out, const struct boot_host *h)
 
 	if (!kernels(h, print_kernel, &p))
 		fprintf(out, "  kernel-install add \"$(uname -r)\" \"/boot/vmlinuz-$(uname -r)\"\n");
+	kernels(h, note_initrd, &ia);
+}
+
+/* The recovery image of a kernel: its own UKI with rd.vfio=0 built in,
+ * named after the main one so that systemd-boot sorts it second. */
+static void print_recovery(void *arg, const char *kver, const char *image)
+{
+	struct initrd_arg *a = arg;
+	char *text;
+	size_t len, n;
+	const char *token = "";
+
+	if (!boot_read(a->h, "etc/kernel/entry-token", &text, &len) ||
+	    !boot_read(a->h, "etc/machine-id", &text, &len)) {
+		n = strcspn(text, " \t\r\n");
+		text[n] = '\0';
+		token = text;
+	}
+	fprintf(a->out, "    ukify build --linux=%s --initrd=/boot/initrd.img-%s "
+		"--cmdline=\"$(tr -s '\\n' ' ' </etc/kernel/cmdline) rd.vfio=0\" "
+		"--output=ESP/EFI/Linux/%s%s%s-novfio.efi\n", image, kver, token,
+		*token ? "-" : "", kver);
+	if (*token)
+		free(text);
 }
 
 static void uki_steps(FILE *out, const struct boot_host *h)
@@ -235,9 +291,16 @@ static void uki_steps(FILE *out, const struct boot_host *h)
 	if (h->uki_conf_cmdline)
 		fprintf(out, "note: /etc/kernel/uki.conf sets Cmdline=; ukify uses it "
 			     "instead: edit it by hand\n");
+	struct initrd_arg ia = { out, h };
+
 	fprintf(out, "note: sign the new image as the old one was; under Secure Boot "
 		     "its command line cannot be edited at the boot menu, so keep a "
-		     "second signed image whose line has rd.vfio=0 (kcmdline(8))\n");
+		     "second signed image whose line has rd.vfio=0 (kcmdline(8)), once "
+		     "per kernel, in the ESP (ESP: the directory where EFI/Linux is), "
+		     "listed by systemd-boot as its own entry:\n");
+	if (!kernels(h, print_recovery, &ia))
+		fprintf(out, "    ukify build --linux=/boot/vmlinuz-KVER --initrd=INITRD "
+			     "--cmdline='... rd.vfio=0' --output=ESP/EFI/Linux/NAME-novfio.efi\n");
 }
 
 void family_next_steps(FILE *out, const struct boot_host *h)

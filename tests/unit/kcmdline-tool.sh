@@ -704,6 +704,12 @@ families() {
 		grep -q 'kernel-install add 6.12.9-amd64 /boot/vmlinuz-6.12.9-amd64' "$out" &&
 		grep -q 'Secure Boot' "$out"
 	result $? "uki (layout=uki): next: kernel-install add, and the Secure Boot note"
+	: >"$h/boot/initrd.img-6.12.9-amd64"
+	echo 0123abc >"$h/etc/kernel/entry-token"
+	"$K" --root "$h" add vfio.ids=10de:11be >"$out" 2>"$err" &&
+		grep -q '^note: kernel-install also puts /boot/initrd.img-6.12.9-amd64 into it: .*binder' "$out" &&
+		grep -qx "    ukify build --linux=/boot/vmlinuz-6.12.9-amd64 --initrd=/boot/initrd.img-6.12.9-amd64 --cmdline=\"\$(tr -s '\\\\n' ' ' </etc/kernel/cmdline) rd.vfio=0\" --output=ESP/EFI/Linux/0123abc-6.12.9-amd64-novfio.efi" "$out"
+	result $? "uki: notes a /boot/initrd.img kernel-install adds, and gives the rd.vfio=0 image's ukify command"
 	fake_host "$h" uki-esp
 	"$K" --root "$h" add vfio.ids=10de:11bf >"$out" 2>"$err" &&
 		grep -q 'dracut -f --uefi' "$out" &&
