@@ -1161,6 +1161,12 @@ static void plan_kernel_install(void)
 	fake_write(&fs, "sys/firmware/efi/efivars/x", "", 0644);	/* booted through EFI */
 	RUN(NULL, "plan");
 	T_OK(has(fs.output, "proxmox-boot-tool refresh"), "plan proxmox: /etc/kernel/cmdline");
+	fake_write(&fs, "etc/default/grub", grub_file, 0644);
+	fake_write(&fs, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0ec79ec4f71",
+		   "\6\1\1\1\1", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, ":\n  rd.vfio.group=none quiet vfio.ids=10de:1b80\n"),
+	     "plan proxmox under Secure Boot: GRUB mode, the line from /etc/default/grub");
 	gpu_tree();
 	RUN(NULL, "plan");
 	EXIT_IS(2, "plan: no boot loader files");
