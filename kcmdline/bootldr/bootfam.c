@@ -393,8 +393,11 @@ static int bf_loader_var(const struct boot_host *h, const char *name, char *val,
 	strcat(rel, "-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f");
 	if (boot_read(h, rel, &text, &len) < 0)
 		return 0;
-	for (size_t i = 4; i + 1 < len && n + 1 < size && (text[i] || text[i + 1]); i += 2)
-		val[n++] = text[i + 1] || text[i] & 0x80 ? '?' : text[i];
+	for (size_t i = 4; i + 1 < len && n + 1 < size && (text[i] || text[i + 1]); i += 2) {
+		int ascii = !text[i + 1] && !(text[i] & 0x80);
+
+		val[n++] = ascii ? text[i] : '?';
+	}
 	val[n] = '\0';
 	free(text);
 	return n > 0;
@@ -407,18 +410,28 @@ static int bf_loader_var(const struct boot_host *h, const char *name, char *val,
  * LoaderEntryLastBooted variable), then the first entry; each a glob
  * on the entry's id.
  */
+/* The entry an EFI variable names, or -1 (no variable, or no such entry:
+ * systemd-boot passes over it too). */
+static int bf_var_entry(const struct boot_host *h, const struct bls_list *l, const char *name)
+{
+	char pattern[128];
+
+	if (!bf_loader_var(h, name, pattern, sizeof(pattern)))
+		return -1;
+	return bls_find(l, pattern);
+}
+
 static int bf_sdboot_pick(const struct boot_host *h, const struct bls_list *l, const char **how)
 {
 	char pattern[128];
-	int i;
+	int i = bf_var_entry(h, l, "LoaderEntryOneShot");
 
-	if (bf_loader_var(h, "LoaderEntryOneShot", pattern, sizeof(pattern)) &&
-	    (i = bls_find(l, pattern)) >= 0) {
+	if (i >= 0) {
 		*how = "the EFI variable LoaderEntryOneShot (bootctl set-oneshot)";
 		return i;
 	}
-	if (bf_loader_var(h, "LoaderEntryDefault", pattern, sizeof(pattern)) &&
-	    (i = bls_find(l, pattern)) >= 0) {
+	i = bf_var_entry(h, l, "LoaderEntryDefault");
+	if (i >= 0) {
 		*how = "the EFI variable LoaderEntryDefault (bootctl set-default)";
 		return i;
 	}
