@@ -256,22 +256,22 @@ static void kernel_install_steps(FILE *out, const struct boot_host *h)
 static void print_recovery(void *arg, const char *kver, const char *image)
 {
 	struct initrd_arg *a = arg;
-	char *text;
-	size_t len, n;
+	char *text = NULL;
+	size_t len;
 	const char *token = "";
 
-	if (!boot_read(a->h, "etc/kernel/entry-token", &text, &len) ||
-	    !boot_read(a->h, "etc/machine-id", &text, &len)) {
-		n = strcspn(text, " \t\r\n");
-		text[n] = '\0';
+	/* kernel-install's name for the main image: TOKEN-KVER.efi */
+	if (boot_read(a->h, "etc/kernel/entry-token", &text, &len) < 0)
+		(void)boot_read(a->h, "etc/machine-id", &text, &len);	/* none: no token */
+	if (text) {
+		text[strcspn(text, " \t\r\n")] = '\0';
 		token = text;
 	}
 	fprintf(a->out, "    ukify build --linux=%s --initrd=/boot/initrd.img-%s "
 		"--cmdline=\"$(tr -s '\\n' ' ' </etc/kernel/cmdline) rd.vfio=0\" "
 		"--output=ESP/EFI/Linux/%s%s%s-novfio.efi\n", image, kver, token,
 		*token ? "-" : "", kver);
-	if (*token)
-		free(text);
+	free(text);
 }
 
 static void uki_steps(FILE *out, const struct boot_host *h)
