@@ -222,8 +222,10 @@ $(B)/vfio-usable: tests/vm/vfio-usable.c
 
 # Also kcmdline and plan on the boot entries the real kernel-install of
 # trixie makes (tests/vm/kernel-install, seconds); its counts print first.
+# Then the next boot through OVMF for GRUB EFI, systemd-boot and a UKI
+# (tests/vm/firmware: 7 boots, minutes).
 vmcheck: $(B)/vfio-early $(B)/kcmdline $(B)/vfio-usable
-	@rc=0; tests/vm/kernel-install || rc=1; tests/vm/releases || rc=1; exit $$rc
+	@rc=0; tests/vm/kernel-install || rc=1; tests/vm/firmware || rc=1; tests/vm/releases || rc=1; exit $$rc
 
 demo:
 	tests/vm/demo

@@ -190,6 +190,17 @@ char *bls_expand(const char *opts, const char *env, size_t env_len)
 	return out;
 }
 
+int bls_refs_var(const char *opts, const char *name)
+{
+	const char *var;
+	size_t n;
+
+	for (const char *s = strchr(opts, '$'); s; s = strchr(s + 1, '$'))
+		if (bls_var_ref(s, &var, &n) && n == strlen(name) && !memcmp(var, name, n))
+			return 1;
+	return 0;
+}
+
 int bls_is_rescue(const struct bls_entry *e)
 {
 	return strstr(e->id, "rescue") != NULL;
@@ -321,6 +332,14 @@ static int bls_matches(const struct bls_entry *e, const char *pattern)
 	memcpy(file, e->id, n);
 	memcpy(file + n, ".conf", 6);
 	return !fnmatch(pattern, file, 0);
+}
+
+int bls_find(const struct bls_list *l, const char *pattern)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (bls_matches(&l->v[i], pattern))
+			return (int)i;
+	return -1;
 }
 
 int bls_default(const struct bls_list *l, const char *saved, const char *pattern)

@@ -33,6 +33,11 @@ char *bls_options(const struct bls_entry *e);
  * them from its environment (grubenv), systemd-boot does not. */
 int bls_refs_env(const char *opts);
 
+/* 1 if the options name GRUB's variable NAME ($NAME or ${NAME}):
+ * "$kernelopts" means grubenv keeps the line (RHEL 8); RHEL 9's
+ * "$tuned_params" is tuned's alone. */
+int bls_refs_var(const char *opts, const char *name);
+
 /* opts with $NAME and ${NAME} replaced by their values in the grubenv block
  * env (absent: empty, as GRUB expands an unset variable); malloc'ed. */
 char *bls_expand(const char *opts, const char *env, size_t env_len);
@@ -56,6 +61,10 @@ void bls_list_free(struct bls_list *l);
  * else the first matching pattern (loader.conf "default", a glob), else the
  * first that is not a rescue entry; -1 when the list is empty. */
 int bls_default(const struct bls_list *l, const char *saved, const char *pattern);
+
+/* The first entry whose id (with or without ".conf") matches the glob
+ * pattern, as systemd-boot matches its EFI variables; -1 if none. */
+int bls_find(const struct bls_list *l, const char *pattern);
 
 /* Version comparison as the boot menus sort: digit runs numerically. */
 int bls_vercmp(const char *a, const char *b);

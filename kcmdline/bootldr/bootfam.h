@@ -31,7 +31,9 @@ struct boot_host {
 	char layout[16];		/* install.conf layout=, "" unset */
 	int grub;			/* etc/default/grub exists */
 	int grub_bls;			/* ... with GRUB_ENABLE_BLSCFG=true */
-	int proxmox;			/* proxmox-boot-tool manages ESPs */
+	int proxmox;			/* proxmox-boot-tool manages ESPs (in
+					 * GRUB mode the family is BOOT_GRUB) */
+	int efi;			/* sys/firmware/efi: booted through EFI */
 	int uki_conf_cmdline;		/* uki.conf sets Cmdline= */
 	const char *why;		/* what decided the family */
 };
@@ -51,9 +53,19 @@ const char *boot_path(const struct boot_host *h, const char *rel, char *buf, siz
 int boot_read(const struct boot_host *h, const char *rel, char **text, size_t *len);
 
 /* The entry the next boot uses, per the family's boot loader: its index
- * in l (read from h->entries), or -1.  *how says how it was chosen. */
+ * in l (read from h->entries), or -1.  *how says how it was chosen.
+ * GRUB+BLS: boot_grub_next() looked up in the menu; otherwise as
+ * systemd-boot: the EFI variables LoaderEntryOneShot and
+ * LoaderEntryDefault (efivarfs under the root), then loader.conf. */
 struct bls_list;
 int boot_default_entry(const struct boot_host *h, const struct bls_list *l, const char **how);
+
+/* The GRUB menu entry the next boot starts, as grub.cfg's 00_header picks
+ * it: grubenv's next_entry (grub-reboot), else GRUB_DEFAULT from
+ * /etc/default/grub and grub.d/NAME.cfg ("saved": grubenv's saved_entry;
+ * unset: "0").  sel gets a position, an id or title, or a '>' path;
+ * *how says which.  1 when sel is not empty. */
+int boot_grub_next(const struct boot_host *h, char *sel, size_t size, const char **how);
 
 /* 1 when the firmware reports Secure Boot on (efivars under the root). */
 int boot_secure_boot(const struct boot_host *h);

@@ -18,14 +18,26 @@ static const char *ge_line_end(const char *s, const char *end)
 	return end;
 }
 
-/* The NAME=... line, or NULL; *next is where the variables end. */
+/*
+ * The NAME=... line, or NULL; *vars_end is where the variables end.  A
+ * '#' line that ends in a newline is a comment (Fedora's grub2-editenv
+ * writes "# WARNING: Do not edit ..." second); a '#' run without one is
+ * the padding (grub-core/lib/envblk.c: grub_envblk_iterate()).
+ */
 static const char *ge_find_var(const char *text, size_t len, const char *name, const char **eol,
 			    const char **vars_end)
 {
 	const char *s = text + GE_SIG_LEN, *end = text + len, *e, *found = NULL;
 	size_t n = strlen(name);
 
-	while (s < end && *s != '#') {
+	while (s < end) {
+		e = memchr(s, '\n', (size_t)(end - s));
+		if (*s == '#' && !e)
+			break;
+		if (*s == '#') {
+			s = e + 1;
+			continue;
+		}
 		e = ge_line_end(s, end);
 		if ((size_t)(e - s) > n && !memcmp(s, name, n) && s[n] == '=' && !found) {
 			found = s;

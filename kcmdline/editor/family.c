@@ -57,7 +57,12 @@ static const char *grub_var(const struct boot_host *h)
 	return var;
 }
 
-/* Every entry but the rescue ones; $kernelopts entries also need grubenv. */
+/*
+ * Every entry but the rescue ones; $kernelopts entries also need grubenv.
+ * Only $kernelopts moves the line there (RHEL 8, grub2-mkconfig); GRUB's
+ * blscfg expands each variable on its own, so RHEL 9's "options ...
+ * $tuned_params" is edited in place and its variable kept.
+ */
 static int bls_targets(const struct boot_host *h, struct target_list *l)
 {
 	struct bls_list bl;
@@ -82,7 +87,7 @@ static int bls_targets(const struct boot_host *h, struct target_list *l)
 		t = push(l, TARGET_BLS, opts);
 		t->grub_syntax = 1;
 		opts = bls_options(&bl.v[i]);
-		t->env_refs = opts && bls_refs_env(opts);
+		t->env_refs = opts && bls_refs_var(opts, "kernelopts");
 		envs += t->env_refs;
 		free(opts);
 	}
@@ -202,8 +207,40 @@ static void print_kernel(void *arg, const char *kver, const char *image)
 	fprintf(p->out, p->fmt, kver, image);
 }
 
+struct initrd_arg {
+	FILE *out;
+	const struct boot_host *h;
+};
+
+/*
+ * systemd's 55-initrd.install puts /boot/initrd.img-KVER (what Debian's
+ * initramfs-tools or dracut hook made) into the entry or UKI, after the
+ * initrd the generator plugin makes, so its files win: one made before
+ * vfio-early was installed boots without the binder.
+ */
+static void note_initrd(void *arg, const char *kver, const char *image)
+{
+	struct initrd_arg *a = arg;
+	char *rel, *path;
+	int it = nextstep_installed("update-initramfs");
+
+	(void)image;
+	if (asprintf(&rel, "boot/initrd.img-%s", kver) < 0)
+		errx(EXIT_IO, "out of memory");
+	path = root_path(a->h, rel);
+	if (!access(path, F_OK))
+		fprintf(a->out, "note: kernel-install also puts /%s into it: if that image was "
+			"made before vfio-early was installed, it boots without the binder; make it "
+			"again first: %s%s %s\n", rel, it ? "update-initramfs -u -k" : "dracut -f /",
+			it ? "" : rel, kver);
+	free(path);
+	free(rel);
+}
+
 static void kernel_install_steps(FILE *out, const struct boot_host *h)
 {
+	struct initrd_arg ia = { out, h };
+
 	fprintf(out, "next: run, for each installed kernel, so that kernel-install "
 		     "makes its %s again from /etc/kernel/cmdline:\n",
 		h->family == BOOT_UKI ? "unified kernel image" : "boot entry");
@@ -211,6 +248,30 @@ static void kernel_install_steps(FILE *out, const struct boot_host *h)
 
 	if (!kernels(h, print_kernel, &p))
 		fprintf(out, "  kernel-install add \"$(uname -r)\" \"/boot/vmlinuz-$(uname -r)\"\n");
+	kernels(h, note_initrd, &ia);
+}
+
+/* The recovery image of a kernel: its own UKI with rd.vfio=0 built in,
+ * named after the main one so that systemd-boot sorts it second. */
+static void print_recovery(void *arg, const char *kver, const char *image)
+{
+	struct initrd_arg *a = arg;
+	char *text = NULL;
+	size_t len;
+	const char *token = "";
+
+	/* kernel-install's name for the main image: TOKEN-KVER.efi */
+	if (boot_read(a->h, "etc/kernel/entry-token", &text, &len) < 0)
+		(void)boot_read(a->h, "etc/machine-id", &text, &len);	/* none: no token */
+	if (text) {
+		text[strcspn(text, " \t\r\n")] = '\0';
+		token = text;
+	}
+	fprintf(a->out, "    ukify build --linux=%s --initrd=/boot/initrd.img-%s "
+		"--cmdline=\"$(tr -s '\\n' ' ' </etc/kernel/cmdline) rd.vfio=0\" "
+		"--output=ESP/EFI/Linux/%s%s%s-novfio.efi\n", image, kver, token,
+		*token ? "-" : "", kver);
+	free(text);
 }
 
 static void uki_steps(FILE *out, const struct boot_host *h)
@@ -230,9 +291,16 @@ static void uki_steps(FILE *out, const struct boot_host *h)
 	if (h->uki_conf_cmdline)
 		fprintf(out, "note: /etc/kernel/uki.conf sets Cmdline=; ukify uses it "
 			     "instead: edit it by hand\n");
+	struct initrd_arg ia = { out, h };
+
 	fprintf(out, "note: sign the new image as the old one was; under Secure Boot "
 		     "its command line cannot be edited at the boot menu, so keep a "
-		     "second signed image whose line has rd.vfio=0 (kcmdline(8))\n");
+		     "second signed image whose line has rd.vfio=0 (kcmdline(8)), once "
+		     "per kernel, in the ESP (ESP: the directory where EFI/Linux is), "
+		     "listed by systemd-boot as its own entry:\n");
+	if (!kernels(h, print_recovery, &ia))
+		fprintf(out, "    ukify build --linux=/boot/vmlinuz-KVER --initrd=INITRD "
+			     "--cmdline='... rd.vfio=0' --output=ESP/EFI/Linux/NAME-novfio.efi\n");
 }
 
 void family_next_steps(FILE *out, const struct boot_host *h)
@@ -256,7 +324,11 @@ void family_next_steps(FILE *out, const struct boot_host *h)
 			     "uses it\n");
 		break;
 	default:
-		nextstep_print(out, 1);
+		if (h->proxmox)	/* GRUB mode: it runs update-grub on each ESP */
+			fprintf(out, "next: run 'proxmox-boot-tool refresh' so the next "
+				     "boot uses it (it runs update-grub on each ESP)\n");
+		else
+			nextstep_print(out, 1);
 	}
 }
 
@@ -264,13 +336,16 @@ void family_next_steps(FILE *out, const struct boot_host *h)
 static void where_next_boot(FILE *out, const struct boot_host *h)
 {
 	struct bls_list bl;
-	char *dir;
+	char *dir, sel[256];
 	const char *how;
 	int unreadable, i = -1;
 
 	if (h->family == BOOT_GRUB) {
-		fprintf(out, "next boot: the line update-grub writes from %s/%s\n",
-			h->root, GRUB_FILE);
+		boot_grub_next(h, sel, sizeof(sel), &how);
+		fprintf(out, "next boot: GRUB's entry '%s' (%s), with the line update-grub "
+			"writes from %s/%s\n", sel, how, h->root, GRUB_FILE);
+		if (strchr(sel, '>') || strstr(sel, "recovery"))
+			fprintf(out, "note: a recovery entry gets GRUB_CMDLINE_LINUX only\n");
 		return;
 	}
 	if (h->entries[0] && h->family != BOOT_UKI && h->family != BOOT_PROXMOX) {
@@ -371,7 +446,7 @@ int family_apply(const struct boot_host *h)
 
 	switch (h->family) {
 	case BOOT_GRUB:
-		return apply_grub();
+		return h->proxmox ? (run_cmd(refresh) ? EXIT_IO : 0) : apply_grub();
 	case BOOT_GRUB_BLS:
 		return 0;
 	case BOOT_PROXMOX:

@@ -27,9 +27,10 @@ struct target {
 	const char *var;	/* TARGET_GRUB, TARGET_GRUBENV */
 	char *owned_path;	/* path, when made here (freed) */
 	int grub_syntax;	/* GRUB reads the line: grub_token_ok */
-	int env_refs;		/* TARGET_BLS: the line names $kernelopts &c.:
+	int env_refs;		/* TARGET_BLS: the line names $kernelopts:
 				 * an add goes to grubenv, unless the line
-				 * itself has the key */
+				 * itself has the key ($tuned_params and
+				 * other variables stay where they are) */
 	int opened;		/* lf is open (not TARGET_PROC) */
 	struct locked_file lf;
 	struct grub_assign assign;

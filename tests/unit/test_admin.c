@@ -1134,14 +1134,14 @@ static void grubenv(const char *vars)
 static void plan_grub_bls(void)
 {
 	gpu_tree();
-	fake_write(&fs, "etc/default/grub", "GRUB_CMDLINE_LINUX=\"rhgb vfio.ids=zz\"\n"
-		   "GRUB_ENABLE_BLSCFG=true\n", 0644);
+	fake_write(&fs, "etc/default/grub", "GRUB_DEFAULT=saved\nGRUB_CMDLINE_LINUX=\"rhgb "
+		   "vfio.ids=zz\"\nGRUB_ENABLE_BLSCFG=true\n", 0644);
 	bls_entry("ab-6.8.5-301.fc40.x86_64", "6.8.5-301.fc40.x86_64", "root=UUID=1 ro vfio.ids=10de:1b81");
 	bls_entry("ab-6.11.4-301.fc40.x86_64", "6.11.4-301.fc40.x86_64",
 		  "root=UUID=1 ro vfio.ids=10de:1b80");
 	bls_entry("zz-0-rescue", "0-rescue-zz", "root=UUID=1 ro vfio.ids=8086:1901");
 	RUN(NULL, "plan");
-	T_OK(has(fs.output, "entries/ab-6.11.4-301.fc40.x86_64.conf, the first in menu order") &&
+	T_OK(has(fs.output, "entries/ab-6.11.4-301.fc40.x86_64.conf, the first in menu order (GRUB's") &&
 	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b80\n"),
 	     "plan grub-bls: the newest entry (6.11 after 6.8), not the rescue one, not the grub file");
 	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\n");
@@ -1149,6 +1149,10 @@ static void plan_grub_bls(void)
 	T_OK(has(fs.output, "entries/ab-6.8.5-301.fc40.x86_64.conf, grubenv's saved_entry") &&
 	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b81\n"),
 	     "plan grub-bls: grubenv's saved_entry picks the entry");
+	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\nnext_entry=ab-6.11.4-301.fc40.x86_64\n");
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "entries/ab-6.11.4-301.fc40.x86_64.conf, grubenv's next_entry"),
+	     "plan grub-bls: grub-reboot's next_entry wins over saved_entry");
 	bls_entry("ab-6.8.5-301.fc40.x86_64", "6.8.5-301.fc40.x86_64", "$kernelopts ${tuned}");
 	grubenv("saved_entry=ab-6.8.5-301.fc40.x86_64\nkernelopts=root=/dev/x ro vfio.ids=10de:1b80\n"
 		"tuned=skew_tick=1\n");
@@ -1163,6 +1167,28 @@ static void plan_grub_bls(void)
 	RUN(NULL, "plan");
 	T_OK(has(fs.output, ":\n  \n") || has(fs.output, ":\n   \n"),
 	     "plan grub-bls: an unset $kernelopts is empty, as GRUB expands it");
+}
+
+/* An efivarfs file of systemd-boot's vendor GUID: the 4 attribute bytes
+ * (already there), then the value in UTF-16LE with its NUL. */
+static void efi_append(const char *name, const char *val)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/efivars/%s-4a67b082-0a4c-41cf-b6c7-"
+		 "440b29bb8c4f", fs.root, name);
+	f = fopen(path, "ab");
+	if (!f)
+		return;
+	fwrite("\0\0\0", 1, 3, f);
+	for (const char *c = val; ; c++) {
+		fputc(*c, f);
+		fputc(0, f);
+		if (!*c)
+			break;
+	}
+	fclose(f);
 }
 
 static void plan_kernel_install(void)
@@ -1186,6 +1212,13 @@ static void plan_kernel_install(void)
 	T_OK(has(fs.output, "debian-6.1.0-amd64.conf, loader.conf's default") &&
 	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=8086:1901\n"),
 	     "plan systemd-boot: loader.conf's default pattern picks the entry");
+	fake_write(&fs, "sys/firmware/efi/efivars/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-"
+		   "440b29bb8c4f", "\7", 0644);
+	efi_append("LoaderEntryOneShot", "debian-6.12.9-amd64.conf");
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, "debian-6.12.9-amd64.conf, the EFI variable LoaderEntryOneShot") &&
+	     has(fs.output, ":\n  root=UUID=1 ro vfio.ids=10de:1b81\n"),
+	     "plan systemd-boot: bootctl set-oneshot's variable wins over loader.conf");
 	fake_write(&fs, "etc/kernel/install.conf", "layout=uki\n", 0644);
 	RUN(NULL, "plan");
 	T_OK(has(fs.output, "kernel-install puts in the unified kernel images") &&
@@ -1193,8 +1226,15 @@ static void plan_kernel_install(void)
 	     "plan uki: /etc/kernel/cmdline");
 	fake_write(&fs, "usr/sbin/proxmox-boot-tool", "#!/bin/sh\n", 0755);
 	fake_write(&fs, "etc/kernel/proxmox-boot-uuids", "ABCD-1234\n", 0644);
+	fake_write(&fs, "sys/firmware/efi/efivars/x", "", 0644);	/* booted through EFI */
 	RUN(NULL, "plan");
 	T_OK(has(fs.output, "proxmox-boot-tool refresh"), "plan proxmox: /etc/kernel/cmdline");
+	fake_write(&fs, "etc/default/grub", grub_file, 0644);
+	fake_write(&fs, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0ec79ec4f71",
+		   "\6\1\1\1\1", 0644);
+	RUN(NULL, "plan");
+	T_OK(has(fs.output, ":\n  rd.vfio.group=none quiet vfio.ids=10de:1b80\n"),
+	     "plan proxmox under Secure Boot: GRUB mode, the line from /etc/default/grub");
 	gpu_tree();
 	RUN(NULL, "plan");
 	EXIT_IS(2, "plan: no boot loader files");
