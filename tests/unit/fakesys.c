@@ -398,6 +398,9 @@ int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iomm
 	mkdirs(path);
 	pathf(path, sizeof(path), f, "proc");
 	mkdirs(path);
+	/* An initrd's root, for the boot binary's test (early/boot.c: in_initrd). */
+	pathf(path, sizeof(path), f, "init");
+	put(path, "#!/bin/sh\n");
 	if (vfio_loaded)
 		add_driver(f, "vfio-pci");
 	f->iommu = iommu;
@@ -423,16 +426,16 @@ static void read_output(struct fakesys *f, const char *path)
 	unlink(path);
 }
 
-int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
+static int run_bin(struct fakesys *f, const char *bin, const char *cmdline,
+		   const char *const *extra)
 {
-	const char *bin = getenv("VFIO_EARLY");
 	char *argv[32], out[256];
 	posix_spawn_file_actions_t fa;
 	int argc = 0, status = -1;
 	pid_t pid;
 
 	snprintf(out, sizeof(out), "%s.out", f->root);
-	argv[argc++] = (char *)(bin ? bin : "build/vfio-early");
+	argv[argc++] = (char *)bin;
 	argv[argc++] = "--root";
 	argv[argc++] = f->root;
 	if (cmdline) {
@@ -452,6 +455,20 @@ int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
 	read_output(f, out);
 	f->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	return f->exit_status;
+}
+
+int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
+{
+	const char *bin = getenv("VFIO_EARLY");
+
+	return run_bin(f, bin ? bin : "build/vfio-early", cmdline, extra);
+}
+
+int fake_boot(struct fakesys *f, const char *cmdline, const char *const *extra)
+{
+	const char *bin = getenv("VFIO_EARLY_BOOT");
+
+	return run_bin(f, bin ? bin : "build/vfio-early-boot", cmdline, extra);
 }
 
 int fake_write(struct fakesys *f, const char *rel, const char *text, int mode)

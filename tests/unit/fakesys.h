@@ -53,8 +53,12 @@ struct fakesys {
 /* iommu: create kernel/iommu_groups; vfio_loaded: drivers/vfio-pci exists. */
 int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iommu,
 	      int vfio_loaded);
-/* Run the binder (env VFIO_EARLY) with --root and --cmdline plus extra args. */
+/* Run the host binary (env VFIO_EARLY) with --root and --cmdline plus extra
+ * args: the admin subcommands. */
 int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra);
+/* The same with the boot binary (env VFIO_EARLY_BOOT): the boot pass. The
+ * tree has an init file, so it stands for an initrd's root. */
+int fake_boot(struct fakesys *f, const char *cmdline, const char *const *extra);
 const char *fake_driver(struct fakesys *f, const char *addr, char *buf, size_t size);
 const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t size);
 /* Create a file under the root (parents too) with text and mode. */

@@ -222,7 +222,7 @@ static void same_decisions(const char *line)
 	fake_run(&fs, line, plan_args);
 	decisions(fs.output, plan, sizeof(plan));
 	T_OK(has(fs.output, "\nsummary: "), "plan '%s': summary", line);
-	fake_run(&fs, line, boot_args);
+	fake_boot(&fs, line, boot_args);
 	decisions(fs.output, boot, sizeof(boot));
 	T_OK(plan[0] != '\0', "plan '%s': decides something", line);
 	T_STREQ(plan, boot, line);
@@ -507,7 +507,7 @@ static void long_blacklist(void)
 		at += (size_t)snprintf(line + at, size - at, "%sm%04zu", i ? "," : "", i);
 	snprintf(line + at, size - at, " rd.driver.blacklist=last_one");
 	alarm(30);
-	fake_run(&fs, line, NULL);
+	fake_boot(&fs, line, NULL);
 	alarm(0);
 	T_OK(fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", file, n * 20 + 128) != NULL,
 	     "long rd.driver.blacklist: the file is written");
@@ -531,7 +531,7 @@ static void status_after_unbind(void)
 	RUN(NULL, "status");
 	EXIT_IS(1, "status: no status file");
 	T_OK(has(fs.output, "the boot pass did not run"), "status: says the pass did not run");
-	fake_run(&fs, "vfio.ids=8086:10d3,::0300", boot);
+	fake_boot(&fs, "vfio.ids=8086:10d3,::0300", boot);
 	RUN(NULL, "status");
 	EXIT_IS(0, "status: all as the boot pass left them");
 	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 group=2 boot=bound now=vfio-pci ok\n"),
@@ -756,7 +756,7 @@ static void unbind_group(void)
 	static const char *const boot[] = { NULL };
 
 	gpu_tree();
-	fake_run(&fs, "vfio.ids=10de:1b80", boot);
+	fake_boot(&fs, "vfio.ids=10de:1b80", boot);
 	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "unbind group: bound at boot");
 	RUN("", "unbind", "10de:1b80");
 	EXIT_IS(0, "unbind group");
@@ -1196,8 +1196,41 @@ static void bad_input(void)
 	fake_cleanup(&fs);
 }
 
+/*
+ * The host binary never runs the boot pass: no subcommand, or the pass's
+ * old options, print the usage and exit 2, changing nothing; this is what
+ * rewrote /run/vfio-early/status and wrote modprobe.d on a booted host.
+ */
+static void no_boot_pass(void)
+{
+	static const char *const dry[] = { "--dry-run", NULL };
+	static const char *const help[] = { "--help", NULL };
+	char buf[256];
+
+	gpu_tree();
+	fake_run(&fs, NULL, NULL);
+	EXIT_IS(2, "host, no subcommand");
+	T_OK(has(fs.output, "usage: vfio-early SUBCOMMAND"), "host, no subcommand: usage");
+	fake_run(&fs, "vfio.ids=10de:1b80 rd.driver.blacklist=nouveau", NULL);
+	EXIT_IS(2, "host, --cmdline only");
+	T_OK(has(fs.output, "no subcommand"), "host, --cmdline only: says why");
+	T_STREQ(fs.journal, "", "host, --cmdline only: nothing unbound or probed");
+	T_STREQ(drv("0000:01:00.0"), "nouveau", "host, --cmdline only: GPU on its driver");
+	T_OK(!fake_file(&fs, "run/vfio-early/status", buf, sizeof(buf)),
+	     "host, --cmdline only: no status file");
+	T_OK(!fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
+	     "host, --cmdline only: no modprobe.d file");
+	fake_run(&fs, "vfio.ids=10de:1b80", dry);
+	EXIT_IS(2, "host, --dry-run");
+	fake_run(&fs, NULL, help);
+	EXIT_IS(0, "host, --help");
+	T_OK(has(fs.output, "vfio-early-boot"), "host, --help: names the boot binary");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
+	no_boot_pass();
 	list_table();
 	list_filters();
 	list_json();
