@@ -249,7 +249,9 @@ install: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline
 		$(DESTDIR)$(DRACUTDIR)/systemd-modules-load-after-vfio-early.conf
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
-	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/lib/vfio-early/|$(BOOTDIR)/|' systemd/vfio-early.service > $(DESTDIR)$(UNITDIR)/vfio-early.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vfio-early.service
 	@# udev runs RUN programs by absolute path: the rule names the installed binder.
 	install -d $(DESTDIR)$(UDEVRULESDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' udev/$(UDEV_RULES).in > $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)

@@ -27,6 +27,7 @@ struct opts {
 	const char *cmdline;
 	int dry_run;
 	int no_rd_driver;
+	int real_root;		/* vfio-early.service: the late pass in the real root */
 	const char *bad;
 };
 
@@ -44,6 +45,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->dry_run = 1;
 		else if (!strcmp(a, "--no-rd-driver"))
 			o->no_rd_driver = 1;
+		else if (!strcmp(a, "--real-root"))
+			o->real_root = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		else if (!strcmp(a, "--version"))
@@ -109,6 +112,28 @@ static int read_cmdline(const struct opts *o, char **line, size_t *len)
 	return *line ? 0 : -ENOMEM;
 }
 
+/*
+ * The pass runs in an initrd, for --dry-run anywhere, and with --real-root
+ * (vfio-early.service, the late fallback before udev) only where no boot
+ * pass left its record: a second pass must never overwrite the boot's.
+ */
+static int may_run(const struct opts *o)
+{
+	if (o->dry_run || in_initrd(o->root))
+		return 1;
+	if (!o->real_root) {
+		say(2, "vfio-early-boot: not in an initrd (no /init on a ramfs or tmpfs root):"
+		    " the boot pass runs from the initrd's hook only; nothing done\n");
+		return 0;
+	}
+	if (sysfs_exists(STATUS_PATH)) {
+		say(2, "vfio-early-boot: --real-root: /" STATUS_PATH " exists, the boot pass ran;"
+		    " nothing done\n");
+		return 0;
+	}
+	return 1;
+}
+
 static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
 {
 	int boot = !o->root && !o->dry_run;
@@ -139,7 +164,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 
 int boot_main(int argc, char **argv, const char *usage)
 {
-	struct opts o = { NULL, NULL, 0, 0, NULL };
+	struct opts o = { .root = NULL };
 	struct config c;
 	char *line;
 	size_t len;
@@ -161,11 +186,8 @@ int boot_main(int argc, char **argv, const char *usage)
 		return o.dry_run ? 1 : 0;
 	}
 	/* Before the first log line: outside an initrd nothing is written, kmsg included. */
-	if (!o.dry_run && !in_initrd(o.root)) {
-		say(2, "vfio-early-boot: not in an initrd (no /init on a ramfs or tmpfs root):"
-		    " the boot pass runs from the initrd's hook only; nothing done\n");
+	if (!may_run(&o))
 		return 2;
-	}
 	log_open(!o.root && !o.dry_run ? "/dev/kmsg" : NULL, 0);
 	if (read_cmdline(&o, &line, &len) < 0) {
 		log_err("cannot read /proc/cmdline; binding nothing");

@@ -30,7 +30,7 @@ int cmd_template(struct cmd_ctx *x)
 
 	if (cmd_scan(&l) < 0)
 		return CMD_ATTENTION;
-	names = pciids_names(&l);
+	names = cmd_list_names(x, &l);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct pci_dev *d = &l.dev[i];
 

@@ -59,7 +59,8 @@ static const char pci_ids[] =
 	"\t1b80  GP104 [GeForce GTX 1080]\n"
 	"\t1b81  Quote \"q\" and back\\slash\n"
 	"C 03  Display controller\n"
-	"\t1b80  not a device\n";
+	"\t00  VGA compatible controller\n"
+	"\t80  Display controller\n";
 
 static const struct fake_dev gpu[] = {
 	DEV("0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0),
@@ -606,6 +607,34 @@ static void acl(void)
 	EXIT_IS(1, "acl: nothing on vfio-pci");
 	snprintf(want, sizeof(want), "%s\n]\n", acl_head);
 	T_OK(!strncmp(fs.output, want, strlen(want)), "acl: only /dev/vfio/vfio");
+	fake_cleanup(&fs);
+}
+
+/*
+ * Names come from libpci (pci_lookup_name, as lspci): under --root only the
+ * tree's pci.ids counts, never the host's; a malformed one costs the names,
+ * never the listing (libpci's own error handler would exit).
+ */
+static void list_names_libpci(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:03:00.0", 2) };
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	RUN("", "list");
+	EXIT_IS(0, "names: no pci.ids in the tree");
+	T_OK(has(fs.output, "0000:03:00.0@8086:10d3\n"),
+	     "names: no pci.ids in the tree, no name (not the host's)");
+	fake_write(&fs, "usr/share/pci.ids", "8086  Intel Corporation\n"
+		   "\t10d3  From usr/share\n", 0644);
+	RUN("", "list");
+	T_OK(has(fs.output, "0000:03:00.0@8086:10d3 From usr/share\n"),
+	     "names: usr/share/pci.ids read");
+	fake_write(&fs, "usr/share/misc/pci.ids", "8086  Intel Corporation\n"
+		   "\t10d3  Broken\nzz not a line\n", 0644);
+	RUN("", "list");
+	EXIT_IS(0, "names: malformed pci.ids");
+	T_OK(has(fs.output, "Parse error") && has(fs.output, "0000:03:00.0@8086:10d3\n"),
+	     "names: malformed pci.ids said, the device listed without a name");
 	fake_cleanup(&fs);
 }
 
@@ -1232,6 +1261,7 @@ int main(void)
 {
 	no_boot_pass();
 	list_table();
+	list_names_libpci();
 	list_filters();
 	list_json();
 	plan_equals_boot();

@@ -202,11 +202,13 @@ static int lines(const char *text)
  * The boot binary outside an initrd: a root without /init (early/boot.c:
  * in_initrd) is a booted host's. One line, exit 2, and nothing written:
  * no bind, no status, no modprobe.d file for rd.driver.blacklist=.
+ * vfio-early.service's --real-root runs only where no pass left a status.
  */
 static void refused_outside_initrd(void)
 {
 	static const struct fake_dev devs[] = { NIC("0000:00:03.0", 1, "e1000e") };
 	static const char *const dry[] = { "--dry-run", NULL };
+	static const char *const real[] = { "--real-root", NULL };
 	const char *line = "vfio.ids=8086:10d3 rd.driver.blacklist=e1000e";
 	char init[256], buf[256];
 
@@ -228,7 +230,16 @@ static void refused_outside_initrd(void)
 	T_OK(fs.exit_status == 0 && has(fs.output, "0000:00:03.0 bind"),
 	     "not an initrd: --dry-run still prints the plan");
 	T_STREQ(status(), "", "not an initrd: --dry-run writes nothing");
-	fake_write(&fs, "init", "#!/bin/sh\n", 0755);
+	fake_boot(&fs, line, real);
+	T_OK(fs.exit_status == 0, "--real-root, no boot status: exit 0");
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "--real-root, no boot status: the pass binds");
+	T_OK(has(status(), "0000:00:03.0 "), "--real-root: its status written");
+	fake_boot(&fs, line, real);
+	T_OK(fs.exit_status == 2 && lines(fs.output) == 1 && has(fs.output, "the boot pass ran"),
+	     "--real-root after a pass: exit 2, one line");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, 1, 1, 1);
 	fake_boot(&fs, line, NULL);
 	T_OK(fs.exit_status == 0, "initrd: exit 0");
 	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "initrd: the pass binds");

@@ -51,6 +51,7 @@ write_probe_hook() {
 	cp "$VFIO_PROBE_SRC" "$DESTDIR/usr/bin/vfio-probe"
 	mkdir -p "$DESTDIR/usr/lib/vfio-early-probe"
 	cp "$VFIO_RULE_SRC" "$DESTDIR/usr/lib/vfio-early-probe/70-vfio-early.rules.in"
+	copy_exec "$VFIO_HOST_BIN" /usr/lib/vfio-early-probe/vfio-early
 	EOF
 	echo "manual_add_modules $(vm_native_modules | tr '\n' ' ')"
 }
@@ -84,7 +85,8 @@ build_in_namespace() {
 		hide_installed_copies
 	fi
 	add_test_modprobe_option
-	VFIO_EARLY_BIN=$(vm_binder) VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
+	VFIO_EARLY_BOOT_BIN=$(vm_binder) VFIO_HOST_BIN=$(vm_host_binary) \
+		VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
 		mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
 }
 
@@ -130,6 +132,7 @@ fi
 
 vm_require mkinitramfs unshare busybox
 [ -x "$(vm_binder)" ] || vm_die "no binder at $(vm_binder) (run make)"
+[ -x "$(vm_host_binary)" ] || vm_die "no host binary at $(vm_host_binary) (run make)"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vfio-early-itools.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 make_confdir "$WORK/conf"
