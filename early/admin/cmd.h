@@ -86,8 +86,11 @@ int cmd_report(const struct pci_list *l, const struct config *c, int want_vfio,
  * saved stderr for cmd_log_restore. */
 int cmd_log_to_stdout(void);
 void cmd_log_restore(int saved);
-/* modprobe the device's modalias (its native driver), bounded in time. */
+/* Load the device's native driver by its modalias, through libkmod. */
 void cmd_modprobe_alias(const struct pci_dev *d);
+/* Load vfio-pci through libkmod unless registered (bind, udev), as the boot
+ * pass loads it: without ids=. Not under --root. */
+void cmd_load_vfio(const struct cmd_ctx *x);
 /* A guard that keeps a device by design (boot-vga, bridge, mass-storage),
  * as opposed to one that means the setup is broken (no IOMMU). */
 int cmd_by_design(const char *why);

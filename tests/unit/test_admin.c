@@ -15,6 +15,7 @@
 
 #include "fakeview.h"
 #include "grubdef.h"
+#include "hostmod.h"
 #include "t.h"
 
 /* addr, ids, class, group, driver now, native driver, boot_vga, refuse_vfio */
@@ -794,9 +795,35 @@ static void unbind_group(void)
 	fake_cleanup(&fs);
 }
 
+/* RELEASE's modules in the tree, as depmod indexes them for libkmod: vfio,
+ * vfio-pci and e1000e as files, builtin (one name, or NULL) in
+ * modules.builtin. 0, or -1 when the system has no depmod (the caller skips). */
+static int kernel_modules(const char *release, const char *builtin)
+{
+	static const char vfio_pci[] = "alias=vfio_pci:v*d*sv*sd*bc*sc*i*\0softdep=pre: vfio\0";
+	static const char e1000e[] = "alias=pci:v00008086d000010D3sv*sd*bc*sc*i*\0";
+	static const char vfio[] = "license=GPL\0";
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel/drivers/vfio/vfio.ko", release);
+	fake_module(&fs, rel, vfio, sizeof(vfio) - 1);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel/drivers/vfio/pci/vfio-pci.ko", release);
+	if (!builtin || strcmp(builtin, "vfio-pci"))
+		fake_module(&fs, rel, vfio_pci, sizeof(vfio_pci) - 1);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel/drivers/net/e1000e.ko", release);
+	fake_module(&fs, rel, e1000e, sizeof(e1000e) - 1);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.builtin", release);
+	if (builtin) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "kernel/drivers/vfio/pci/%s.ko\n", builtin);
+		fake_write(&fs, rel, line, 0644);
+	}
+	return fake_depmod(&fs, release) == 0 ? 0 : -1;
+}
+
 static void check_setup(struct utsname *u, int iommu)
 {
-	char rel[256];
 
 	uname(u);
 	fake_init(&fs, twins, NDEVS(twins), iommu, 1);
@@ -807,9 +834,7 @@ static void check_setup(struct utsname *u, int iommu)
 	fake_write(&fs, "proc/interrupts", " 24:  0  IR-PCI-MSI 512000-edge  ahci\n", 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:00:04.0/reset_method", "flr pm\n", 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:00:05.0/reset_method", "flr pm\n", 0644);
-	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u->release);
-	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/vfio.ko.xz\n",
-		   0644);
+	kernel_modules(u->release, NULL);
 }
 
 static void check_no_iommu(void)
@@ -826,13 +851,14 @@ static void check_no_iommu(void)
 	fake_cleanup(&fs);
 }
 
-/* An lsinitramfs that lists vfio-early and the vfio modules of release. */
+/* An lsinitramfs that lists the boot binary and the vfio modules of release. */
 static void fake_lister(const char *release)
 {
 	char script[512];
 
 	snprintf(script, sizeof(script), "#!/bin/sh\n[ -f \"$1\" ] || exit 1\n"
-		 "echo usr/sbin/vfio-early\necho usr/lib/modules/%s/kernel/drivers/vfio/vfio.ko\n"
+		 "echo usr/lib/vfio-early/vfio-early-boot\n"
+		 "echo usr/lib/modules/%s/kernel/drivers/vfio/vfio.ko\n"
 		 "echo usr/lib/modules/%s/kernel/drivers/vfio/pci/vfio-pci.ko.zst\n", release,
 		 release);
 	fake_write(&fs, "usr/bin/lsinitramfs", script, 0755);
@@ -883,7 +909,7 @@ static void check_with_iommu(void)
 	fake_write(&fs, "usr/bin/lsinitramfs", "#!/bin/sh\necho usr/sbin/other\n", 0755);
 	RUN("intel_iommu=on vfio.ids=zz", "check");
 	EXIT_IS(2, "check: initrd without vfio-early");
-	T_OK(has(fs.output, "lacks vfio-early vfio.ko vfio-pci.ko") &&
+	T_OK(has(fs.output, "lacks vfio-early-boot vfio.ko vfio-pci.ko") &&
 	     has(fs.output, "update-initramfs -u -k "), "check: initrd FAIL and fix");
 	T_OK(has(fs.output, "FAIL selectors     1 bad selector(s)"), "check: bad selector FAIL");
 	fake_cleanup(&fs);
@@ -995,18 +1021,69 @@ static void iomem_case(const char *iomem, const char *want, const char *name)
 		printf("# want '%s' in:\n%s\n", want, fs.output);
 }
 
+/*
+ * libkmod on a fake tree: lookups by modalias and by name in the tree's
+ * depmod indexes and its modprobe.d, never the host's; check's vfio-pci
+ * finding from them (a file, built in, or none).
+ */
+static void kmod_lookups(void)
+{
+	static const char *const e1000e_alias = "pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00";
+	static const struct fake_dev devs[] = { E1000E("0000:03:00.0", 2) };
+	struct utsname u;
+	char mods[256];
+
+	uname(&u);
+	fake_init(&fs, devs, NDEVS(devs), 1, 0);
+	if (kernel_modules(u.release, NULL) < 0) {
+		printf("ok - kmod: lookups # SKIP no depmod on this system\n");
+		fake_cleanup(&fs);
+		return;
+	}
+	T_OK(hostmod_lookup(fs.root, u.release, e1000e_alias, mods, sizeof(mods)) ==
+	     HOSTMOD_MODULE, "kmod: a modalias resolves to a module file");
+	T_STREQ(mods, "e1000e", "kmod: the modalias's module");
+	T_OK(hostmod_lookup(fs.root, u.release, "vfio-pci", mods, sizeof(mods)) == HOSTMOD_MODULE,
+	     "kmod: vfio-pci by name");
+	T_STREQ(mods, "vfio_pci", "kmod: its name as the kernel has it");
+	T_OK(hostmod_lookup(fs.root, u.release, "pci:v000010DEd00001B80sv0sd0bc03sc00i00", mods,
+			    sizeof(mods)) == HOSTMOD_NONE && !mods[0], "kmod: unknown modalias, none");
+	fake_write(&fs, "etc/modprobe.d/test.conf", "alias pci:v000010DEd00001B80* e1000e\n", 0644);
+	hostmod_lookup(fs.root, u.release, "pci:v000010DEd00001B80sv0sd0bc03sc00i00", mods,
+		       sizeof(mods));
+	T_STREQ(mods, "e1000e", "kmod: the tree's modprobe.d aliases count");
+	RUN("", "check");
+	T_OK(has(fs.output, "PASS vfio-pci      module available for kernel "),
+	     "kmod: check finds vfio-pci's module");
+	if (!has(fs.output, "PASS vfio-pci      module"))
+		printf("# output:\n%s\n", fs.output);
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 0);
+	kernel_modules(u.release, "vfio-pci");
+	T_OK(hostmod_lookup(fs.root, u.release, "vfio-pci", mods, sizeof(mods)) == HOSTMOD_BUILTIN,
+	     "kmod: vfio-pci built in");
+	RUN("", "check");
+	T_OK(has(fs.output, "PASS vfio-pci      built into kernel "), "kmod: check says built in");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 0);
+	RUN("", "check");
+	T_OK(has(fs.output, "FAIL vfio-pci      no vfio-pci module for kernel "),
+	     "kmod: no modules in the tree: FAIL (not the host's)");
+	fake_cleanup(&fs);
+}
+
 /* A selected display device: its reset_method and a firmware framebuffer on its BARs. */
 static void check_device_findings(void)
 {
 	struct utsname u;
-	char rel[256];
 
 	uname(&u);
 	gpu_tree();
 	cpu("GenuineIntel");
 	fake_write(&fs, "sys/class/iommu/dmar0/intel-iommu/ecap", "f0207a\n", 0644);
-	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u.release);
-	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz:\n", 0644);
+	kernel_modules(u.release, NULL);
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/reset_method", "flr bus\n", 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/resource", bars, 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.1/resource", bars, 0644);
@@ -1288,6 +1365,7 @@ int main(void)
 	check_iommu_params();
 	check_uki_secure_boot();
 	check_device_findings();
+	kmod_lookups();
 	bad_input();
 	return t_done();
 }
