@@ -5,7 +5,7 @@
  * kernel's command line select it? Answered by the boot pass's own code
  * (config, pass_select, plan, bind_all with its verification and rollback),
  * for that one device. Always exits 0, within the bind budget for the lock
- * and the bind (10 s) plus one modprobe for a VF's own driver: udev's event
+ * and the bind (10 s) plus one libkmod load for a VF's own driver: udev's event
  * processing never waits long on it or sees it fail; every decision goes
  * to the kernel log.
  */
