@@ -96,7 +96,7 @@ int hostmod_lookup(const char *root, const char *release, const char *alias, cha
 }
 
 /* One module of the lookup, as module_load_and_warn() handles it. */
-static int load_one(struct kmod_module *mod, const char *options)
+static int insert_one(struct kmod_module *mod, const char *options)
 {
 	const char *name = kmod_module_get_name(mod);
 	int state = kmod_module_get_initstate(mod);
@@ -131,7 +131,7 @@ int hostmod_load(const char *alias, const char *options)
 		err = -ENOENT;
 	kmod_list_foreach(it, list) {
 		struct kmod_module *mod = kmod_module_get_module(it);
-		int e = load_one(mod, options);
+		int e = insert_one(mod, options);
 
 		if (e < 0 && r == 0)
 			r = e;
