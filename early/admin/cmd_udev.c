@@ -45,6 +45,8 @@ void cmd_load_vfio(const struct cmd_ctx *x)
 	r = hostmod_load("vfio-pci", "ids=");
 	if (r < 0)
 		log_err("cannot load vfio-pci: %s", log_errstr(r));
+	else if (sysfs_exists(SYSFS_VFIO_DRIVER))
+		log_info("vfio-pci loaded");	/* as bind.c says it: the boot report's split */
 }
 
 /* One event at a time: the status file's read-modify-write and a VF's
