@@ -154,7 +154,10 @@ vfio_early_write_list() {
 check() {
     local bin
     bin=$(vfio_early_bin)
-    [[ -n $bin && -x $dracutsysrootdir$bin ]] || return 1
+    if [[ -z $bin || ! -x $dracutsysrootdir$bin ]]; then
+        dwarn "vfio-early: no boot binary (vfio-early-boot; package removed?), not adding it"
+        return 1
+    fi
     require_binaries modprobe modinfo || return 1
     return 0
 }
