@@ -18,6 +18,7 @@
 
 struct pciids {
 	struct pci_access *pacc;	/* NULL: no database under --root */
+	int broken;		/* the database did not parse: no more lookups */
 	int flags;
 	char path[4096];
 };
@@ -32,7 +33,9 @@ static const char *const pciids_paths[] = {
  * pci_load_name_list() calls a->error) would end the subcommand, or crash
  * it (so would a->warning and a->debug, NULL before pci_init()).
  * a->error is declared noreturn, so it may not return into libpci:
- * it jumps back to the lookup, which then gives up on names.
+ * it jumps back to the lookup, which then gives up on names. libpci calls
+ * it once the file is closed (or out of memory), so pci_cleanup() may
+ * still free what was read.
  */
 static jmp_buf pciids_jump;
 
@@ -106,11 +109,10 @@ struct pciids *pciids_open(const char *root)
 void pciids_device(struct pciids *db, unsigned vendor, unsigned device, struct pci_name *out)
 {
 	out->s[0] = '\0';
-	if (!db || !db->pacc)
+	if (!db || !db->pacc || db->broken)
 		return;
 	if (setjmp(pciids_jump)) {
-		/* Mid-parse: libpci's state is not to be trusted, nor freed. */
-		db->pacc = NULL;
+		db->broken = 1;
 		out->s[0] = '\0';
 		return;
 	}
