@@ -15,6 +15,9 @@ DIST        := vfio-early-$(VERSION)
 # PREFIX/lib/dracut/modules.d and "make install" prints how to link it.
 PREFIX      ?= /usr/local
 SBINDIR     ?= $(PREFIX)/sbin
+# The boot binary: the initrd's hooks copy it from here (and look in
+# /usr/lib/vfio-early, /usr/local/lib/vfio-early); nothing runs it on the host.
+BOOTDIR     ?= $(PREFIX)/lib/vfio-early
 MANDIR      ?= $(PREFIX)/share/man
 DRACUTDIR   ?= $(PREFIX)/lib/dracut/modules.d/90vfio-early
 ifeq ($(PREFIX),/usr)
@@ -69,9 +72,16 @@ ifeq ($(origin STATIC_CC),undefined)
   endif
 endif
 
+# The host binary links libkmod (module lookups and loads, as udevd's kmod
+# builtin) and libpci (names from pci.ids, as lspci): pkg-config finds them.
+PKG_CONFIG  ?= pkg-config
+HOST_PKGS   := libkmod libpci
+HOST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
+HOST_LIBS   := $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null || echo -lkmod -lpci)
+
 # Sources, one directory a part (README: Source layout):
-#   early/            the boot pass, the core: main.c is the boot-only binary
-#   early/admin/      the admin subcommands; main.c is the installed binary
+#   early/            the boot pass, the core: main.c is the boot binary
+#   early/admin/      the admin subcommands; main.c is the host binary
 #   kcmdline/         the library all share: the tokenizer, bounded file reads
 #   kcmdline/grubdef/ the /etc/default/grub reader (plan and the editor)
 #   kcmdline/bootldr/ the boot-loader family and its files' readers: BLS
@@ -110,31 +120,33 @@ KC_HDRS     := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h kcmdline/bootldr/*.h
 KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline \
 	-Ikcmdline/grubdef -Ikcmdline/bootldr -Ikcmdline/lint -Ikcmdline/editor
 
-all: $(B)/vfio-early $(B)/kcmdline
+all: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline
 
-# One translation unit with -fwhole-program: the compiler sees the whole
-# binder and drops what it does not need; it keeps klibc's build under 26 KiB.
-$(B)/unity.c: $(BIN_SRC) Makefile
-	@mkdir -p $(B)
-	@for f in $(BIN_SRC); do echo "#include \"$(CURDIR)/$$f\""; done > $@
-
+# The boot binary is one translation unit with -fwhole-program: the compiler
+# sees the whole pass and drops what it does not need (the size budget).
 $(B)/unity-boot.c: $(BOOT_SRC) Makefile
 	@mkdir -p $(B)
 	@for f in $(BOOT_SRC); do echo "#include \"$(CURDIR)/$$f\""; done > $@
 
-$(B)/vfio-early: $(B)/unity.c $(BIN_SRC) $(HDRS) Makefile VERSION
-	$(STATIC_CC) $(STATIC_FLAGS) -fwhole-program $(WARN) $(DEFS) $(INC) -o $@.unstripped $(B)/unity.c
-	strip -s -R .comment -R .note -o $@ $@.unstripped 2>/dev/null || cp $@.unstripped $@
-	@echo "vfio-early: $$(stat -c %s $@) bytes stripped ($(STATIC_CC))"
+# The host binary: the admin subcommands, never the boot pass. It runs on
+# the booted host only, so a normal dynamic build with the host compiler.
+# pciids.c includes libpci's <pci/pci.h>, whose struct pci_dev is not ours:
+# the files stay separate translation units.
+$(B)/vfio-early: $(BIN_SRC) $(HDRS) Makefile VERSION
+	@mkdir -p $(B)
+	$(HOSTCC) -O2 $(WARN) $(DEFS) $(INC) $(HOST_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $(BIN_SRC) $(HOST_LIBS)
 
-# The boot path alone (early/ without admin/), held to 26 KiB: it was 24 KiB
-# until the kernel-faithful rules (group viability, pins, kstrtobool, the
-# vfio-pci.ids reader, wide domains, deadlines, kmsg reopening, read-back,
-# compressed modules) added 2.5 KiB; README says what was tried to save it.
+# The boot binary (early/ without admin/), the only one in the initrd images,
+# held to 32 KiB: it was 24 KiB until the kernel-faithful rules (group
+# viability, pins, kstrtobool, the vfio-pci.ids reader, wide domains,
+# deadlines, kmsg reopening, read-back, compressed modules) added 2.5 KiB;
+# README says what was tried to save it. Since it became the images' binary:
+# its refusal outside an initrd (statfs, the /init test, one message) and its
+# full usage text. unit runs every boot-pass test on it; boot-size checks it.
 # Whole groups or nothing (plan.c drop_unusable(), REASON_GROUP_UNUSABLE and
 # its log line) and config.c's count of bad rd.vfio.* values added 288 bytes
-# (26416 -> 26704 with klcc); the limit went to 32 KiB.
-# make check builds it, runs the binder tests on it and checks its size.
+# (26416 -> 26704 with klcc).
 # VFE_BOOT_ONLY is defined for a core file that must tell the two apart.
 BOOT_MAX    := 32768
 $(B)/vfio-early-boot: $(B)/unity-boot.c $(BOOT_SRC) $(HDRS) Makefile VERSION
@@ -166,28 +178,40 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 $(B)/host/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) -g -O1 $(WARN) $(DEFS) $(INC) -Itests/unit -o $@ $< $(TEST_HELPER) $(LIB_SRC) -lpthread
+	$(HOSTCC) -g -O1 $(WARN) $(DEFS) $(INC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(TEST_HELPER) \
+		$(LIB_SRC) $(HOST_LIBS) -lpthread
 
 $(B)/asan/%: tests/unit/%.c $(TEST_HELPER) $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) -Itests/unit -o $@ $< $(TEST_HELPER) $(LIB_SRC) -lpthread
+	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) $(HOST_CFLAGS) -Itests/unit -o $@ $< \
+		$(TEST_HELPER) $(LIB_SRC) $(HOST_LIBS) -lpthread
 
 $(B)/asan/vfio-early: $(BIN_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) -o $@ $(BIN_SRC)
+	$(HOSTCC) -g -O1 $(SAN) $(WARN) $(DEFS) $(INC) $(HOST_CFLAGS) -o $@ $(BIN_SRC) $(HOST_LIBS)
+
+# The boot pass under ASan: the same sources as the boot binary, glibc.
+$(B)/asan/vfio-early-boot: $(BOOT_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) -g -O1 $(SAN) -DVFE_BOOT_ONLY $(WARN) $(DEFS) $(BOOT_INC) -o $@ $(BOOT_SRC)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(INC) -o $@ $< $(LIB_SRC)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(INC) $(HOST_CFLAGS) -o $@ $< \
+		$(LIB_SRC) $(HOST_LIBS)
 
-unit: $(B)/vfio-early $(addprefix $(B)/host/,$(TESTS))
-	VFIO_EARLY=$(CURDIR)/$(B)/vfio-early tests/unit/run $(B)/host $(TESTS)
+# The tests run the admin subcommands with VFIO_EARLY, the boot pass with
+# VFIO_EARLY_BOOT (tests/unit/fakesys.c: fake_run, fake_boot).
+unit: $(B)/vfio-early $(B)/vfio-early-boot $(addprefix $(B)/host/,$(TESTS))
+	VFIO_EARLY=$(CURDIR)/$(B)/vfio-early VFIO_EARLY_BOOT=$(CURDIR)/$(B)/vfio-early-boot \
+		tests/unit/run $(B)/host $(TESTS)
 
 unit-boot: $(B)/vfio-early-boot $(B)/host/test_binder
-	VFIO_EARLY=$(CURDIR)/$(B)/vfio-early-boot tests/unit/run $(B)/host test_binder
+	VFIO_EARLY_BOOT=$(CURDIR)/$(B)/vfio-early-boot tests/unit/run $(B)/host test_binder
 
-unit-asan: $(B)/asan/vfio-early $(addprefix $(B)/asan/,$(TESTS))
-	VFIO_EARLY=$(CURDIR)/$(B)/asan/vfio-early tests/unit/run $(B)/asan $(TESTS)
+unit-asan: $(B)/asan/vfio-early $(B)/asan/vfio-early-boot $(addprefix $(B)/asan/,$(TESTS))
+	VFIO_EARLY=$(CURDIR)/$(B)/asan/vfio-early VFIO_EARLY_BOOT=$(CURDIR)/$(B)/asan/vfio-early-boot \
+		tests/unit/run $(B)/asan $(TESTS)
 
 shellcheck:
 	tests/shellcheck.sh
@@ -203,9 +227,9 @@ fuzz:
 
 check: unit unit-boot boot-size unit-asan kcmdline-check shellcheck man-check fuzz-short
 
-bench: $(B)/vfio-early $(B)/vfio-early-boot
-	bench/run $(B)/vfio-early
-	@echo "== boot path alone ($(B)/vfio-early-boot): $$(stat -c %s $(B)/vfio-early-boot) bytes stripped"
+bench: $(B)/vfio-early-boot
+	bench/run $(B)/vfio-early-boot
+	@echo "== the boot binary ($(B)/vfio-early-boot): $$(stat -c %s $(B)/vfio-early-boot) bytes stripped"
 
 # Runs only when a goal above needs packages; rewritten only after an install.
 $(B)/deps.stamp: FORCE
@@ -224,14 +248,15 @@ $(B)/vfio-usable: tests/vm/vfio-usable.c
 # trixie makes (tests/vm/kernel-install, seconds); its counts print first.
 # Then the next boot through OVMF for GRUB EFI, systemd-boot and a UKI
 # (tests/vm/firmware: 7 boots, minutes).
-vmcheck: $(B)/vfio-early $(B)/kcmdline $(B)/vfio-usable
+vmcheck: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline $(B)/vfio-usable
 	@rc=0; tests/vm/kernel-install || rc=1; tests/vm/firmware || rc=1; tests/vm/releases || rc=1; exit $$rc
 
 demo:
 	tests/vm/demo
 
-install: $(B)/vfio-early $(B)/kcmdline
+install: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline
 	install -D -m 0755 $(B)/vfio-early $(DESTDIR)$(SBINDIR)/vfio-early
+	install -D -m 0755 $(B)/vfio-early-boot $(DESTDIR)$(BOOTDIR)/vfio-early-boot
 	install -D -m 0755 $(B)/kcmdline $(DESTDIR)$(SBINDIR)/kcmdline
 	install -D -m 0755 dracut-module/90vfio-early/module-setup.sh $(DESTDIR)$(DRACUTDIR)/module-setup.sh
 	install -D -m 0755 dracut-module/90vfio-early/vfio-early-pre-udev.sh $(DESTDIR)$(DRACUTDIR)/vfio-early-pre-udev.sh
@@ -239,7 +264,9 @@ install: $(B)/vfio-early $(B)/kcmdline
 		$(DESTDIR)$(DRACUTDIR)/systemd-modules-load-after-vfio-early.conf
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
-	install -D -m 0644 systemd/vfio-early.service $(DESTDIR)$(UNITDIR)/vfio-early.service
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/lib/vfio-early/|$(BOOTDIR)/|' systemd/vfio-early.service > $(DESTDIR)$(UNITDIR)/vfio-early.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vfio-early.service
 	@# udev runs RUN programs by absolute path: the rule names the installed binder.
 	install -d $(DESTDIR)$(UDEVRULESDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' udev/$(UDEV_RULES).in > $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
@@ -252,6 +279,8 @@ install: $(B)/vfio-early $(B)/kcmdline
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/vfio-early $(DESTDIR)$(SBINDIR)/kcmdline
+	rm -f $(DESTDIR)$(BOOTDIR)/vfio-early-boot
+	rmdir $(DESTDIR)$(BOOTDIR) 2>/dev/null || true
 	rm -f $(DESTDIR)$(MANDIR)/man8/vfio-early.8 $(DESTDIR)$(MANDIR)/man8/kcmdline.8
 	rm -rf $(DESTDIR)$(DRACUTDIR)
 	@# The link "make install" suggested, if it points here.

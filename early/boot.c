@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "bind.h"
@@ -26,6 +27,7 @@ struct opts {
 	const char *cmdline;
 	int dry_run;
 	int no_rd_driver;
+	int real_root;		/* vfio-early.service: the late pass in the real root */
 	const char *bad;
 };
 
@@ -43,6 +45,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->dry_run = 1;
 		else if (!strcmp(a, "--no-rd-driver"))
 			o->no_rd_driver = 1;
+		else if (!strcmp(a, "--real-root"))
+			o->real_root = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		else if (!strcmp(a, "--version"))
@@ -61,6 +65,35 @@ static void say(int fd, const char *s)
 		return;
 }
 
+/* include/uapi/linux/magic.h */
+#define RAMFS_MAGIC	0x858458f6
+#define TMPFS_MAGIC	0x01021994
+
+/*
+ * Is the root an initramfs? The kernel unpacks the initramfs into its
+ * rootfs, a ramfs, or a tmpfs when no root= is given (init/do_mounts.c:
+ * init_rootfs(), rootfs_init_fs_context()), and runs its /init
+ * (init/main.c: kernel_init(), ramdisk_execute_command). initramfs-tools
+ * and dracut images both ship /init (bookworm's initramfs-tools has no
+ * /etc/initrd-release, dracut's does); after the switch to the real root
+ * (run-init, systemd-switch-root) / is a disk's file system, which rarely
+ * has an /init (WSL's does, on ext4). So: an /init on a ramfs or tmpfs /.
+ * Under --root the tree stands for /: only its init is looked at, so a
+ * test tree can be either, wherever the tests keep it.
+ */
+static int in_initrd(const char *root)
+{
+	struct statfs st;
+
+	if (!sysfs_exists("init"))
+		return 0;
+	if (root)
+		return 1;
+	if (statfs("/", &st) < 0)
+		return 0;
+	return (unsigned long)st.f_type == RAMFS_MAGIC || (unsigned long)st.f_type == TMPFS_MAGIC;
+}
+
 /* The image's modprobe.d options for the listed modules, then the command line. */
 static int read_cmdline(const struct opts *o, char **line, size_t *len)
 {
@@ -77,6 +110,28 @@ static int read_cmdline(const struct opts *o, char **line, size_t *len)
 		*len = fmt(*line, n, "%s %s", pre, proc ? proc : o->cmdline);
 	free(proc);
 	return *line ? 0 : -ENOMEM;
+}
+
+/*
+ * The pass runs in an initrd, for --dry-run anywhere, and with --real-root
+ * (vfio-early.service, the late fallback before udev) only where no boot
+ * pass left its record: a second pass must never overwrite the boot's.
+ */
+static int may_run(const struct opts *o)
+{
+	if (o->dry_run || in_initrd(o->root))
+		return 1;
+	if (!o->real_root) {
+		say(2, "vfio-early-boot: not in an initrd (no /init on a ramfs or tmpfs root):"
+		    " the boot pass runs from the initrd's hook only; nothing done\n");
+		return 0;
+	}
+	if (sysfs_exists(STATUS_PATH)) {
+		say(2, "vfio-early-boot: --real-root: /" STATUS_PATH " exists, the boot pass ran;"
+		    " nothing done\n");
+		return 0;
+	}
+	return 1;
 }
 
 static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
@@ -109,7 +164,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 
 int boot_main(int argc, char **argv, const char *usage)
 {
-	struct opts o = { NULL, NULL, 0, 0, NULL };
+	struct opts o = { .root = NULL };
 	struct config c;
 	char *line;
 	size_t len;
@@ -125,12 +180,15 @@ int boot_main(int argc, char **argv, const char *usage)
 		say(r < 0 ? 2 : 1, r == 2 ? "vfio-early " VFIO_EARLY_VERSION "\n" : usage);
 		return r < 0 ? 2 : 0;
 	}
-	log_open(!o.root && !o.dry_run ? "/dev/kmsg" : NULL, 0);
 	r = sysfs_open_root(o.root ? o.root : "/");
 	if (r < 0) {
 		log_err("cannot open root %s: %s", o.root ? o.root : "/", log_errstr(r));
 		return o.dry_run ? 1 : 0;
 	}
+	/* Before the first log line: outside an initrd nothing is written, kmsg included. */
+	if (!may_run(&o))
+		return 2;
+	log_open(!o.root && !o.dry_run ? "/dev/kmsg" : NULL, 0);
 	if (read_cmdline(&o, &line, &len) < 0) {
 		log_err("cannot read /proc/cmdline; binding nothing");
 		return 0;

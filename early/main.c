@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * The boot-only binary (build/vfio-early-boot): the boot pass and nothing
- * else, held to the size budget. It is built from early/ alone; the
- * installed binary's entry is early/admin/main.c.
+ * The boot binary (build/vfio-early-boot, installed as
+ * /usr/lib/vfio-early/vfio-early-boot): the boot pass and nothing else,
+ * static (klibc), held to the size budget, the only vfio-early the initrd
+ * images carry. Its hooks run it; outside an initrd it refuses (boot.c).
+ * The host's admin binary is early/admin/main.c.
  */
 #include "boot.h"
 
-/* A measurement of the boot path: the full text is in vfio-early(8). */
 static const char usage[] =
-"usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]"
-" (boot path only; see vfio-early(8))\n";
+"usage: vfio-early-boot [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
+"                       [--real-root]\n"
+"The boot pass, run by the initrd's hook: binds the PCI devices the kernel\n"
+"command line selects to vfio-pci before udev. Refuses outside an initrd\n"
+"(exit 2) but for --real-root (vfio-early.service) with no boot status.\n"
+"--root DIR: a test tree; --dry-run: print the plan only. See vfio-early(8).\n";
 
 int main(int argc, char **argv)
 {

@@ -2,19 +2,19 @@
 # dracut module "vfio-early": bind the PCI devices chosen on the kernel
 # command line to vfio-pci in a pre-udev hook, before udev loads native drivers.
 #
-# Environment: VFIO_EARLY_BIN overrides the binary to install (tests).
+# Environment: VFIO_EARLY_BOOT_BIN overrides the boot binary to install (tests).
+# The image carries the boot binary only, at /usr/lib/vfio-early/vfio-early-boot;
+# the host's vfio-early (the admin subcommands) stays out.
 # shellcheck disable=SC2154 # kernel, srcmods, moddir, dracutsysrootdir come from dracut
 
 vfio_early_bin() {
     local b
-    if [[ -n ${VFIO_EARLY_BIN-} ]]; then
-        echo "$VFIO_EARLY_BIN"
+    if [[ -n ${VFIO_EARLY_BOOT_BIN-} ]]; then
+        echo "$VFIO_EARLY_BOOT_BIN"
         return
     fi
-    # Packages: /usr/sbin, or /usr/bin where sbin is merged into bin
-    # (Fedora 42+); "make install": /usr/local.
-    for b in /usr/sbin/vfio-early /usr/bin/vfio-early /sbin/vfio-early \
-        /usr/local/sbin/vfio-early /usr/local/bin/vfio-early; do
+    # Packages: /usr/lib/vfio-early; "make install": /usr/local/lib/vfio-early.
+    for b in /usr/lib/vfio-early/vfio-early-boot /usr/local/lib/vfio-early/vfio-early-boot; do
         if [[ -x $dracutsysrootdir$b ]]; then
             echo "$b"
             return
@@ -154,7 +154,10 @@ vfio_early_write_list() {
 check() {
     local bin
     bin=$(vfio_early_bin)
-    [[ -n $bin && -x $dracutsysrootdir$bin ]] || return 1
+    if [[ -z $bin || ! -x $dracutsysrootdir$bin ]]; then
+        dwarn "vfio-early: no boot binary (vfio-early-boot; package removed?), not adding it"
+        return 1
+    fi
     require_binaries modprobe modinfo || return 1
     return 0
 }
@@ -184,7 +187,7 @@ installkernel() {
 
 # called by dracut
 install() {
-    inst_binary "$(vfio_early_bin)" /usr/sbin/vfio-early
+    inst_binary "$(vfio_early_bin)" /usr/lib/vfio-early/vfio-early-boot
     inst_hook pre-udev 10 "$moddir/vfio-early-pre-udev.sh"
     # The binder runs modprobe when the list is missing or a load fails.
     inst_multiple modprobe

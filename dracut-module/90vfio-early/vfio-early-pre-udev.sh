@@ -23,6 +23,6 @@ if [ -n "$DRACUT_SYSTEMD" ]; then
     unset vfio_early_pre vfio_early_mod
 fi
 
-if [ -x /usr/sbin/vfio-early ]; then
-    /usr/sbin/vfio-early --no-rd-driver || :
+if [ -x /usr/lib/vfio-early/vfio-early-boot ]; then
+    /usr/lib/vfio-early/vfio-early-boot --no-rd-driver || :
 fi

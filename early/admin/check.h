@@ -15,7 +15,8 @@ void check_initrd(const struct cmd_ctx *x, const char *release);
 /* The next boot's line against the running one (now) in the keys
  * vfio-early reads; the recovery switch with a UKI under Secure Boot. */
 void check_boot(const struct cmd_ctx *x, const char *now);
-/* 1 if lib/modules/RELEASE/modules.builtin lists the module file. */
-int check_builtin(const char *release, const char *ko);
+/* 1 if module name (as modprobe takes it) is built into kernel release,
+ * as libkmod finds it (under --root: in its tree). */
+int check_builtin(const struct cmd_ctx *x, const char *release, const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "finding.h"
 #include "fmt.h"
+#include "hostmod.h"
 #include "runtool.h"
 #include "sysfs.h"
 
@@ -15,38 +16,28 @@
 
 enum { HAS_BINARY = 1, HAS_VFIO = 2, HAS_VFIO_PCI = 4 };
 
-static int text_has_module(const char *path, const char *ko)
+/* What libkmod makes of the module name for release (hostmod.h). */
+static int module_kind(const struct cmd_ctx *x, const char *release, const char *name)
 {
-	char *text, needle[40];
-	size_t len;
-	int found;
+	char mods[256];
 
-	if (sysfs_slurp(path, CMD_BIG_FILE_MAX, &text, &len) < 0)
-		return 0;
-	fmt(needle, sizeof(needle), "/%s", ko);
-	found = strstr(text, needle) != NULL;
-	free(text);
-	return found;
+	return hostmod_lookup(x->root, release, name, mods, sizeof(mods));
 }
 
-int check_builtin(const char *release, const char *ko)
+int check_builtin(const struct cmd_ctx *x, const char *release, const char *name)
 {
-	char path[160];
-
-	fmt(path, sizeof(path), "lib/modules/%s/modules.builtin", release);
-	return text_has_module(path, ko);
+	return module_kind(x, release, name) == HOSTMOD_BUILTIN;
 }
 
 void check_vfio_module(const struct cmd_ctx *x, const char *release)
 {
-	char path[160];
+	int kind = module_kind(x, release, "vfio-pci");
 
-	fmt(path, sizeof(path), "lib/modules/%s/modules.dep", release);
 	if (sysfs_exists(SYSFS_VFIO_DRIVER))
 		check_finding(V_PASS, "vfio-pci", NULL, "the vfio-pci driver is registered");
-	else if (check_builtin(release, "vfio-pci.ko"))
+	else if (kind == HOSTMOD_BUILTIN)
 		check_finding(V_PASS, "vfio-pci", NULL, "built into kernel %s", release);
-	else if (text_has_module(path, "vfio-pci.ko"))
+	else if (kind == HOSTMOD_MODULE)
 		check_finding(V_PASS, "vfio-pci", NULL, "module available for kernel %s", release);
 	else
 		check_finding(V_FAIL, "vfio-pci", "boot a kernel built with CONFIG_VFIO_PCI "
@@ -67,7 +58,8 @@ static void note_file(const char *line, void *arg)
 	int ours;
 
 	base = base ? base + 1 : line;
-	if (!strcmp(base, "vfio-early")) {
+	/* The boot binary; an image made before it carried vfio-early itself. */
+	if (!strcmp(base, "vfio-early-boot") || !strcmp(base, "vfio-early")) {
 		ls->seen |= HAS_BINARY;
 		return;
 	}
@@ -108,16 +100,17 @@ static const char *find_lister(const struct cmd_ctx *x, char *path, size_t size)
 }
 
 /* What the initrd lacks, as text ("" when complete). */
-static void missing(int seen, const char *release, char *buf, size_t size)
+static void missing(const struct cmd_ctx *x, int seen, const char *release, char *buf,
+		    size_t size)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	if (!(seen & HAS_BINARY))
-		n += fmt(buf + n, size - n, " vfio-early");
-	if (!(seen & HAS_VFIO) && !check_builtin(release, "vfio.ko") && n < size)
+		n += fmt(buf + n, size - n, " vfio-early-boot");
+	if (!(seen & HAS_VFIO) && !check_builtin(x, release, "vfio") && n < size)
 		n += fmt(buf + n, size - n, " vfio.ko");
-	if (!(seen & HAS_VFIO_PCI) && !check_builtin(release, "vfio-pci.ko") && n < size)
+	if (!(seen & HAS_VFIO_PCI) && !check_builtin(x, release, "vfio-pci") && n < size)
 		fmt(buf + n, size - n, " vfio-pci.ko");
 	if ((seen & (HAS_VFIO | HAS_VFIO_PCI)) != (HAS_VFIO | HAS_VFIO_PCI) && buf[0] && n < size)
 		fmt(buf + strlen(buf), size - strlen(buf), " (for kernel %s)", release);
@@ -152,7 +145,7 @@ void check_initrd(const struct cmd_ctx *x, const char *release)
 			      r == -ETIMEDOUT ? "timed out" : "failed");
 		return;
 	}
-	missing(ls.seen, release, lacks, sizeof(lacks));
+	missing(x, ls.seen, release, lacks, sizeof(lacks));
 	if (lacks[0])
 		check_finding(V_FAIL, "initrd", fix, "%s lacks%s", initrd, lacks);
 	else

@@ -87,7 +87,7 @@ int cmd_report(const struct pci_list *l, const struct config *c, int want_vfio,
  * saved stderr for cmd_log_restore. */
 int cmd_log_to_stdout(void);
 void cmd_log_restore(int saved);
-/* modprobe the device's modalias (its native driver), bounded in time. */
+/* Load the device's native driver by its modalias, through libkmod. */
 void cmd_modprobe_alias(const struct pci_dev *d);
 /* On vfio-pci or a vfio-pci variant driver (a name ending in "vfio-pci" or
  * "_vfio_pci", as mlx5_vfio_pci). */
@@ -104,6 +104,9 @@ struct cmd_group_why {
  * host an unbound member stays unbound). Returns 1 when usable; 0 with w
  * filled, also for g < 0 (no IOMMU group: vfio cannot use the device). */
 int cmd_group_usable(const struct pci_list *l, int g, struct cmd_group_why *w);
+/* Load vfio-pci through libkmod unless registered (bind, udev), as the boot
+ * pass loads it: without ids=. Not under --root. */
+void cmd_load_vfio(const struct cmd_ctx *x);
 /* A guard that keeps a device by design (boot-vga, bridge, mass-storage),
  * as opposed to one that means the setup is broken (no IOMMU). */
 int cmd_by_design(const char *why);

@@ -126,6 +126,11 @@ int cmd_bind(struct cmd_ctx *x)
 	bo.cmdline = line;
 	bo.cmdline_len = len;
 	bo.deadline = deadline_in(BIND_BUDGET_MS, 0);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.dev[i].action == ACT_BIND) {
+			cmd_load_vfio(x);
+			break;
+		}
 	bind_all(&l, &bo);
 	r = cmd_report(&l, &c, 1, "bound");
 	pci_free(&l);

@@ -211,6 +211,20 @@ static void mark_cmdline(const struct cmd_ctx *x, struct pci_list *l)
 	free(line);
 }
 
+struct pci_name *cmd_list_names(const struct cmd_ctx *x, const struct pci_list *l)
+{
+	struct pci_name *names = calloc(l->n ? l->n : 1, sizeof(*names));
+	struct pciids *db;
+
+	if (!names)
+		return NULL;
+	db = pciids_open(x->root);
+	for (size_t i = 0; i < l->n; i++)
+		pciids_device(db, l->dev[i].vendor, l->dev[i].device, &names[i]);
+	pciids_close(db);
+	return names;
+}
+
 int cmd_list(struct cmd_ctx *x)
 {
 	struct pci_list l = { NULL, 0 };
@@ -226,7 +240,7 @@ int cmd_list(struct cmd_ctx *x)
 		return CMD_ATTENTION;
 	}
 	mark_cmdline(x, &l);
-	names = pciids_names(&l);
+	names = cmd_list_names(x, &l);
 	if (x->json)
 		print_json(&l, names, &f);
 	else

@@ -231,7 +231,7 @@ int cmd_template(struct cmd_ctx *x)
 	pr_flush();
 	count = tpl_select(&l, take, &left_out);
 	t.take = take;
-	t.names = count ? pciids_names(&l) : NULL;
+	t.names = count ? cmd_list_names(x, &l) : NULL;
 	if (count)
 		tpl_print(&t, f);
 	pr_flush();

@@ -5,7 +5,7 @@
  * kernel's command line select it? Answered by the boot pass's own code
  * (config, pass_select, plan, bind_all with its verification and rollback),
  * for that one device. Always exits 0, within the bind budget for the lock
- * and the bind (10 s) plus one modprobe for a VF's own driver: udev's event
+ * and the bind (10 s) plus one libkmod load for a VF's own driver: udev's event
  * processing never waits long on it or sees it fail; every decision goes
  * to the kernel log.
  */
@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "deadline.h"
 #include "fmt.h"
+#include "hostmod.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"
@@ -28,6 +29,25 @@
 
 #define LOCK_STEP_MS 20
 #define VF_PROBE_WAIT_MS 500
+
+/*
+ * vfio-pci through libkmod before bind_all() would run modprobe for it
+ * (early/modules.c: modules_ensure_vfio finds it registered). With ids= last:
+ * modprobe.d's and the command line's vfio_pci.ids would bind every match
+ * past the guards, and the kernel keeps a string parameter's last value.
+ */
+void cmd_load_vfio(const struct cmd_ctx *x)
+{
+	int r;
+
+	if (x->root || sysfs_exists(SYSFS_VFIO_DRIVER))
+		return;
+	r = hostmod_load("vfio-pci", "ids=");
+	if (r < 0)
+		log_err("cannot load vfio-pci: %s", log_errstr(r));
+	else if (sysfs_exists(SYSFS_VFIO_DRIVER))
+		log_info("vfio-pci loaded");	/* as bind.c says it: the boot report's split */
+}
 
 /* One event at a time: the status file's read-modify-write and a VF's
  * autoprobe window (release_vf) must not interleave with another worker. */
@@ -140,6 +160,8 @@ static void decide(const struct cmd_ctx *x, struct pci_list *l, struct pci_dev *
 		bo.cmdline = e->line;
 		bo.cmdline_len = e->len;
 		bo.deadline = e->deadline;
+		if (d->action == ACT_BIND)
+			cmd_load_vfio(x);
 		bind_all(&one, &bo);
 	}
 	if (d->result != RES_BOUND && d->result != RES_ALREADY)

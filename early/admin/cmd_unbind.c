@@ -8,18 +8,16 @@
 
 #include "cmd.h"
 #include "fmt.h"
+#include "hostmod.h"
 #include "log.h"
-#include "modules.h"
 #include "pass.h"
 #include "plan.h"
 #include "print.h"
-#include "runtool.h"
 #include "sysfs.h"
 
 #define UNBIND_STEP_MS 10
 #define LET_GO_MS 1000
 #define NATIVE_MS 500
-#define MODPROBE_MS 10000
 
 /* Poll the driver link until it is off vfio-pci (and, if bound, on any driver). */
 static int wait_off_vfio(struct pci_dev *d, int bound, int ms)
@@ -44,20 +42,16 @@ static void give_up(struct pci_dev *d, const char *detail)
 	log_err("%s: %s", d->addr, detail);
 }
 
+/* As udevd's kmod builtin loads a device's driver: by its modalias, through
+ * libkmod (hostmod.h); a modalias no module claims is no error. */
 void cmd_modprobe_alias(const struct pci_dev *d)
 {
-	const char *modprobe = modules_modprobe_path();
-	char rel[SYSFS_DEV_PATH_MAX], alias[256], *argv[4];
+	char rel[SYSFS_DEV_PATH_MAX], alias[256];
 
 	if (sysfs_dev_path(rel, sizeof(rel), d->addr, "modalias") ||
 	    sysfs_read(rel, alias, sizeof(alias)) <= 0)
 		return;
-	argv[0] = "modprobe";
-	argv[1] = "-q";
-	argv[2] = alias;
-	argv[3] = NULL;
-	if (modprobe)
-		spawn_lines(modprobe, argv, MODPROBE_MS, NULL, NULL);
+	(void)hostmod_load(alias, NULL);	/* it logs what it could not load */
 }
 
 /* The native driver may never have been loaded: vfio-pci took the device

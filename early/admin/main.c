@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfio-early: bind the PCI devices chosen on the kernel command line to
- * vfio-pci before udev loads their native drivers (the boot pass, never
- * fails), or run an admin subcommand on the booted host.
+ * vfio-early: the admin subcommands on the booted host. It never runs the
+ * boot pass: that is the boot binary's (early/main.c), run by the initrd's
+ * hooks; with no subcommand this one prints its usage and exits 2.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "boot.h"
 #include "cmd.h"
 
 static const char usage[] =
-"usage: vfio-early [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
-"       vfio-early --help | --version\n"
-"Binds the PCI devices named on the kernel command line to vfio-pci before\n"
-"udev loads drivers (the initrd's hook). See vfio-early(8).\n"
-"  --root DIR  a test tree, no modules   --cmdline STR  not /proc/cmdline\n"
-"  --dry-run  print the plan only        --no-rd-driver  dracut does rd.driver.*\n"
-"  vfio.ids=SEL,...  vfio-pci.ids=V:D[:SV:SD:CLASS:MASK]  rd.vfio=0  rd.vfio.debug\n"
-"  rd.vfio.group=slot|all|none  rd.vfio.boot_vga=1  rd.driver.pre|blacklist|post=M\n"
-"Admin subcommands (on the booted host; vfio-early SUBCOMMAND --help):\n"
+"usage: vfio-early SUBCOMMAND [OPTIONS]    vfio-early --help | --version\n"
+"The host side of vfio-early. The boot pass, which binds the devices the\n"
+"kernel command line selects (vfio.ids=, vfio-pci.ids=, rd.vfio.*) to\n"
+"vfio-pci before udev, is /usr/lib/vfio-early/vfio-early-boot, run by the\n"
+"initrd's hook only. See vfio-early(8).\n"
+"Subcommands (vfio-early SUBCOMMAND --help):\n"
 "  list [--filter F] [--json]   PCI devices, IOMMU groups, drivers, names\n"
 "  status                       what the boot pass did, checked against now\n"
 "  plan [--cmdline S|--grub F]  what the next boot will do\n"
@@ -25,9 +25,33 @@ static const char usage[] =
 "  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n"
 "  udev ADDR                    the udev rule's pass for a device added after boot\n";
 
+static int has_arg(int argc, char **argv, const char *a, const char *b)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], a) || (b && !strcmp(argv[i], b)))
+			return 1;
+	return 0;
+}
+
+/* No subcommand: --help and --version succeed; anything else, the boot
+ * pass's old options included, is a usage error that changes nothing. */
 int main(int argc, char **argv)
 {
 	int at = cmd_find(argc, argv);
 
-	return at ? cmd_main(argc, argv, at) : boot_main(argc, argv, usage);
+	if (at)
+		return cmd_main(argc, argv, at);
+	if (has_arg(argc, argv, "--help", "-h")) {
+		fputs(usage, stdout);
+		return CMD_OK;
+	}
+	if (has_arg(argc, argv, "--version", NULL)) {
+		fputs("vfio-early " VFIO_EARLY_VERSION "\n", stdout);
+		return CMD_OK;
+	}
+	if (argc > 1)
+		fputs("vfio-early: no subcommand; the boot pass is vfio-early-boot's, run by the "
+		      "initrd's hook\n", stderr);
+	fputs(usage, stderr);
+	return CMD_USAGE;
 }

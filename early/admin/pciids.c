@@ -1,82 +1,130 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Names from pci.ids with libpci's pci_lookup_name(), as lspci does: its
+ * parser, its hwdb lookups on the running system, its file search. Only
+ * pci_alloc() is needed for names: pci_init() would pick an access method
+ * for the config space, which a name lookup never reads.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "cmd.h"
-#include "hex.h"
+#include <pci/pci.h>
+
 #include "pciids.h"
-#include "sysfs.h"
+
+struct pciids {
+	struct pci_access *pacc;	/* NULL: no database under --root */
+	int broken;		/* the database did not parse: no more lookups */
+	int flags;
+	char path[4096];
+};
 
 static const char *const pciids_paths[] = {
 	"usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids",
 };
 
-/* Cut at a character boundary, so a long UTF-8 name stays valid. */
-static void copy_name(struct pci_name *dst, const char *src, size_t len)
+/*
+ * libpci's pci_generic_error() exits, and pci_alloc() leaves a->error NULL
+ * until pci_init(): a malformed pci.ids (lib/names-parse.c:
+ * pci_load_name_list() calls a->error) would end the subcommand, or crash
+ * it (so would a->warning and a->debug, NULL before pci_init()).
+ * a->error is declared noreturn, so it may not return into libpci:
+ * it jumps back to the lookup, which then gives up on names. libpci calls
+ * it once the file is closed (or out of memory), so pci_cleanup() may
+ * still free what was read.
+ */
+static jmp_buf pciids_jump;
+
+static void ids_vsay(char *msg, va_list ap)
 {
-	if (len >= sizeof(dst->s)) {
-		len = sizeof(dst->s) - 1;
-		while (len && ((unsigned char)src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst->s, src, len);
-	dst->s[len] = '\0';
+	fputs("vfio-early: pci.ids: ", stderr);
+	vfprintf(stderr, msg, ap);
 }
 
-static int wanted_vendor(const struct pci_list *l, unsigned vendor)
+static void PCI_PRINTF(1, 2) PCI_NONRET pciids_error(char *msg, ...)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->dev[i].vendor == vendor)
-			return 1;
-	return 0;
+	va_list ap;
+
+	va_start(ap, msg);
+	ids_vsay(msg, ap);
+	va_end(ap);
+	longjmp(pciids_jump, 1);
 }
 
-/* "\tdddd  Device name": fill every device of the current vendor with that id. */
-static void device_line(const struct pci_list *l, struct pci_name *names, unsigned vendor,
-			const char *line, size_t len)
+static void PCI_PRINTF(1, 2) pciids_warn(char *msg, ...)
 {
-	unsigned id;
+	va_list ap;
 
-	if (len < 8 || line[5] != ' ' || line[6] != ' ' || hex_parse(line + 1, 4, &id))
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		if (l->dev[i].vendor == vendor && l->dev[i].device == id && !names[i].s[0])
-			copy_name(&names[i], line + 7, len - 7);
+	va_start(ap, msg);
+	ids_vsay(msg, ap);
+	va_end(ap);
 }
 
-static void scan_db(const struct pci_list *l, struct pci_name *names, const char *text)
+/* pci_init() would set it; the hwdb lookup calls it (a NULL call otherwise). */
+static void PCI_PRINTF(1, 2) pciids_debug(char *msg, ...)
 {
-	unsigned vendor = 0;
-	int wanted = 0;
-
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-
-		if (len > 1 && text[0] == 'C' && text[1] == ' ')
-			break;	/* the device classes follow the vendors */
-		if (len > 6 && text[0] != '\t' && text[0] != '#' && text[4] == ' ')
-			wanted = !hex_parse(text, 4, &vendor) && wanted_vendor(l, vendor);
-		else if (wanted && len > 1 && text[0] == '\t' && text[1] != '\t')
-			device_line(l, names, vendor, text, len);
-		text += len + (nl != NULL);
-	}
 }
 
-struct pci_name *pciids_names(const struct pci_list *l)
+/* A regular file only: libpci's fopen() would block on a FIFO. */
+static int find_file(const char *root, char *buf, size_t size)
 {
-	struct pci_name *names = calloc(l->n ? l->n : 1, sizeof(*names));
-	char *text;
-	size_t len;
+	struct stat st;
 
-	if (!names)
-		return NULL;
 	for (size_t i = 0; i < sizeof(pciids_paths) / sizeof(pciids_paths[0]); i++) {
-		if (sysfs_slurp(pciids_paths[i], CMD_BIG_FILE_MAX, &text, &len) < 0)
-			continue;
-		scan_db(l, names, text);
-		free(text);
-		break;
+		int n = snprintf(buf, size, "%s/%s", root, pciids_paths[i]);
+
+		if (n > 0 && (size_t)n < size && stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+			return 0;
 	}
-	return names;
+	return -1;
+}
+
+struct pciids *pciids_open(const char *root)
+{
+	struct pciids *db = calloc(1, sizeof(*db));
+
+	if (!db)
+		return NULL;
+	db->flags = PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS;
+	if (root && find_file(root, db->path, sizeof(db->path)) < 0)
+		return db;
+	db->pacc = pci_alloc();
+	if (!db->pacc)
+		return db;
+	db->pacc->error = pciids_error;
+	db->pacc->warning = pciids_warn;
+	db->pacc->debug = pciids_debug;
+	if (root) {
+		/* The test tree's file, and nothing of the running system's. */
+		pci_set_name_list_path(db->pacc, db->path, 0);
+		db->flags |= PCI_LOOKUP_NO_HWDB;
+	}
+	return db;
+}
+
+void pciids_device(struct pciids *db, unsigned vendor, unsigned device, struct pci_name *out)
+{
+	out->s[0] = '\0';
+	if (!db || !db->pacc || db->broken)
+		return;
+	if (setjmp(pciids_jump)) {
+		db->broken = 1;
+		out->s[0] = '\0';
+		return;
+	}
+	if (!pci_lookup_name(db->pacc, out->s, sizeof(out->s), db->flags, vendor, device))
+		out->s[0] = '\0';
+}
+
+void pciids_close(struct pciids *db)
+{
+	if (!db)
+		return;
+	if (db->pacc)
+		pci_cleanup(db->pacc);
+	free(db);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Run a helper program (lsinitramfs, modprobe) with a time limit. */
+/* Run a helper program (lsinitramfs, lsinitrd) with a time limit. Modules
+ * are hostmod.h's (libkmod), never a modprobe run. */
 #ifndef VFE_RUNTOOL_H
 #define VFE_RUNTOOL_H
 

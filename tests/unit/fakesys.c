@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -400,6 +401,9 @@ int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iomm
 	mkdirs(path);
 	pathf(path, sizeof(path), f, "proc");
 	mkdirs(path);
+	/* An initrd's root, for the boot binary's test (early/boot.c: in_initrd). */
+	pathf(path, sizeof(path), f, "init");
+	put(path, "#!/bin/sh\n");
 	if (vfio_loaded)
 		add_driver(f, "vfio-pci");
 	f->iommu = iommu;
@@ -425,16 +429,16 @@ static void read_output(struct fakesys *f, const char *path)
 	unlink(path);
 }
 
-int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
+static int run_bin(struct fakesys *f, const char *bin, const char *cmdline,
+		   const char *const *extra)
 {
-	const char *bin = getenv("VFIO_EARLY");
 	char *argv[32], out[256];
 	posix_spawn_file_actions_t fa;
 	int argc = 0, status = -1;
 	pid_t pid;
 
 	snprintf(out, sizeof(out), "%s.out", f->root);
-	argv[argc++] = (char *)(bin ? bin : "build/vfio-early");
+	argv[argc++] = (char *)bin;
 	argv[argc++] = "--root";
 	argv[argc++] = f->root;
 	if (cmdline) {
@@ -454,6 +458,81 @@ int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
 	read_output(f, out);
 	f->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	return f->exit_status;
+}
+
+int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra)
+{
+	const char *bin = getenv("VFIO_EARLY");
+
+	return run_bin(f, bin ? bin : "build/vfio-early", cmdline, extra);
+}
+
+int fake_boot(struct fakesys *f, const char *cmdline, const char *const *extra)
+{
+	const char *bin = getenv("VFIO_EARLY_BOOT");
+
+	return run_bin(f, bin ? bin : "build/vfio-early-boot", cmdline, extra);
+}
+
+/* A relocatable ELF with one section, .modinfo, as depmod and libkmod
+ * read a module's aliases and softdeps (kmod: libkmod-elf.c). */
+int fake_module(struct fakesys *f, const char *rel, const char *modinfo, size_t len)
+{
+	static const char shstr[] = "\0.modinfo\0.shstrtab";
+	size_t shoff = (sizeof(Elf64_Ehdr) + len + sizeof(shstr) + 7) & ~(size_t)7;
+	Elf64_Ehdr eh = {
+		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB,
+			     EV_CURRENT },
+		.e_type = ET_REL, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
+		.e_shoff = shoff, .e_ehsize = sizeof(Elf64_Ehdr),
+		.e_shentsize = sizeof(Elf64_Shdr), .e_shnum = 3, .e_shstrndx = 2,
+	};
+	Elf64_Shdr sh[3] = {
+		[1] = { .sh_name = 1, .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC,
+			.sh_offset = sizeof(eh), .sh_size = len, .sh_addralign = 1 },
+		[2] = { .sh_name = 10, .sh_type = SHT_STRTAB, .sh_offset = sizeof(eh) + len,
+			.sh_size = sizeof(shstr), .sh_addralign = 1 },
+	};
+	char *img = calloc(1, shoff + sizeof(sh)), path[512], *slash;
+	FILE *out;
+
+	if (!img)
+		return -1;
+	memcpy(img, &eh, sizeof(eh));
+	memcpy(img + sizeof(eh), modinfo, len);
+	memcpy(img + sizeof(eh) + len, shstr, sizeof(shstr));
+	memcpy(img + shoff, sh, sizeof(sh));
+	pathf(path, sizeof(path), f, "%s", rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdirs(path);
+	*slash = '/';
+	out = fopen(path, "w");
+	if (out) {
+		fwrite(img, 1, shoff + sizeof(sh), out);
+		fclose(out);
+	}
+	free(img);
+	return out ? 0 : -1;
+}
+
+int fake_depmod(struct fakesys *f, const char *release)
+{
+	char *argv[] = { "depmod", "-b", f->root, (char *)release, NULL };
+	int status = -1;
+	pid_t pid;
+
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const where[] = { "/sbin/depmod", "/usr/sbin/depmod",
+						     "/bin/depmod" };
+
+		if (access(where[i], X_OK))
+			continue;
+		if (posix_spawn(&pid, where[i], NULL, NULL, argv, environ) == 0)
+			waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	}
+	return -1;
 }
 
 int fake_write(struct fakesys *f, const char *rel, const char *text, int mode)

@@ -54,12 +54,22 @@ struct fakesys {
 /* iommu: create kernel/iommu_groups; vfio_loaded: drivers/vfio-pci exists. */
 int fake_init(struct fakesys *f, const struct fake_dev *devs, size_t n, int iommu,
 	      int vfio_loaded);
-/* Run the binder (env VFIO_EARLY) with --root and --cmdline plus extra args. */
+/* Run the host binary (env VFIO_EARLY) with --root and --cmdline plus extra
+ * args: the admin subcommands. */
 int fake_run(struct fakesys *f, const char *cmdline, const char *const *extra);
+/* The same with the boot binary (env VFIO_EARLY_BOOT): the boot pass. The
+ * tree has an init file, so it stands for an initrd's root. */
+int fake_boot(struct fakesys *f, const char *cmdline, const char *const *extra);
 const char *fake_driver(struct fakesys *f, const char *addr, char *buf, size_t size);
 const char *fake_override(struct fakesys *f, const char *addr, char *buf, size_t size);
 /* Create a file under the root (parents too) with text and mode. */
 int fake_write(struct fakesys *f, const char *path, const char *text, int mode);
+/* A kernel module file at rel under the root: an ELF object whose .modinfo
+ * holds modinfo ("alias=...\0softdep=...\0", len bytes with the NULs). */
+int fake_module(struct fakesys *f, const char *rel, const char *modinfo, size_t len);
+/* Run the system's depmod -b ROOT RELEASE: the index files libkmod reads.
+ * Its exit status, or -1 when there is no depmod. */
+int fake_depmod(struct fakesys *f, const char *release);
 /* Contents of a file under the root, or NULL. */
 const char *fake_file(struct fakesys *f, const char *path, char *buf, size_t size);
 /* The kernel's device_add(): the device appears (a fake_dev marked later),

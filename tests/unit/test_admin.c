@@ -15,6 +15,7 @@
 
 #include "fakeview.h"
 #include "grubdef.h"
+#include "hostmod.h"
 #include "t.h"
 
 /* addr, ids, class, group, driver now, native driver, boot_vga, refuse_vfio */
@@ -59,7 +60,8 @@ static const char pci_ids[] =
 	"\t1b80  GP104 [GeForce GTX 1080]\n"
 	"\t1b81  Quote \"q\" and back\\slash\n"
 	"C 03  Display controller\n"
-	"\t1b80  not a device\n";
+	"\t00  VGA compatible controller\n"
+	"\t80  Display controller\n";
 
 /* Group 1 is usable: the GPU, its audio and their root port. */
 static const struct fake_dev gpu[] = {
@@ -238,7 +240,7 @@ static void same_decisions(const char *line)
 	fake_run(&fs, line, plan_args);
 	decisions(fs.output, plan, sizeof(plan));
 	T_OK(has(fs.output, "\nsummary: "), "plan '%s': summary", line);
-	fake_run(&fs, line, boot_args);
+	fake_boot(&fs, line, boot_args);
 	decisions(fs.output, boot, sizeof(boot));
 	T_OK(plan[0] != '\0', "plan '%s': decides something", line);
 	T_STREQ(plan, boot, line);
@@ -541,7 +543,7 @@ static void long_blacklist(void)
 		at += (size_t)snprintf(line + at, size - at, "%sm%04zu", i ? "," : "", i);
 	snprintf(line + at, size - at, " rd.driver.blacklist=last_one");
 	alarm(30);
-	fake_run(&fs, line, NULL);
+	fake_boot(&fs, line, NULL);
 	alarm(0);
 	T_OK(fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", file, n * 20 + 128) != NULL,
 	     "long rd.driver.blacklist: the file is written");
@@ -565,7 +567,7 @@ static void status_after_unbind(void)
 	RUN(NULL, "status");
 	EXIT_IS(1, "status: no status file");
 	T_OK(has(fs.output, "the boot pass did not run"), "status: says the pass did not run");
-	fake_run(&fs, "vfio.ids=8086:10d3,::0300", boot);
+	fake_boot(&fs, "vfio.ids=8086:10d3,::0300", boot);
 	RUN(NULL, "status");
 	EXIT_IS(0, "status: all as the boot pass left them");
 	T_OK(has(fs.output, "0000:00:04.0 8086:10d3:0200 group=2 boot=bound now=vfio-pci ok\n"),
@@ -650,6 +652,34 @@ static void acl(void)
 	EXIT_IS(1, "acl: nothing on vfio-pci");
 	snprintf(want, sizeof(want), "%s\n]\n", acl_head);
 	T_OK(!strncmp(fs.output, want, strlen(want)), "acl: only /dev/vfio/vfio");
+	fake_cleanup(&fs);
+}
+
+/*
+ * Names come from libpci (pci_lookup_name, as lspci): under --root only the
+ * tree's pci.ids counts, never the host's; a malformed one costs the names,
+ * never the listing (libpci's own error handler would exit).
+ */
+static void list_names_libpci(void)
+{
+	static const struct fake_dev devs[] = { E1000E("0000:03:00.0", 2) };
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	RUN("", "list");
+	EXIT_IS(0, "names: no pci.ids in the tree");
+	T_OK(has(fs.output, "0000:03:00.0@8086:10d3\n"),
+	     "names: no pci.ids in the tree, no name (not the host's)");
+	fake_write(&fs, "usr/share/pci.ids", "8086  Intel Corporation\n"
+		   "\t10d3  From usr/share\n", 0644);
+	RUN("", "list");
+	T_OK(has(fs.output, "0000:03:00.0@8086:10d3 From usr/share\n"),
+	     "names: usr/share/pci.ids read");
+	fake_write(&fs, "usr/share/misc/pci.ids", "8086  Intel Corporation\n"
+		   "\t10d3  Broken\nzz not a line\n", 0644);
+	RUN("", "list");
+	EXIT_IS(0, "names: malformed pci.ids");
+	T_OK(has(fs.output, "Parse error") && has(fs.output, "0000:03:00.0@8086:10d3\n"),
+	     "names: malformed pci.ids said, the device listed without a name");
 	fake_cleanup(&fs);
 }
 
@@ -812,7 +842,7 @@ static void unbind_group(void)
 	static const char *const boot[] = { NULL };
 
 	gpu_tree();
-	fake_run(&fs, "vfio.ids=10de:1b80", boot);
+	fake_boot(&fs, "vfio.ids=10de:1b80", boot);
 	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "unbind group: bound at boot");
 	RUN("", "unbind", "10de:1b80");
 	EXIT_IS(0, "unbind group");
@@ -833,9 +863,35 @@ static void unbind_group(void)
 	fake_cleanup(&fs);
 }
 
+/* RELEASE's modules in the tree, as depmod indexes them for libkmod: vfio,
+ * vfio-pci and e1000e as files, builtin (one name, or NULL) in
+ * modules.builtin. 0, or -1 when the system has no depmod (the caller skips). */
+static int kernel_modules(const char *release, const char *builtin)
+{
+	static const char vfio_pci[] = "alias=vfio_pci:v*d*sv*sd*bc*sc*i*\0softdep=pre: vfio\0";
+	static const char e1000e[] = "alias=pci:v00008086d000010D3sv*sd*bc*sc*i*\0";
+	static const char vfio[] = "license=GPL\0";
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel/drivers/vfio/vfio.ko", release);
+	fake_module(&fs, rel, vfio, sizeof(vfio) - 1);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel/drivers/vfio/pci/vfio-pci.ko", release);
+	if (!builtin || strcmp(builtin, "vfio-pci"))
+		fake_module(&fs, rel, vfio_pci, sizeof(vfio_pci) - 1);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/kernel/drivers/net/e1000e.ko", release);
+	fake_module(&fs, rel, e1000e, sizeof(e1000e) - 1);
+	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.builtin", release);
+	if (builtin) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "kernel/drivers/vfio/pci/%s.ko\n", builtin);
+		fake_write(&fs, rel, line, 0644);
+	}
+	return fake_depmod(&fs, release) == 0 ? 0 : -1;
+}
+
 static void check_setup(struct utsname *u, int iommu)
 {
-	char rel[256];
 
 	uname(u);
 	fake_init(&fs, twins, NDEVS(twins), iommu, 1);
@@ -846,9 +902,7 @@ static void check_setup(struct utsname *u, int iommu)
 	fake_write(&fs, "proc/interrupts", " 24:  0  IR-PCI-MSI 512000-edge  ahci\n", 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:00:04.0/reset_method", "flr pm\n", 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:00:05.0/reset_method", "flr pm\n", 0644);
-	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u->release);
-	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz: kernel/drivers/vfio/vfio.ko.xz\n",
-		   0644);
+	kernel_modules(u->release, NULL);
 }
 
 static void check_no_iommu(void)
@@ -865,13 +919,14 @@ static void check_no_iommu(void)
 	fake_cleanup(&fs);
 }
 
-/* An lsinitramfs that lists vfio-early and the vfio modules of release. */
+/* An lsinitramfs that lists the boot binary and the vfio modules of release. */
 static void fake_lister(const char *release)
 {
 	char script[512];
 
 	snprintf(script, sizeof(script), "#!/bin/sh\n[ -f \"$1\" ] || exit 1\n"
-		 "echo usr/sbin/vfio-early\necho usr/lib/modules/%s/kernel/drivers/vfio/vfio.ko\n"
+		 "echo usr/lib/vfio-early/vfio-early-boot\n"
+		 "echo usr/lib/modules/%s/kernel/drivers/vfio/vfio.ko\n"
 		 "echo usr/lib/modules/%s/kernel/drivers/vfio/pci/vfio-pci.ko.zst\n", release,
 		 release);
 	fake_write(&fs, "usr/bin/lsinitramfs", script, 0755);
@@ -922,7 +977,7 @@ static void check_with_iommu(void)
 	fake_write(&fs, "usr/bin/lsinitramfs", "#!/bin/sh\necho usr/sbin/other\n", 0755);
 	RUN("intel_iommu=on vfio.ids=zz", "check");
 	EXIT_IS(2, "check: initrd without vfio-early");
-	T_OK(has(fs.output, "lacks vfio-early vfio.ko vfio-pci.ko") &&
+	T_OK(has(fs.output, "lacks vfio-early-boot vfio.ko vfio-pci.ko") &&
 	     has(fs.output, "update-initramfs -u -k "), "check: initrd FAIL and fix");
 	T_OK(has(fs.output, "FAIL selectors     1 bad selector(s)"), "check: bad selector FAIL");
 	fake_cleanup(&fs);
@@ -1034,18 +1089,69 @@ static void iomem_case(const char *iomem, const char *want, const char *name)
 		printf("# want '%s' in:\n%s\n", want, fs.output);
 }
 
+/*
+ * libkmod on a fake tree: lookups by modalias and by name in the tree's
+ * depmod indexes and its modprobe.d, never the host's; check's vfio-pci
+ * finding from them (a file, built in, or none).
+ */
+static void kmod_lookups(void)
+{
+	static const char *const e1000e_alias = "pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00";
+	static const struct fake_dev devs[] = { E1000E("0000:03:00.0", 2) };
+	struct utsname u;
+	char mods[256];
+
+	uname(&u);
+	fake_init(&fs, devs, NDEVS(devs), 1, 0);
+	if (kernel_modules(u.release, NULL) < 0) {
+		printf("ok - kmod: lookups # SKIP no depmod on this system\n");
+		fake_cleanup(&fs);
+		return;
+	}
+	T_OK(hostmod_lookup(fs.root, u.release, e1000e_alias, mods, sizeof(mods)) ==
+	     HOSTMOD_MODULE, "kmod: a modalias resolves to a module file");
+	T_STREQ(mods, "e1000e", "kmod: the modalias's module");
+	T_OK(hostmod_lookup(fs.root, u.release, "vfio-pci", mods, sizeof(mods)) == HOSTMOD_MODULE,
+	     "kmod: vfio-pci by name");
+	T_STREQ(mods, "vfio_pci", "kmod: its name as the kernel has it");
+	T_OK(hostmod_lookup(fs.root, u.release, "pci:v000010DEd00001B80sv0sd0bc03sc00i00", mods,
+			    sizeof(mods)) == HOSTMOD_NONE && !mods[0], "kmod: unknown modalias, none");
+	fake_write(&fs, "etc/modprobe.d/test.conf", "alias pci:v000010DEd00001B80* e1000e\n", 0644);
+	hostmod_lookup(fs.root, u.release, "pci:v000010DEd00001B80sv0sd0bc03sc00i00", mods,
+		       sizeof(mods));
+	T_STREQ(mods, "e1000e", "kmod: the tree's modprobe.d aliases count");
+	RUN("", "check");
+	T_OK(has(fs.output, "PASS vfio-pci      module available for kernel "),
+	     "kmod: check finds vfio-pci's module");
+	if (!has(fs.output, "PASS vfio-pci      module"))
+		printf("# output:\n%s\n", fs.output);
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 0);
+	kernel_modules(u.release, "vfio-pci");
+	T_OK(hostmod_lookup(fs.root, u.release, "vfio-pci", mods, sizeof(mods)) == HOSTMOD_BUILTIN,
+	     "kmod: vfio-pci built in");
+	RUN("", "check");
+	T_OK(has(fs.output, "PASS vfio-pci      built into kernel "), "kmod: check says built in");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 0);
+	RUN("", "check");
+	T_OK(has(fs.output, "FAIL vfio-pci      no vfio-pci module for kernel "),
+	     "kmod: no modules in the tree: FAIL (not the host's)");
+	fake_cleanup(&fs);
+}
+
 /* A selected display device: its reset_method and a firmware framebuffer on its BARs. */
 static void check_device_findings(void)
 {
 	struct utsname u;
-	char rel[256];
 
 	uname(&u);
 	gpu_tree();
 	cpu("GenuineIntel");
 	fake_write(&fs, "sys/class/iommu/dmar0/intel-iommu/ecap", "f0207a\n", 0644);
-	snprintf(rel, sizeof(rel), "lib/modules/%s/modules.dep", u.release);
-	fake_write(&fs, rel, "kernel/drivers/vfio/pci/vfio-pci.ko.xz:\n", 0644);
+	kernel_modules(u.release, NULL);
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/reset_method", "flr bus\n", 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.0/resource", bars, 0644);
 	fake_write(&fs, "sys/bus/pci/devices/0000:01:00.1/resource", bars, 0644);
@@ -1531,9 +1637,43 @@ static void plan_check_bad_values(void)
 	fake_cleanup(&fs);
 }
 
+/*
+ * The host binary never runs the boot pass: no subcommand, or the pass's
+ * old options, print the usage and exit 2, changing nothing; this is what
+ * rewrote /run/vfio-early/status and wrote modprobe.d on a booted host.
+ */
+static void no_boot_pass(void)
+{
+	static const char *const dry[] = { "--dry-run", NULL };
+	static const char *const help[] = { "--help", NULL };
+	char buf[256];
+
+	gpu_tree();
+	fake_run(&fs, NULL, NULL);
+	EXIT_IS(2, "host, no subcommand");
+	T_OK(has(fs.output, "usage: vfio-early SUBCOMMAND"), "host, no subcommand: usage");
+	fake_run(&fs, "vfio.ids=10de:1b80 rd.driver.blacklist=nouveau", NULL);
+	EXIT_IS(2, "host, --cmdline only");
+	T_OK(has(fs.output, "no subcommand"), "host, --cmdline only: says why");
+	T_STREQ(fs.journal, "", "host, --cmdline only: nothing unbound or probed");
+	T_STREQ(drv("0000:01:00.0"), "nouveau", "host, --cmdline only: GPU on its driver");
+	T_OK(!fake_file(&fs, "run/vfio-early/status", buf, sizeof(buf)),
+	     "host, --cmdline only: no status file");
+	T_OK(!fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
+	     "host, --cmdline only: no modprobe.d file");
+	fake_run(&fs, "vfio.ids=10de:1b80", dry);
+	EXIT_IS(2, "host, --dry-run");
+	fake_run(&fs, NULL, help);
+	EXIT_IS(0, "host, --help");
+	T_OK(has(fs.output, "vfio-early-boot"), "host, --help: names the boot binary");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
+	no_boot_pass();
 	list_table();
+	list_names_libpci();
 	list_filters();
 	list_json();
 	plan_equals_boot();
@@ -1560,6 +1700,7 @@ int main(void)
 	check_iommu_params();
 	check_uki_secure_boot();
 	check_device_findings();
+	kmod_lookups();
 	bad_input();
 	template_forms();
 	usable_groups();

@@ -19,7 +19,7 @@
 	do {                                                                    \
 		static const char *const extra_[] = { __VA_ARGS__, NULL };          \
 		fake_init(&fs, devs, sizeof(devs) / sizeof(devs[0]), iommu, vfio); \
-		fake_run(&fs, cmdline, extra_);                                 \
+		fake_boot(&fs, cmdline, extra_);                                 \
 		T_OK(fs.exit_status == 0, "%.60s: exit 0", cmdline);             \
 		if (fs.exit_status)                                             \
 			printf("# output: %s\n", fs.output);                  \
@@ -318,7 +318,7 @@ static void junk_in_devices_dir(void)
 	T_OK(symlink("../../../../etc", path) == 0, "junk: planted");
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/0000:00:1f.9", fs.root);
 	T_OK(mkdir(path, 0755) == 0, "junk: bad function number planted");
-	fake_run(&fs, "vfio.ids=::0200", extra);
+	fake_boot(&fs, "vfio.ids=::0200", extra);
 	T_OK(has(fs.output, "\n0000:00:03.0 bind selector=::0200 type=8086:10d3:0200 group=1 "
 		 "driver=e1000e\n"), "junk: the real device planned");
 	T_OK(!has(fs.output, "evil") && !has(fs.output, "1f.9"), "junk: never read");
@@ -677,7 +677,7 @@ static void wide_domain(void)
 	fake_cleanup(&fs);
 
 	fake_init(&fs, devs, 2, 1, 1);
-	fake_run(&fs, "vfio.ids=144d:a80a", extra);
+	fake_boot(&fs, "vfio.ids=144d:a80a", extra);
 	T_OK(has(fs.output, "\n0000:00:04.0 leave") &&
 	     has(fs.output, "\n10000:e1:00.0 bind selector=144d:a80a type=144d:a80a:0200 group=9"),
 	     "wide domain: plan line, sorted after domain 0000");

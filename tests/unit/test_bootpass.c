@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "fakeview.h"
 #include "t.h"
@@ -15,7 +16,7 @@
 static void run(const struct fake_dev *devs, size_t n, int vfio, const char *cmdline)
 {
 	fake_init(&fs, devs, n, 1, vfio);
-	fake_run(&fs, cmdline, NULL);
+	fake_boot(&fs, cmdline, NULL);
 	T_OK(fs.exit_status == 0, "%.50s: exit 0", cmdline);
 }
 
@@ -168,7 +169,7 @@ static void list_ids_are_selectors(void)
 	fake_write(&fs, path, "/lib/modules/x/vfio.ko nothing=1\n"
 		   "/lib/modules/x/vfio-pci.ko.xz disable_vga=1 ids=8086:10d3:8086:0,1234:1111 "
 		   "nointxmask=1\n", 0644);
-	fake_run(&fs, "vfio.ids=0000:00:05.0", NULL);
+	fake_boot(&fs, "vfio.ids=0000:00:05.0", NULL);
 	T_OK(has(fs.output, "image's modprobe.d: vfio.nothing=1 vfio_pci.disable_vga=1 "
 		 "vfio_pci.ids=8086:10d3:8086:0,1234:1111 vfio_pci.nointxmask=1\n"),
 	     "list ids: the image's options logged in the command line's form");
@@ -182,14 +183,74 @@ static void list_ids_are_selectors(void)
 
 	fake_init(&fs, devs, 3, 1, 1);
 	fake_write(&fs, path, "/x/vfio-pci.ko ids=zz:zz\n", 0644);
-	fake_run(&fs, "vfio.ids=0000:00:05.0", NULL);
+	fake_boot(&fs, "vfio.ids=0000:00:05.0", NULL);
 	T_OK(has(fs.output, "'zz:zz'"), "list ids: a bad id is named");
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "list ids: bad id changes nothing else");
 	fake_cleanup(&fs);
 }
 
+static int lines(const char *text)
+{
+	int n = 0;
+
+	for (; *text; text++)
+		n += *text == '\n';
+	return n;
+}
+
+/*
+ * The boot binary outside an initrd: a root without /init (early/boot.c:
+ * in_initrd) is a booted host's. One line, exit 2, and nothing written:
+ * no bind, no status, no modprobe.d file for rd.driver.blacklist=.
+ * vfio-early.service's --real-root runs only where no pass left a status.
+ */
+static void refused_outside_initrd(void)
+{
+	static const struct fake_dev devs[] = { NIC("0000:00:03.0", 1, "e1000e") };
+	static const char *const dry[] = { "--dry-run", NULL };
+	static const char *const real[] = { "--real-root", NULL };
+	const char *line = "vfio.ids=8086:10d3 rd.driver.blacklist=e1000e";
+	char init[256], buf[256];
+
+	fake_init(&fs, devs, 1, 1, 1);
+	snprintf(init, sizeof(init), "%s/init", fs.root);
+	unlink(init);
+	fake_boot(&fs, line, NULL);
+	T_OK(fs.exit_status == 2, "not an initrd: exit 2");
+	T_OK(lines(fs.output) == 1 && has(fs.output, "not in an initrd"),
+	     "not an initrd: one line says so");
+	if (lines(fs.output) != 1)
+		printf("# output:\n%s", fs.output);
+	T_STREQ(fs.journal, "", "not an initrd: nothing unbound or probed");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "not an initrd: device left on its driver");
+	T_STREQ(status(), "", "not an initrd: no status file");
+	T_OK(!fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
+	     "not an initrd: no modprobe.d file");
+	fake_boot(&fs, line, dry);
+	T_OK(fs.exit_status == 0 && has(fs.output, "0000:00:03.0 bind"),
+	     "not an initrd: --dry-run still prints the plan");
+	T_STREQ(status(), "", "not an initrd: --dry-run writes nothing");
+	fake_boot(&fs, line, real);
+	T_OK(fs.exit_status == 0, "--real-root, no boot status: exit 0");
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "--real-root, no boot status: the pass binds");
+	T_OK(has(status(), "0000:00:03.0 "), "--real-root: its status written");
+	fake_boot(&fs, line, real);
+	T_OK(fs.exit_status == 2 && lines(fs.output) == 1 && has(fs.output, "the boot pass ran"),
+	     "--real-root after a pass: exit 2, one line");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, 1, 1, 1);
+	fake_boot(&fs, line, NULL);
+	T_OK(fs.exit_status == 0, "initrd: exit 0");
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "initrd: the pass binds");
+	T_OK(fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)) != NULL,
+	     "initrd: rd.driver.blacklist= written");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
+	refused_outside_initrd();
 	vfio_first();
 	rollback_restores_override();
 	rollback_restore_fails();

@@ -52,7 +52,7 @@ static const char *file(const char *rel)
 #define BOOT(cmdline)                                                          \
 	do {                                                                   \
 		fs.journal[0] = '\0';                                          \
-		fake_run(&fs, cmdline, NULL);                                  \
+		fake_boot(&fs, cmdline, NULL);                                  \
 	} while (0)
 
 #define EXIT0(name)                                                            \

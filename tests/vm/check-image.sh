@@ -2,7 +2,9 @@
 # Check an initrd's vfio-early load list against the image itself: every
 # line names a file that is in the image and is a kernel module (ELF, or
 # xz/zstd/gzip as the kernel decompresses it), vfio-pci is among them, and
-# the build printed no vfio-early warning. In a dracut systemd image also:
+# the build printed no vfio-early warning; the image carries the boot binary
+# at /usr/lib/vfio-early/vfio-early-boot and not the host binary, but for
+# the test images' copy under the probe's path. In a dracut systemd image also:
 # systemd-modules-load.service is ordered after the binder's pre-udev hook,
 # and systemd-analyze verify finds no ordering cycle.
 # usage: tests/vm/check-image.sh [--log BUILD.LOG] [--options MODULE=OPTS]... IMAGE
@@ -104,6 +106,37 @@ check_units() {
 	fi
 }
 
+# The two binaries tell themselves apart by their usage lines.
+BOOT_MARK='usage: vfio-early-boot '
+HOST_MARK='usage: vfio-early SUBCOMMAND'
+PROBE_HOST=/usr/lib/vfio-early-probe/vfio-early
+
+# The boot binary at its path; the host binary nowhere else than the probe's
+# own path (a test image adds it there for the udev rule, as a real root has it).
+check_binaries() {
+	boot=$1/usr/lib/vfio-early/vfio-early-boot
+	if [ -f "$boot" ] && [ -x "$boot" ] && grep -aq "$BOOT_MARK" "$boot"; then
+		ok "the boot binary is at /usr/lib/vfio-early/vfio-early-boot"
+	else
+		not_ok "the boot binary is at /usr/lib/vfio-early/vfio-early-boot"
+	fi
+	others=$(find "$1" -type f -size +8k -exec grep -laF "$HOST_MARK" {} + 2>/dev/null |
+		sed "s|^$1||" | grep -vx "$PROBE_HOST")
+	if [ -z "$others" ]; then
+		ok "the host binary is not in the image, but for the probe's copy"
+	else
+		echo "$others" | sed 's/^/#   /'
+		not_ok "the host binary is not in the image"
+	fi
+	if [ -f "$1$PROBE_HOST" ]; then
+		if grep -aqF "$HOST_MARK" "$1$PROBE_HOST"; then
+			ok "the probe's $PROBE_HOST is the host binary"
+		else
+			not_ok "the probe's $PROBE_HOST is the host binary"
+		fi
+	fi
+}
+
 check_log() {
 	[ -n "$LOGFILE" ] || return 0
 	if grep -i 'vfio-early' "$LOGFILE" | grep -Eq '^(W|E):|warn|missing'; then
@@ -160,6 +193,7 @@ else
 	fi
 	check_options "$root" "$list"
 fi
+check_binaries "$root"
 check_units "$root"
 check_log
 echo "$PASSED passed, $FAILED failed"

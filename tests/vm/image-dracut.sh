@@ -7,10 +7,11 @@
 #   nosystemd  dracut's shell init (--omit systemd); our pre-udev hook binds
 #   unit       systemd initrd without the hook: systemd/vfio-early.service,
 #              enabled, binds (tests/vm/dracut-unit)
-# Uses the working tree's module, unit and build/vfio-early; with
+# Uses the working tree's module, unit and build/vfio-early-boot; with
 # VFIO_EARLY_INSTALLED=1 the packaged ones (/usr/lib/dracut/modules.d/90vfio-early,
-# /usr/lib/systemd/system/vfio-early.service, vfio-early found by the module).
-# VFIO_EARLY_BIN overrides the binary, VFIO_EARLY_PROBE the probe script
+# /usr/lib/systemd/system/vfio-early.service, vfio-early-boot found by the
+# module). The probe module adds the host binary (lib.sh: vm_host_binary).
+# VFIO_EARLY_BOOT_BIN overrides the boot binary, VFIO_EARLY_PROBE the probe script
 # (default tests/vm/probe.sh). The systemd image lists e1000e in
 # /etc/modules-load.d, as hosts list their early-KMS GPU driver there:
 # systemd-modules-load must wait for the binder (scenario modules_load);
@@ -51,14 +52,14 @@ unit_source() {
 	fi
 }
 
-# The binder to put in the image; empty: the module looks for the packaged one.
+# The boot binary to put in the image; empty: the module looks for the packaged one.
 binder_path() {
-	if [ -n "${VFIO_EARLY_BIN:-}" ]; then
-		echo "$VFIO_EARLY_BIN"
+	if [ -n "${VFIO_EARLY_BOOT_BIN:-}" ]; then
+		echo "$VFIO_EARLY_BOOT_BIN"
 	elif ! installed; then
 		vm_binder
 	elif [ "$1" = unit ]; then
-		PATH=/usr/local/sbin:/usr/sbin:/sbin command -v vfio-early || echo /usr/sbin/vfio-early
+		echo /usr/lib/vfio-early/vfio-early-boot
 	fi
 }
 
@@ -97,6 +98,8 @@ vm_require dracut modprobe busybox
 kver=$(vm_kver "$cache")
 binder=$(binder_path "$variant")
 [ -z "$binder" ] || [ -x "$binder" ] || vm_die "no binder at $binder (run make)"
+host_bin=$(vm_host_binary)
+[ -x "$host_bin" ] || vm_die "no host binary at $host_bin (run make)"
 [ -d "$(module_source)" ] || vm_die "no dracut module at $(module_source)"
 probe=${VFIO_EARLY_PROBE:-$VM_DIR/probe.sh}
 [ -f "$probe" ] || vm_die "no probe script at $probe"
@@ -118,7 +121,8 @@ if [ -n "$modules_load" ]; then
 fi
 
 start=$(date +%s)
-dracutbasedir="$work/base" VFIO_EARLY_BIN=$binder VFIO_EARLY_PROBE=$probe \
+dracutbasedir="$work/base" VFIO_EARLY_BOOT_BIN=$binder VFIO_EARLY_PROBE=$probe \
+	VFIO_EARLY_HOST_BIN=$host_bin \
 	VFIO_EARLY_RULE=$(vm_udev_rule) VFIO_EARLY_USABLE=$(vm_usable) \
 	VFIO_EARLY_UNIT=$(unit_source) \
 	dracut --force --quiet --conf /dev/null --confdir "$work/conf.d" \

@@ -55,6 +55,7 @@ write_probe_hook() {
 	if [ -f "$VFIO_USABLE_SRC" ]; then
 		cp "$VFIO_USABLE_SRC" "$DESTDIR/usr/lib/vfio-early-probe/vfio-usable"
 	fi
+	copy_exec "$VFIO_HOST_BIN" /usr/lib/vfio-early-probe/vfio-early
 	EOF
 	echo "manual_add_modules $(vm_native_modules | tr '\n' ' ')"
 }
@@ -88,7 +89,8 @@ build_in_namespace() {
 		hide_installed_copies
 	fi
 	add_test_modprobe_option
-	VFIO_EARLY_BIN=$(vm_binder) VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
+	VFIO_EARLY_BOOT_BIN=$(vm_binder) VFIO_HOST_BIN=$(vm_host_binary) \
+		VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
 		VFIO_USABLE_SRC=$(vm_usable) mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
 }
 
@@ -134,6 +136,7 @@ fi
 
 vm_require mkinitramfs unshare busybox
 [ -x "$(vm_binder)" ] || vm_die "no binder at $(vm_binder) (run make)"
+[ -x "$(vm_host_binary)" ] || vm_die "no host binary at $(vm_host_binary) (run make)"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vfio-early-itools.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 make_confdir "$WORK/conf"

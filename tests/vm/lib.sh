@@ -125,11 +125,24 @@ vm_derived_done() {
 	echo "$2" >"$1/kver"
 }
 
-# The binder the images carry: $VFIO_EARLY_BIN, the working tree's, or
-# the packaged one.
+# The boot binary the images carry: $VFIO_EARLY_BOOT_BIN, the working
+# tree's, or the packaged one.
 vm_binder() {
-	if [ -n "${VFIO_EARLY_BIN:-}" ]; then
-		echo "$VFIO_EARLY_BIN"
+	if [ -n "${VFIO_EARLY_BOOT_BIN:-}" ]; then
+		echo "$VFIO_EARLY_BOOT_BIN"
+	elif [ "${VFIO_EARLY_INSTALLED:-0}" = 1 ]; then
+		echo /usr/lib/vfio-early/vfio-early-boot
+	else
+		echo "$REPO_ROOT/build/vfio-early-boot"
+	fi
+}
+
+# The host binary (dynamic), which test images add under the probe's own
+# path for the udev rule of the after-boot scenarios, as a real root has
+# it: $VFIO_EARLY_HOST_BIN, the working tree's, or the packaged one.
+vm_host_binary() {
+	if [ -n "${VFIO_EARLY_HOST_BIN:-}" ]; then
+		echo "$VFIO_EARLY_HOST_BIN"
 	elif [ "${VFIO_EARLY_INSTALLED:-0}" = 1 ]; then
 		echo /usr/sbin/vfio-early
 	else

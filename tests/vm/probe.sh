@@ -114,13 +114,14 @@ print_usable() {
 	echo "PROBE-USABLE-TIME $t0 $t1"
 }
 
-# The rule names the binder by its absolute path, as make install writes it.
+# The rule names the host binary by its absolute path, as make install
+# writes it; the test image carries it under the probe's own path.
 install_rule() {
-	for bin in /usr/sbin/vfio-early /sbin/vfio-early /usr/bin/vfio-early; do
-		[ -x "$bin" ] && break
-	done
+	bin=/usr/lib/vfio-early-probe/vfio-early
 	mkdir -p /etc/udev/rules.d
-	sed "s|@SBINDIR@|${bin%/*}|" "$RULE_SRC" >/etc/udev/rules.d/70-vfio-early.rules
+	# The template's @SBINDIR@, or the packaged rule's installed path.
+	sed -e "s|@SBINDIR@/vfio-early|$bin|" -e "s|/[a-z/]*bin/vfio-early |$bin |" \
+		"$RULE_SRC" >/etc/udev/rules.d/70-vfio-early.rules
 	# udevd handles control messages in order: the ping's answer means the
 	# reload was handled, so the VFs' events see the rule.
 	udevadm control --reload

@@ -6,6 +6,7 @@
 # Environment: VFIO_EARLY_PROBE = the probe script to install (required),
 # VFIO_EARLY_RULE = vfio-early's udev rule, for the probe to install,
 # VFIO_EARLY_USABLE = vfio-usable (static), for the probe to run.
+# VFIO_EARLY_HOST_BIN = the host binary the rule runs (with its libraries).
 # shellcheck disable=SC2154 # initdir, moddir come from dracut
 
 PROBE_DIR=/usr/lib/vfio-early-probe
@@ -39,6 +40,7 @@ install() {
     inst_simple "$VFIO_EARLY_PROBE" "$PROBE_DIR/probe.sh"
     [[ -f ${VFIO_EARLY_RULE-} ]] && inst_simple "$VFIO_EARLY_RULE" "$PROBE_DIR/70-vfio-early.rules.in"
     [[ -f ${VFIO_EARLY_USABLE-} ]] && inst_simple "$VFIO_EARLY_USABLE" "$PROBE_DIR/vfio-usable"
+    [[ -x ${VFIO_EARLY_HOST_BIN-} ]] && inst_binary "$VFIO_EARLY_HOST_BIN" "$PROBE_DIR/vfio-early"
     inst_hook cmdline 99 "$moddir/probe-cmdline.sh"
     inst_hook pre-mount 99 "$moddir/probe-pre-mount.sh"
     # Makes dracut-initqueue.service run in the systemd flavour: it waits
