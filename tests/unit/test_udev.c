@@ -188,10 +188,12 @@ static void test_plan(void)
  * (VFs come after it), the rule binds it after boot. */
 static void test_plan_equals_pass(void)
 {
+	static const char *const dry_run[] = { "--dry-run", NULL };
+
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	fake_hotplug(&fs, VF0);
 	fake_hotplug(&fs, VF1);
-	RUN("vfio.ids=0000:01:00.0/vf1", "--dry-run");
+	fake_boot(&fs, "vfio.ids=0000:01:00.0/vf1", dry_run);
 	T_OK(has(fs.output, VF1 " leave not-selected"), "pass --dry-run: VF 1 left to the rule");
 	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
 	T_OK(!has(fs.output, "\n" VF1 " bind"), "plan: no boot-pass bind line for VF 1 either");
