@@ -14,6 +14,7 @@
 #include "grubenv.h"
 #include "hostuse.h"
 #include "kernelcmd.h"
+#include "nextline.h"
 #include "lint.h"
 #include "log.h"
 #include "pass.h"
@@ -47,161 +48,44 @@ static int apply_grub_file(const char *path, struct grub_vars *v)
 	return r;
 }
 
-static int by_file_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cfg_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 4 && name[0] != '.' && !strcmp(name + n - 4, ".cfg");
-}
-
-/* grub-mkconfig sources the grub.d *.cfg files after the main file, in name order. */
-static int apply_dropins(const char *dir, struct grub_vars *v, int *count)
-{
-	DIR *d = opendir(dir);
-	char **names = NULL, **grown, path[512];
-	struct dirent *de;
-	size_t n = 0, cap = 0;
-	int r = 0;
-
-	while (d && (de = readdir(d))) {
-		if (!cfg_name(de->d_name))
-			continue;
-		if (n == cap) {
-			grown = realloc(names, (cap ? 2 * cap : 16) * sizeof(*names));
-			if (!grown)
-				break;
-			names = grown;
-			cap = cap ? 2 * cap : 16;
-		}
-		if ((names[n] = strdup(de->d_name)))
-			n++;
-	}
-	if (d)
-		closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), by_file_name);
-	for (size_t i = 0; i < n; i++) {
-		fmt(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (!r)
-			r = apply_grub_file(path, v);
-		free(names[i]);
-	}
-	free(names);
-	*count = (int)n;
-	return r;
-}
-
+/* --grub FILE: that one file, as grub-mkconfig would read it alone. */
 static char *grub_line(const struct cmd_ctx *x, char *src, size_t size)
 {
 	struct grub_vars v = { NULL, NULL };
-	char path[512], dir[512], *line = NULL;
-	int dropins = 0;
+	char *line = NULL;
 
-	if (x->grub) {
-		fmt(path, sizeof(path), "%s", x->grub);
-	} else {
-		cmd_path(x, GRUB_FILE, path, sizeof(path));
-		cmd_path(x, GRUB_DIR, dir, sizeof(dir));
-	}
-	if (!apply_grub_file(path, &v) && (x->grub || !apply_dropins(dir, &v, &dropins)))
+	if (!apply_grub_file(x->grub, &v))
 		line = grubdef_cmdline(&v);
 	grubdef_free(&v);
-	fmt(src, size, "GRUB_CMDLINE_LINUX + GRUB_CMDLINE_LINUX_DEFAULT in %s%s", path,
-	    dropins ? " and grub.d/*.cfg" : "");
-	if (!line && !x->grub)
-		log_err("no usable /" GRUB_FILE ": give the line with --cmdline STR or --grub FILE");
+	fmt(src, size, "GRUB_CMDLINE_LINUX + GRUB_CMDLINE_LINUX_DEFAULT in %s", x->grub);
 	return line;
 }
 
-/* kernel-install's /etc/kernel/cmdline (kcmdline/kernelcmd.c). */
-static char *kernelcmd_file(const struct boot_host *h, char *src, size_t size)
-{
-	char path[512], *text, *line;
-	const char *why;
-	size_t len;
-	int r;
-
-	if (!h->kcmd[0]) {
-		log_err("no /" KERNELCMD_ETC " (kernel-install would copy the running kernel's "
-			"line): give the line with --cmdline STR");
-		return NULL;
-	}
-	boot_path(h, h->kcmd, path, sizeof(path));
-	r = slurp_at(AT_FDCWD, path, CMD_FILE_MAX, &text, &len);
-	if (r < 0) {
-		log_err("cannot read %s: %s", path, cmd_read_error(r));
-		return NULL;
-	}
-	line = kernelcmd_line(text, len, &why);
-	free(text);
-	if (!line)
-		log_err("%s: %s", path, why);
-	fmt(src, size, "%s, which kernel-install puts in the %s", path,
-	    h->family == BOOT_UKI ? "unified kernel images" : h->family == BOOT_PROXMOX ?
-	    "ESPs' entries (proxmox-boot-tool refresh)" : "boot entries");
-	return line;
-}
-
-/* The options of the entry the boot loader starts by default, with GRUB's
- * $variables from grubenv on GRUB+BLS hosts (kcmdline/blsentry.c). */
-static char *entry_line(const struct boot_host *h, char *src, size_t size)
-{
-	struct bls_list l;
-	char dir[512], *env = NULL, *opts, *line = NULL;
-	const char *how;
-	size_t env_len = 0;
-	int unreadable, i;
-
-	boot_path(h, h->entries, dir, sizeof(dir));
-	if (bls_list_read(dir, &l, &unreadable) < 0 || !l.n) {
-		bls_list_free(&l);
-		if (h->family == BOOT_SDBOOT)
-			return kernelcmd_file(h, src, size);
-		log_err("no boot entry in %s: give the line with --cmdline STR", dir);
-		return NULL;
-	}
-	i = boot_default_entry(h, &l, &how);
-	opts = bls_options(&l.v[i]);
-	if (opts && h->family == BOOT_GRUB_BLS && bls_refs_env(opts) && h->grubenv[0])
-		boot_read(h, h->grubenv, &env, &env_len);
-	line = opts && h->family == BOOT_GRUB_BLS ? bls_expand(opts, env, env_len) : opts;
-	if (line != opts)
-		free(opts);
-	fmt(src, size, "options of %s/%s.conf, %s%s", dir, l.v[i].id, how,
-	    env ? ", $variables from grubenv" : "");
-	if (unreadable)
-		log_warn("%d boot entries in %s cannot be read", unreadable, dir);
-	free(env);
-	bls_list_free(&l);
-	return line;
-}
-
-/* What the next boot's kernel gets, from the files of the host's boot
- * loader family (kcmdline/bootfam.c, as kcmdline edits them). */
+/* What the next boot's kernel gets: the line kcmdline show --next prints,
+ * read by the one reader of the boot loader families (kcmdline/bootldr/
+ * nextline.c), so plan and kcmdline never disagree. */
 char *cmd_next_boot_line(const struct cmd_ctx *x, char *src, size_t size)
 {
 	struct boot_host h;
+	struct boot_next n;
+	size_t len;
 
 	boot_detect(x->root, &h);
-	switch (h.family) {
-	case BOOT_GRUB:
-		return grub_line(x, src, size);
-	case BOOT_GRUB_BLS:
-	case BOOT_SDBOOT:
-		return h.entries[0] ? entry_line(&h, src, size) : kernelcmd_file(&h, src, size);
-	case BOOT_UKI:
-	case BOOT_PROXMOX:
-		return kernelcmd_file(&h, src, size);
-	default:
-		log_err("cannot tell which boot loader this host uses (%s): give the line with "
-			"--cmdline STR or --grub FILE", h.why);
+	if (boot_next_line(&h, &n) < 0) {
+		log_err("%s", n.why);
+		log_info("give the line with --cmdline STR%s",
+			 h.family == BOOT_GRUB ? " or --grub FILE" : "");
+		boot_next_free(&n);
 		return NULL;
 	}
+	len = strlen(n.src);
+	if (h.kcmd[0] && len >= strlen(h.kcmd) && !strcmp(n.src + len - strlen(h.kcmd), h.kcmd))
+		fmt(src, size, "%s, which kernel-install puts in the %s", n.src,
+		    h.family == BOOT_UKI ? "unified kernel images" : h.family == BOOT_PROXMOX ?
+		    "ESPs' entries (proxmox-boot-tool refresh)" : "boot entries");
+	else
+		fmt(src, size, "%s", n.src);
+	return n.line;
 }
 
 /* The line to plan for; the source described in src. NULL after saying why. */
