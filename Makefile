@@ -227,6 +227,12 @@ fuzz:
 
 check: unit unit-boot boot-size unit-asan kcmdline-check shellcheck man-check fuzz-short
 
+# Every binary check runs, and nothing else: "make -j2 check-build" compiles
+# them on both cores (.ci/run) before check's runners run one at a time.
+check-build: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline $(B)/asan/kcmdline \
+	$(B)/asan/vfio-early $(B)/asan/vfio-early-boot $(addprefix $(B)/host/,$(TESTS)) \
+	$(addprefix $(B)/asan/,$(TESTS)) $(addprefix $(B)/fuzz/,$(FUZZERS))
+
 bench: $(B)/vfio-early-boot
 	bench/run $(B)/vfio-early-boot
 	@echo "== the boot binary ($(B)/vfio-early-boot): $$(stat -c %s $(B)/vfio-early-boot) bytes stripped"
@@ -304,5 +310,5 @@ pkgcheck:
 clean:
 	rm -rf $(B)
 
-.PHONY: FORCE man-check dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check bench vmcheck demo install uninstall clean
+.PHONY: FORCE man-check dist pkgcheck boot-size unit-boot all unit unit-asan kcmdline-check shellcheck fuzz-short fuzz check check-build bench vmcheck demo install uninstall clean
 .SECONDARY:

@@ -16,7 +16,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-ROOT_FORMAT=1
+ROOT_FORMAT=2
 ROOT_GROUPS="vm build pkg fw"
 MIRROR=${VM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ROOT_CACHE=${VM_ROOT_CACHE:-/var/cache/vfio-early}
@@ -57,22 +57,50 @@ in_root() {
 	unshare -m --propagation private "$VM_DIR/root.sh" --enter "$@"
 }
 
-# Debootstraps a root and installs the test packages in it; the tarball is
-# written under a temporary name and renamed when complete.
-make_tarball() {
+# What the root's dpkg and apt are told before the packages go in: no
+# fsync per file (a throwaway root: a crash means making it again), no
+# man-db index rebuilt by every man page's trigger, no documentation or
+# translations (no test reads them; lintian checks the package's own files),
+# no translated package descriptions.
+tune_root() {
+	mkdir -p "$1/etc/dpkg/dpkg.cfg.d" "$1/etc/apt/apt.conf.d"
+	cat >"$1/etc/dpkg/dpkg.cfg.d/vfio-early-test" <<-'EOF'
+	force-unsafe-io
+	path-exclude=/usr/share/doc/*
+	path-exclude=/usr/share/man/*
+	path-exclude=/usr/share/info/*
+	path-exclude=/usr/share/locale/*
+	path-include=/usr/share/locale/locale.alias
+	EOF
+	echo 'Acquire::Languages "none";' >"$1/etc/apt/apt.conf.d/90vfio-early-test"
+}
+
+# Debootstraps a root in DIR and installs the test packages in it, then
+# keeps a copy as TAR (written under a temporary name and renamed when
+# complete); DIR is the root made, not unpacked again from the copy.
+make_root() {
 	release=$1
 	tar=$2
+	dir=$3
 	vm_require debootstrap
+	! mounted_under "$dir" || vm_die "something is mounted under $dir; not replacing it"
 	tmp=$(mktemp -d "$ROOT_CACHE/.$release.XXXXXX")
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	start=$(date +%s)
 	vm_say "making a $release root with debootstrap (a few minutes)"
-	debootstrap --variant=minbase "$release" "$tmp/root" "$MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
-		{ tail -n 20 "$tmp/debootstrap.log" >&2; rm -rf "$tmp"; vm_die "debootstrap $release failed"; }
-	printf 'deb %s %s main\n' "$MIRROR" "$release" >"$tmp/root/etc/apt/sources.list"
-	in_root "$tmp/root" sh -c "apt-get update -qq && '$REPO_ROOT/tests/deps' $ROOT_GROUPS && apt-get clean" ||
-		{ rm -rf "$tmp"; vm_die "installing the test packages in the $release root failed"; }
-	tar -C "$tmp/root" -cf "$tmp/root.tar" .
+	debootstrap --variant=minbase "$release" "$dir" "$MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
+		{ tail -n 20 "$tmp/debootstrap.log" >&2; rm -rf "$tmp" "$dir"; vm_die "debootstrap $release failed"; }
+	printf 'deb %s %s main\n' "$MIRROR" "$release" >"$dir/etc/apt/sources.list"
+	tune_root "$dir"
+	in_root "$dir" sh -c "echo 'man-db man-db/auto-update boolean false' | debconf-set-selections &&
+		apt-get update -qq && '$REPO_ROOT/tests/deps' $ROOT_GROUPS && apt-get clean" ||
+		{ rm -rf "$tmp" "$dir"; vm_die "installing the test packages in the $release root failed"; }
+	tar -C "$dir" -cf "$tmp/root.tar" .
 	mv "$tmp/root.tar" "$tar"
 	rm -rf "$tmp"
+	echo "${tar##*/} $(stat -c %Y "$tar")" >"$dir/.vfio-early-root"
+	vm_say "$release root made in $(vm_since "$start") s"
 }
 
 fresh() {
@@ -110,7 +138,7 @@ shift 2
 mkdir -p "$ROOT_CACHE"
 tar=$ROOT_CACHE/$release-$(root_key "$release").tar
 if ! fresh "$tar"; then
-	make_tarball "$release" "$tar"
+	make_root "$release" "$tar" "$dir"
 	for old in "$ROOT_CACHE/$release"-*.tar; do
 		[ "$old" = "$tar" ] || rm -f "$old"
 	done
