@@ -161,16 +161,24 @@ wait_hotplug() {
 	cmdline_value vfio_test.hotplug
 	[ -n "$v" ] || return 0
 	install_rule
+	# udevadm settle returns at once while udevd has not yet read an event
+	# the kernel sent (it waits for udevd's queue, not the kernel's seqnum):
+	# wait instead for udevd's own report that it handled each device's
+	# "add", which its worker broadcasts after the RUN programs ran.
+	udevadm monitor --udev --subsystem-match=pci >/run/vfio-probe.monitor 2>&1 &
+	monitor=$!
+	sleep 1
 	echo PROBE-HOTPLUG-READY
+	i=0
 	for addr in $(echo "$v" | tr ',' ' '); do
-		i=0
-		while [ ! -e "/sys/bus/pci/devices/$addr" ] && [ "$i" -lt 90 ]; do
+		while ! grep -q " add .*/$addr (pci)" /run/vfio-probe.monitor && [ "$i" -lt 120 ]; do
 			sleep 1
 			i=$((i + 1))
 		done
 	done
+	kill "$monitor" 2>/dev/null
 	udevadm settle --timeout=60
-	echo "PROBE-HOTPLUG waited ${i}s for $addr, udev settled"
+	echo "PROBE-HOTPLUG waited ${i}s for udev to handle $v, udev settled"
 }
 
 # Keep kernel messages from interleaving with ours on the serial console.
