@@ -114,11 +114,12 @@ TESTS       := $(patsubst tests/unit/%.c,%,$(TEST_SRC))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-KC_SRC      := $(wildcard kcmdline/editor/*.c) $(GRUBDEF_SRC) $(BOOTLDR_SRC) $(LINT_SRC) $(KC_LIB)
+KC_SRC      := $(wildcard kcmdline/editor/*.c) $(GRUBDEF_SRC) $(BOOTLDR_SRC) $(LINT_SRC) $(KC_LIB) \
+	early/hex.c
 KC_HDRS     := $(wildcard kcmdline/*.h kcmdline/grubdef/*.h kcmdline/bootldr/*.h \
 	kcmdline/lint/*.h kcmdline/editor/*.h)
 KC_FLAGS    := -std=gnu99 -g $(WARN) -DKCMDLINE_VERSION='"$(VERSION)"' -Ikcmdline \
-	-Ikcmdline/grubdef -Ikcmdline/bootldr -Ikcmdline/lint -Ikcmdline/editor
+	-Ikcmdline/grubdef -Ikcmdline/bootldr -Ikcmdline/lint -Ikcmdline/editor -Iearly
 
 all: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline
 

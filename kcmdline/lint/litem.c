@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 
+#include "hex.h"
 #include "kcmdline.h"
 #include "litem.h"
 
@@ -27,31 +28,10 @@ enum litem_list litem_list_of(const char *key, size_t len)
 	return LITEM_NOT_A_LIST;
 }
 
-static int li_digit(char c, unsigned base)
+/* Exactly n hex digits, 1 <= n <= max: the binder's own reader (early/hex.c). */
+static int li_hex(const char *s, size_t n, size_t max, unsigned *out)
 {
-	unsigned v = (c >= '0' && c <= '9') ? (unsigned)(c - '0') :
-		     (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10) :
-		     (c >= 'A' && c <= 'F') ? (unsigned)(c - 'A' + 10) : 99;
-
-	return v < base ? (int)v : -1;
-}
-
-/* Exactly n digits, 1 <= n <= max, as early/hex.c hex_parse()/dec_parse(). */
-static int li_number(const char *s, size_t n, unsigned base, size_t max, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (n == 0 || n > max)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int d = li_digit(s[i], base);
-
-		if (d < 0)
-			return -1;
-		v = v * base + (unsigned)d;
-	}
-	*out = v;
-	return 0;
+	return n > max || hex_parse(s, n, out) ? -1 : 0;
 }
 
 /* [DDDD:]BB:DD.F as early/pci.c pci_parse_addr() after select.c
@@ -68,14 +48,14 @@ static int li_addr(const char *s, size_t n, unsigned long long *addr)
 		if (n < 12 || n > 16)
 			return -1;
 		dl = n - 8;
-		if ((dl > 4 && s[0] == '0') || s[dl] != ':' || li_number(s, dl, 16, 8, &dom))
+		if ((dl > 4 && s[0] == '0') || s[dl] != ':' || li_hex(s, dl, 8, &dom))
 			return -1;
 		dl++;
 	}
 	if (s[dl + 2] != ':' || s[dl + 5] != '.')
 		return -1;
-	if (li_number(s + dl, 2, 16, 2, &bus) || li_number(s + dl + 3, 2, 16, 2, &slot) ||
-	    li_number(s + dl + 6, 1, 16, 1, &fn) || slot > 0x1f || fn > 7)
+	if (li_hex(s + dl, 2, 2, &bus) || li_hex(s + dl + 3, 2, 2, &slot) ||
+	    li_hex(s + dl + 6, 1, 1, &fn) || slot > 0x1f || fn > 7)
 		return -1;
 	*addr = (unsigned long long)dom << 16 | bus << 8 | slot << 3 | fn;
 	return 0;
@@ -88,9 +68,9 @@ static int li_pin(const char *s, size_t n, unsigned *v)
 
 	size_t k = colon ? (size_t)(colon - s) : 0;
 
-	if (!colon || li_number(s, k, 16, 4, &v[0]))
+	if (!colon || li_hex(s, k, 4, &v[0]))
 		return -1;
-	return li_number(colon + 1, n - k - 1, 16, 4, &v[1]);
+	return li_hex(colon + 1, n - k - 1, 4, &v[1]);
 }
 
 /* An address selector, pinned or not. */
@@ -114,7 +94,7 @@ static int li_vf(const char *s, size_t n, const char *slash, struct litem *it)
 	size_t an = (size_t)(slash - s), m = n - an - 3;
 	unsigned vf = LITEM_ANY;
 
-	if (memchr(s, '@', an) || (m && (li_number(slash + 3, m, 10, 9, &vf) || vf > 65534)))
+	if (memchr(s, '@', an) || (m && (dec_parse(slash + 3, m, &vf) || vf > 65534)))
 		return -1;
 	if (li_addr(s, an, &it->addr))
 		return -1;
@@ -130,7 +110,7 @@ static int li_any_or_hex(const char *s, size_t n, unsigned *out)
 		*out = LITEM_ANY;
 		return 0;
 	}
-	return li_number(s, n, 16, 4, out);
+	return li_hex(s, n, 4, out);
 }
 
 /* [vendor]:[device][:class] as select.c parse_filter(). */
@@ -148,7 +128,7 @@ static int li_filter(const char *s, size_t n, struct litem *it)
 	    li_any_or_hex(c1 + 1, (size_t)(dev_end - c1 - 1), &it->v[1]))
 		return -1;
 	it->v[2] = LITEM_ANY;
-	if (c2 && end > c2 + 1 && li_number(c2 + 1, (size_t)(end - c2 - 1), 16, 4, &it->v[2]))
+	if (c2 && end > c2 + 1 && li_hex(c2 + 1, (size_t)(end - c2 - 1), 4, &it->v[2]))
 		return -1;
 	if (c2 && end > c2 + 1 && end - c2 - 1 != 4)
 		return -1;
@@ -190,11 +170,11 @@ static size_t li_scan_hex(const char *s, size_t n, unsigned *out)
 
 	while (i < n && li_space(s[i]))
 		i++;
-	if (i == n || li_digit(s[i], 16) < 0)
+	if (i == n || hex_digit(s[i]) < 0)
 		return 0;
 	if (s[i] == '0' && i + 1 < n && (s[i + 1] | 0x20) == 'x')
 		i += 2;
-	for (; i < n && (d = li_digit(s[i], 16)) >= 0; i++)
+	for (; i < n && (d = hex_digit(s[i])) >= 0; i++)
 		v = v * 16 + (unsigned)d;
 	*out = v;
 	return i;
