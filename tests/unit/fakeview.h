@@ -20,4 +20,22 @@ const char *status(void);
 /* 1 if needle occurs in hay. */
 int has(const char *hay, const char *needle);
 
+#define NDEVS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Run "vfio-early --root R [--cmdline C] ARGS..." in fs, journal cleared. */
+#define RUN(cmdline, ...)                                                      \
+	do {                                                                   \
+		const char *const args_[] = { __VA_ARGS__, NULL };             \
+		fs.journal[0] = '\0';                                          \
+		fake_run(&fs, cmdline, args_);                                 \
+	} while (0)
+
+/* The last run's exit status is code; its output printed when not. */
+#define EXIT_IS(code, name)                                                    \
+	do {                                                                   \
+		T_OK(fs.exit_status == (code), "%s: exit %d", name, code);     \
+		if (fs.exit_status != (code))                                  \
+			printf("# exit %d, output:\n%s\n", fs.exit_status, fs.output); \
+	} while (0)
+
 #endif

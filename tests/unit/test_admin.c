@@ -23,22 +23,6 @@
 	{ a, v, d, c, g, drv, nat, vga, 0, 0, refuse, 0, 0, 0 }
 #define E1000E(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0)
 #define ON_VFIO(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "vfio-pci", "e1000e", 0, 0)
-#define NDEVS(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Run "vfio-early --root R [--cmdline C] ARGS..." in the current tree. */
-#define RUN(cmdline, ...)                                                      \
-	do {                                                                   \
-		const char *const args_[] = { __VA_ARGS__, NULL };             \
-		fs.journal[0] = '\0';                                          \
-		fake_run(&fs, cmdline, args_);                                 \
-	} while (0)
-
-#define EXIT_IS(code, name)                                                    \
-	do {                                                                   \
-		T_OK(fs.exit_status == (code), "%s: exit %d", name, code);     \
-		if (fs.exit_status != (code))                                  \
-			printf("# exit %d, output:\n%s\n", fs.exit_status, fs.output); \
-	} while (0)
 
 /* How many lines of the output start with prefix. */
 static int count_lines(const char *text, const char *prefix)

@@ -20,21 +20,6 @@
 #define DEV(a, v, d, c, g, drv) \
 	{ .addr = a, .vendor = v, .device = d, .class = c, .group = g, .driver = drv, \
 	  .native = drv }
-#define NDEVS(a) (sizeof(a) / sizeof((a)[0]))
-
-#define RUN(cmdline, ...)                                                      \
-	do {                                                                   \
-		const char *const args_[] = { __VA_ARGS__, NULL };             \
-		fs.journal[0] = '\0';                                          \
-		fake_run(&fs, cmdline, args_);                                 \
-	} while (0)
-
-#define EXIT_IS(code, name)                                                    \
-	do {                                                                   \
-		T_OK(fs.exit_status == (code), "%s: exit %d", name, code);     \
-		if (fs.exit_status != (code))                                  \
-			printf("# exit %d, output:\n%s\n", fs.exit_status, fs.output); \
-	} while (0)
 
 #define NVME_A	"0000:03:00.0@144d:a808"
 #define NVME_B	"0000:04:00.0@144d:a808"

@@ -13,26 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fakesys.h"
+#include "fakeview.h"
 #include "t.h"
 
-#define NDEVS(a)	(sizeof(a) / sizeof((a)[0]))
 #define PF		"0000:01:00.0"
 #define VF0		"0000:01:10.0"
 #define VF1		"0000:01:10.2"
 
-static struct fakesys fs;
-static char b1[256], b2[4096];
-
-static const char *drv(const char *addr)
-{
-	return fake_driver(&fs, addr, b1, sizeof(b1));
-}
-
-static int has(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
+static char b2[4096];
 
 static const char *file(const char *rel)
 {
@@ -41,14 +29,7 @@ static const char *file(const char *rel)
 	return t ? t : "";
 }
 
-#define RUN(cmdline, ...)                                                      \
-	do {                                                                   \
-		const char *const args_[] = { __VA_ARGS__, NULL };             \
-		fs.journal[0] = '\0';                                          \
-		fake_run(&fs, cmdline, args_);                                 \
-	} while (0)
-
-/* The boot pass: no subcommand. */
+/* The boot pass: the boot binary. */
 #define BOOT(cmdline)                                                          \
 	do {                                                                   \
 		fs.journal[0] = '\0';                                          \
