@@ -4,10 +4,10 @@
  * added after boot (an SR-IOV VF, PCIe hotplug, a rescan): does the running
  * kernel's command line select it? Answered by the boot pass's own code
  * (config, pass_select, plan, bind_all with its verification and rollback),
- * for that one device. Always exits 0, within the bind budget for the lock
- * and the bind (10 s) plus one modprobe for a VF's own driver: udev's event
- * processing never waits long on it or sees it fail; every decision goes
- * to the kernel log.
+ * for that one device. Always exits 0, within a wait for the lock (at most
+ * 50 s, LOCK_BUDGET_MS), the bind budget (10 s) and one modprobe for a VF's
+ * own driver: udev's event processing never waits long on it or sees it
+ * fail; every decision goes to the kernel log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -162,9 +162,12 @@ static void decide_locked(const struct cmd_ctx *x, const char *addr, const struc
 	if (!d) {
 		log_err("%s: udev: no such PCI device (removed already?)", addr);
 	} else {
-		struct pci_list one = { d, 1 };
+		/* A PF's add event (coldplug, hotplug) holds its VFs, before any
+		 * exist; a VF's holds its PF too, should the VF's event come
+		 * first (udevd orders events only along one devpath, and a PF's
+		 * max_vfs= makes VFs while the PF's event still waits). */
+		struct pci_list one = { &l.dev[(d->pf ? d->pf : d) - l.dev], 1 };
 
-		/* A PF's add event (coldplug, hotplug) holds its VFs, before any exist. */
 		pass_vfs(&one, c, have_iommu ? PASS_HOLD : 0);
 		if (boot_decided(e->status, addr))
 			log_info("%s: decided by the boot pass; a coldplug replay changes nothing",
@@ -175,9 +178,15 @@ static void decide_locked(const struct cmd_ctx *x, const char *addr, const struc
 	pci_free(&l);
 }
 
+/* The wait for the lock: many VFs made at once (sriov_numvfs) queue on it,
+ * each event a few tens of ms; the bind's own budget starts once it is
+ * held. systemd-udevd kills a worker after event_timeout (180 s, udevd.c
+ * arg_event_timeout_usec) and warns at a third of it: stay below that. */
+#define LOCK_BUDGET_MS 50000
+
 static void udev_event(const struct cmd_ctx *x, const char *addr)
 {
-	struct event e = { NULL, 0, NULL, 0, deadline_in(BIND_BUDGET_MS, 0) };
+	struct event e = { .line = NULL };
 	struct config c;
 	char *line;
 	int lock;
@@ -188,7 +197,8 @@ static void udev_event(const struct cmd_ctx *x, const char *addr)
 	config_parse(&c, line, e.len);
 	log_set_debug(c.debug);
 	if (!c.disabled && c.nsel) {
-		lock = take_lock(e.deadline);
+		lock = take_lock(deadline_in(LOCK_BUDGET_MS, 0));
+		e.deadline = deadline_in(BIND_BUDGET_MS, 0);
 		if (lock < 0) {
 			log_err("%s: udev: /%s: %s; deciding nothing", addr, STATUS_LOCK,
 				log_errstr(lock));
