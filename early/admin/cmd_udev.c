@@ -86,6 +86,23 @@ static int boot_decided(const char *text, const char *addr)
 }
 
 /*
+ * Waits for a VF creation under way on pf: iov.c sriov_numvfs_show() takes
+ * the lock sriov_numvfs_store() holds while it adds the VFs (device_lock,
+ * PCI/IOV commit 35ff867b7657; pdev->sriov->lock later). A VF added while
+ * release_vf's window is open would be probed by its native driver, even
+ * one that is selected; after this read no VF is added until the next
+ * write of sriov_numvfs (0 first: it removes them all).
+ */
+static void vfs_settled(const struct pci_dev *pf)
+{
+	char path[SYSFS_DEV_PATH_MAX], n[16];
+
+	if (sysfs_dev_path(path, sizeof(path), pf->addr, "sriov_numvfs"))
+		return;
+	(void)sysfs_read(path, n, sizeof(n));	/* the wait is the point, not the number */
+}
+
+/*
  * A VF the rule did not put on vfio-pci while its PF holds its VFs
  * (sriov_drivers_autoprobe 0, pass_vfs): pci_device_can_probe() refuses
  * every driver without an override, drivers_probe and the native driver's
@@ -105,6 +122,7 @@ static void release_vf(struct pci_dev *d, int load_modules)
 		return;
 	if (load_modules)
 		cmd_modprobe_alias(d);
+	vfs_settled(d->pf);
 	if (sysfs_write(path, "1") == 0) {
 		/* synchronous in the kernel (device_attach); a short wait for slower fakes */
 		long until = deadline_in(VF_PROBE_WAIT_MS, 0);
