@@ -67,6 +67,34 @@ static int udev_read_status(char **text, size_t *n)
 	return r;
 }
 
+/*
+ * The image's modprobe.d options (options vfio-pci ids=) the boot pass read
+ * before the command line, as it recorded them (STATUS_OPTS): put before
+ * *line as the boot pass did (boot.c read_cmdline()), so a hot-added twin
+ * of a device the boot took that way is selected the same way.
+ */
+static void image_options(char **line, size_t *len)
+{
+	char *text, *opts, *out;
+	size_t n, olen, tag = strlen(STATUS_OPTS);
+
+	if (sysfs_slurp(STATUS_PATH, STATUS_MAX, &text, &n) < 0)
+		return;		/* none, or unreadable: decide_locked says so */
+	opts = strstr(text, "\n" STATUS_OPTS);
+	olen = opts ? strcspn(opts + 1 + tag, "\n") : 0;
+	out = olen ? malloc(olen + *len + 2) : NULL;
+	if (out) {
+		memcpy(out, opts + 1 + tag, olen);
+		out[olen] = ' ';
+		memcpy(out + olen + 1, *line, *len);
+		*len += olen + 1;
+		out[*len] = '\0';
+		free(*line);
+		*line = out;
+	}
+	free(text);
+}
+
 /* A coldplug replay (udevadm trigger: the kernel adds SYNTH_UUID) of a
  * device the boot pass decided: its decision stands, nothing is redone. */
 static int boot_decided(const char *text, const char *addr)
@@ -211,6 +239,7 @@ static void udev_event(const struct cmd_ctx *x, const char *addr)
 
 	if (cmd_cmdline(x, &line, &e.len) < 0)
 		return;
+	image_options(&line, &e.len);
 	e.line = line;
 	config_parse(&c, line, e.len);
 	log_set_debug(c.debug);

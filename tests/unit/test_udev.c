@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "fakesys.h"
@@ -557,6 +558,48 @@ static void test_coldplug(void)
 	fake_cleanup(&fs);
 }
 
+/* The image's "options vfio-pci ids=" (its modprobe.d, in the load list the
+ * hooks write) took a NIC at boot; the boot pass recorded them in the
+ * status file, and the rule selects a hot-added twin the same way. */
+static void test_image_ids(void)
+{
+	static struct fake_dev devs[] = {
+		NIC("0000:00:04.0", 1, "e1000e", 0),
+		NIC("0000:00:05.0", 2, NULL, 1),
+	};
+	char path[256], line[512];
+	struct utsname u;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	fake_write(&fs, path, "/lib/modules/x/vfio-pci.ko ids=8086:10d3\n", 0644);
+	BOOT("quiet");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "image ids: the boot pass took the NIC");
+	T_OK(has(file("run/vfio-early/status"), "\n# modprobe.d: vfio_pci.ids=8086:10d3\n"),
+	     "image ids: the status file records the image's options");
+	fake_hotplug(&fs, "0000:00:05.0");
+	T_STREQ(drv("0000:00:05.0"), "e1000e", "image ids: the twin comes up on e1000e");
+	RUN("quiet", "udev", "0000:00:05.0");
+	EXIT0("image ids: udev");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "image ids: the rule moves the twin to vfio-pci");
+	T_OK(has(file("run/vfio-early/status"), "0000:00:05.0 8086:10d3:0200 group=2 prev=e1000e "
+		 "result=bound reason=selector=8086:10d3 at=udev"), "image ids: recorded at=udev");
+	T_OK(has(file("run/vfio-early/status"), "\n# modprobe.d: vfio_pci.ids=8086:10d3\n"),
+	     "image ids: the record survives the rule's update");
+	fake_cleanup(&fs);
+
+	/* Without the record (a boot without the image's options): left alone. */
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	snprintf(line, sizeof(line), "# vfio-early status v1\n");
+	fake_write(&fs, "run/vfio-early/status", line, 0644);
+	fake_hotplug(&fs, "0000:00:05.0");
+	RUN("quiet", "udev", "0000:00:05.0");
+	EXIT0("no record: udev");
+	T_STREQ(drv("0000:00:05.0"), "e1000e", "no record: the twin stays on e1000e");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	test_one_vf();
@@ -575,5 +618,6 @@ int main(void)
 	test_plan_equals_pass();
 	test_bad_input();
 	test_coldplug();
+	test_image_ids();
 	return t_done();
 }
