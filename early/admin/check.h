@@ -15,6 +15,9 @@ void check_initrd(const struct cmd_ctx *x, const char *release);
 /* The next boot's line against the running one (now) in the keys
  * vfio-early reads; the recovery switch with a UKI under Secure Boot. */
 void check_boot(const struct cmd_ctx *x, const char *now);
+/* The vfio-pci ids the boot pass read from the image's modprobe.d (the
+ * status file's record) against /etc/modprobe.d now: a WARN when they differ. */
+void check_image_ids(void);
 /* 1 if lib/modules/RELEASE/modules.builtin lists the module file. */
 int check_builtin(const char *release, const char *ko);
 

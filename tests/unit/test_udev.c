@@ -587,6 +587,17 @@ static void test_image_ids(void)
 		 "result=bound reason=selector=8086:10d3 at=udev"), "image ids: recorded at=udev");
 	T_OK(has(file("run/vfio-early/status"), "\n# modprobe.d: vfio_pci.ids=8086:10d3\n"),
 	     "image ids: the record survives the rule's update");
+	fake_write(&fs, "etc/modprobe.d/vfio.conf", "# ours\n  options vfio-pci ids=8086:10d3\n",
+		   0644);
+	RUN("quiet", "check");
+	T_OK(!has(fs.output, "modprobe-ids"), "image ids: check: the host agrees, nothing said");
+	fake_write(&fs, "etc/modprobe.d/vfio.conf", "options vfio_pci ids=1:2 disable_vga=1\n"
+		   "options vfio-pci ids=8086:10d3,8086:1533\n", 0644);
+	RUN("quiet", "check");
+	OUT_HAS("the image's modprobe.d had vfio-pci ids=8086:10d3 (the boot pass and the udev "
+		"rule select by them); /etc/modprobe.d now says ids=8086:10d3,8086:1533",
+		"image ids: check warns when /etc/modprobe.d says otherwise");
+	T_OK(fs.exit_status >= 1, "image ids: check exits 1 or more");
 	fake_cleanup(&fs);
 
 	/* Without the record (a boot without the image's options): left alone. */
@@ -597,6 +608,10 @@ static void test_image_ids(void)
 	RUN("quiet", "udev", "0000:00:05.0");
 	EXIT0("no record: udev");
 	T_STREQ(drv("0000:00:05.0"), "e1000e", "no record: the twin stays on e1000e");
+	fake_write(&fs, "etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:10d3\n", 0644);
+	RUN("quiet", "check");
+	OUT_HAS("had vfio-pci ids=(none) (the boot pass and the udev rule select by them); "
+		"/etc/modprobe.d now says ids=8086:10d3", "no record: check warns of the new ids");
 	fake_cleanup(&fs);
 }
 
