@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "hex.h"
 #include "log.h"
 #include "pass.h"
 #include "plan.h"
@@ -13,6 +14,8 @@ int pass_have_iommu(void)
 {
 	return sysfs_dir_nonempty(SYSFS_IOMMU_GROUPS) > 0;
 }
+
+static void hold_pfs(const struct pci_list *l, const struct config *c);
 
 int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, unsigned vfs)
 {
@@ -26,6 +29,8 @@ int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, uns
 		log_err("cannot read /sys/bus/pci/devices: %s", log_errstr(errno));
 	if (vfs & PASS_TAG)
 		pass_vfs(l, c, PASS_TAG);
+	if ((vfs & PASS_HOLD) && *have_iommu)
+		hold_pfs(l, c);
 	plan_build(l, c, *have_iommu);
 	return 1;
 }
@@ -34,10 +39,12 @@ int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, uns
  * sriov_stride_show() print "%u\n", sriov_vf_device_show() "%x\n"; no
  * file without an SR-IOV capability (the attribute group is not visible).
  * 0, or -errno (-ERANGE: beyond 16 bits, as the capability's fields). */
-static int sriov_attr(const struct pci_dev *pf, const char *attr, int base, unsigned *out)
+enum sriov_base { SRIOV_DEC, SRIOV_HEX };
+
+static int sriov_attr(const struct pci_dev *pf, const char *attr, enum sriov_base base,
+		      unsigned *out)
 {
-	char path[SYSFS_DEV_PATH_MAX], buf[16], *end;
-	long n;
+	char path[SYSFS_DEV_PATH_MAX], buf[16];
 	int r;
 
 	r = sysfs_dev_path(path, sizeof(path), pf->addr, attr);
@@ -46,25 +53,24 @@ static int sriov_attr(const struct pci_dev *pf, const char *attr, int base, unsi
 	r = sysfs_read(path, buf, sizeof(buf));
 	if (r <= 0)
 		return r ? r : -EINVAL;
-	n = strtol(buf, &end, base);
-	if (*end || end == buf || n < 0 || n > 0xffff)
-		return -ERANGE;
-	*out = (unsigned)n;
-	return 0;
+	r = base == SRIOV_HEX ? hex_parse(buf, strlen(buf), out) : dec_parse(buf, strlen(buf), out);
+	if (r)
+		return r;
+	return *out > 0xffff ? -ERANGE : 0;
 }
 
 /* 0 with v filled, or -errno (-ENOENT: pf has no SR-IOV). */
 static int sriov_geometry(const struct pci_dev *pf, struct sel_vfs *v)
 {
-	int r = sriov_attr(pf, "sriov_totalvfs", 10, &v->total);
+	int r = sriov_attr(pf, "sriov_totalvfs", SRIOV_DEC, &v->total);
 
 	if (r)
 		return r;
-	r = sriov_attr(pf, "sriov_offset", 10, &v->offset);
+	r = sriov_attr(pf, "sriov_offset", SRIOV_DEC, &v->offset);
 	if (!r)
-		r = sriov_attr(pf, "sriov_stride", 10, &v->stride);
+		r = sriov_attr(pf, "sriov_stride", SRIOV_DEC, &v->stride);
 	if (!r)
-		r = sriov_attr(pf, "sriov_vf_device", 16, &v->device);
+		r = sriov_attr(pf, "sriov_vf_device", SRIOV_HEX, &v->device);
 	return r;
 }
 
@@ -104,9 +110,10 @@ static void tag_vfs(struct pci_list *l, const struct pci_dev *pf, const struct s
  * module another event loads meanwhile. The flag stays in the PF's struct
  * pci_sriov until the PF is removed. The udev rule holds on the PF's own
  * add event (at the real root's coldplug, or a hotplug) and again on each
- * VF's, so without the rule no PF is held; the boot pass neither holds nor
- * matches VFs (they appear after it; a PF driver's max_vfs= in the initrd
- * makes them before the rule runs: then the rule decides them at coldplug).
+ * VF's. The boot pass holds the PFs there are before any PF driver runs
+ * (PASS_HOLD), so VFs a PF driver makes in the initrd (max_vfs=) wait, on
+ * no driver, for the rule at the real root's coldplug; it does not match
+ * VFs itself (they appear after it).
  */
 static void hold(const struct pci_dev *pf, const struct selector *s)
 {
@@ -134,22 +141,40 @@ static const struct selector *vf_selector(const struct config *c, const struct p
 	return NULL;
 }
 
+/* A selector that may name one of pf's VFs (v filled), or NULL: pf has no
+ * SR-IOV, is a VF itself, or none of its VFs can be selected. */
+static const struct selector *pf_held_for(const struct config *c, const struct pci_dev *pf,
+					  struct sel_vfs *v)
+{
+	if (pf->pf || sriov_geometry(pf, v))
+		return NULL;
+	return vf_selector(c, pf, v);
+}
+
 void pass_vfs(struct pci_list *l, const struct config *c, unsigned what)
 {
 	for (size_t j = 0; j < l->n; j++) {
-		const struct pci_dev *pf = &l->dev[j];
-		const struct selector *s;
 		struct sel_vfs v;
+		const struct selector *s = pf_held_for(c, &l->dev[j], &v);
 
-		if (pf->pf || sriov_geometry(pf, &v))
-			continue;
-		s = vf_selector(c, pf, &v);
 		if (!s)
-			continue;	/* none of its VFs can be selected: left alone */
+			continue;	/* left alone */
 		if (what & PASS_TAG)
-			tag_vfs(l, pf, &v);
+			tag_vfs(l, &l->dev[j], &v);
 		if (what & PASS_HOLD)
-			hold(pf, s);
+			hold(&l->dev[j], s);
+	}
+}
+
+/* The boot pass's hold, apart from pass_vfs: its build then has no tag_vfs. */
+static void hold_pfs(const struct pci_list *l, const struct config *c)
+{
+	for (size_t j = 0; j < l->n; j++) {
+		struct sel_vfs v;
+		const struct selector *s = pf_held_for(c, &l->dev[j], &v);
+
+		if (s)
+			hold(&l->dev[j], s);
 	}
 }
 
@@ -158,7 +183,7 @@ static int total_vfs(const struct pci_dev *pf)
 {
 	unsigned n;
 
-	return sriov_attr(pf, "sriov_totalvfs", 10, &n) ? -1 : (int)n;
+	return sriov_attr(pf, "sriov_totalvfs", SRIOV_DEC, &n) ? -1 : (int)n;
 }
 
 const char *pass_vf_never(const struct pci_list *l, const struct selector *s, char *buf,

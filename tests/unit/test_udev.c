@@ -109,14 +109,15 @@ static void test_one_vf(void)
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
-	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
-	     "boot pass: leaves sriov_drivers_autoprobe alone (the rule holds)");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
+	     "boot pass: holds the PF before its driver could make VFs (max_vfs=)");
+	OUT_HAS("0000:01:00.0: sriov_drivers_autoprobe=0: VFs held until the rule decides each (a VF may match selector=0000:01:00.0/vf1)", "boot pass: says so");
 	T_OK(!has(fs.output, "matches no PCI device"), "boot pass: no unmatched warning for VFs to come");
 	T_STREQ(drv(PF), "igb", "boot pass: the PF stays on igb");
 	coldplug(cmd, PF);
 	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
-	     "coldplug replay of the PF: the rule holds its VFs (sriov_drivers_autoprobe 0)");
-	OUT_HAS("0000:01:00.0: sriov_drivers_autoprobe=0: VFs held until the rule decides each (a VF may match selector=0000:01:00.0/vf1)", "the rule says so");
+	     "coldplug replay of the PF: its VFs still held (sriov_drivers_autoprobe 0)");
+	T_OK(!has(fs.output, "VFs held"), "coldplug replay: held already, nothing said");
 	fake_hotplug(&fs, VF0);
 	fake_hotplug(&fs, VF1);
 	T_OK(!drv(VF0)[0] && !drv(VF1)[0], "held: igbvf did not take the new VFs");
@@ -196,6 +197,8 @@ static void test_plan_equals_pass(void)
 	T_OK(has(fs.output, VF1 " leave not-selected"), "pass --dry-run: VF 1 left to the rule");
 	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
 	T_OK(!has(fs.output, "\n" VF1 " bind"), "plan: no boot-pass bind line for VF 1 either");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
+	     "--dry-run and plan hold no PF");
 	fake_cleanup(&fs);
 }
 
@@ -249,10 +252,9 @@ static void test_vf_by_id(void)
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
-	T_OK(AUTOPROBE("1"), "by ids: the boot pass leaves the PF alone");
-	coldplug(cmd, PF);
-	T_OK(AUTOPROBE("0"), "by ids: the PF's event holds it");
+	T_OK(AUTOPROBE("0"), "by ids: the boot pass holds the PF");
 	OUT_HAS("(a VF may match selector=8086:10ca)", "by ids: said why");
+	coldplug(cmd, PF);
 	make_vfs(cmd);
 	T_OK(!has(fs.journal, "unbind igbvf"), "by ids: igbvf never had them");
 	T_STREQ(drv(VF0), "vfio-pci", "by ids: VF0 on vfio-pci");
@@ -270,9 +272,11 @@ static void test_vf_by_addr(void)
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
-	coldplug(cmd, PF);
-	T_OK(AUTOPROBE("0"), "by address: the PF's event holds it");
+	T_OK(AUTOPROBE("0"), "by address: the boot pass holds the PF");
 	OUT_HAS("(a VF may match selector=0000:01:10.0)", "by address: said why");
+	fake_write(&fs, "sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe", "1\n", 0644);
+	coldplug(cmd, PF);
+	T_OK(AUTOPROBE("0"), "by address: the PF's event holds it too");
 	fake_hotplug(&fs, VF0);
 	fake_hotplug(&fs, VF1);
 	T_OK(!drv(VF0)[0] && !drv(VF1)[0], "by address: held, igbvf took neither");
@@ -295,6 +299,7 @@ static void test_pf_left_alone(void)
 
 	for (size_t i = 0; i < NDEVS(lines); i++) {
 		fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+		BOOT(lines[i]);
 		coldplug(lines[i], PF);
 		T_OK(AUTOPROBE("1"), "left alone: %s does not hold the PF", lines[i]);
 		fake_hotplug(&fs, VF0);

@@ -308,8 +308,8 @@ scenario_modules_load() {
 # After boot: an 82576 (QEMU's igb, SR-IOV) behind a root port at 00:07.0;
 # the probe installs the udev rule, writes 2 to the PF's sriov_numvfs
 # (VFs 01:10.0 and 01:10.2, each in its own group) and waits for udev.
-# The probe replays the PF's "add" as the real root's coldplug does: the
-# rule holds its VFs (sriov_drivers_autoprobe 0), then puts VF 1 on
+# The boot pass holds the PF's VFs (sriov_drivers_autoprobe 0); the probe
+# replays the PF's "add" as the real root's coldplug does; the rule puts VF 1 on
 # vfio-pci and probes VF 0 for igbvf. QEMU 7.2 (bookworm) has
 # no igb device: skipped there.
 scenario_sriov_vf() {
@@ -351,8 +351,8 @@ sriov_boot() {
 	expect_driver 0000:01:00.0 igb
 }
 
-# A VF named by its address, known before it exists: the PF's coldplug
-# event holds it, igbvf never probes VF 0; VF 1 is released to igbvf.
+# A VF named by its address, known before it exists: the boot pass (and the
+# PF's coldplug event) hold it, igbvf never probes VF 0; VF 1 is released to igbvf.
 scenario_sriov_by_addr() {
 	sriov_boot "vfio.ids=0000:01:10.0" 2 || return
 	expect_driver 0000:01:10.0 vfio-pci
