@@ -59,11 +59,14 @@ static int sriov_attr(const struct pci_dev *pf, const char *attr, enum sriov_bas
 	return *out > 0xffff ? -ERANGE : 0;
 }
 
-/* 0 with v filled, or -errno (-ENOENT: pf has no SR-IOV). */
+/* 0 with v filled, or -errno (-ENOENT: pf has no SR-IOV). Without
+ * sriov_offset, sriov_stride or sriov_vf_device (before Linux 4.16) v is
+ * not placed: only PF/vfN selectors and virtfnN links name its VFs. */
 static int sriov_geometry(const struct pci_dev *pf, struct sel_vfs *v)
 {
 	int r = sriov_attr(pf, "sriov_totalvfs", SRIOV_DEC, &v->total);
 
+	v->placed = 0;
 	if (r)
 		return r;
 	r = sriov_attr(pf, "sriov_offset", SRIOV_DEC, &v->offset);
@@ -71,7 +74,8 @@ static int sriov_geometry(const struct pci_dev *pf, struct sel_vfs *v)
 		r = sriov_attr(pf, "sriov_stride", SRIOV_DEC, &v->stride);
 	if (!r)
 		r = sriov_attr(pf, "sriov_vf_device", SRIOV_HEX, &v->device);
-	return r;
+	v->placed = r == 0;
+	return 0;
 }
 
 /*
@@ -87,7 +91,7 @@ static void tag_vfs(struct pci_list *l, const struct pci_dev *pf, const struct s
 	unsigned bus, slot, fn;
 
 	pci_tag_vfs(l, pf);
-	for (unsigned n = 0; n < v->total; n++) {
+	for (unsigned n = 0; v->placed && n < v->total; n++) {
 		if (sel_vf_addr(pf, v, n, &bus, &slot, &fn))
 			return;
 		for (size_t i = 0; i < l->n; i++) {

@@ -282,7 +282,7 @@ static int addr_in_vfs(const struct selector *sel, const struct pci_dev *pf,
 {
 	unsigned bus, slot, fn;
 
-	if (sel->dom != pf->dom)
+	if (!v->placed || sel->dom != pf->dom)
 		return 0;
 	for (unsigned n = 0; n < v->total; n++) {
 		if (sel_vf_addr(pf, v, n, &bus, &slot, &fn))
@@ -308,7 +308,8 @@ int sel_may_name_vf(const struct selector *sel, const struct pci_dev *pf,
 	case SEL_KID:
 		/* pci_iov_add_virtfn(): virtfn->vendor = dev->vendor,
 		 * virtfn->device = iov->vf_device */
-		return id_eq(sel->vendor, pf->vendor) && id_eq(sel->device, v->device);
+		return v->placed && id_eq(sel->vendor, pf->vendor) &&
+		       id_eq(sel->device, v->device);
 	}
 	return 0;
 }

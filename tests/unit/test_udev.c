@@ -308,6 +308,26 @@ static void test_pf_left_alone(void)
 	}
 }
 
+/* A kernel before 4.16 (no sriov_offset, sriov_stride, sriov_vf_device):
+ * PF/vfN still holds and matches by the virtfnN links; an address cannot
+ * be placed, so it holds nothing. */
+static void test_unplaced(void)
+{
+	char path[512];
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/" PF "/sriov_offset", fs.root);
+	T_OK(unlink(path) == 0, "unplaced: sriov_offset removed");
+	BOOT("vfio.ids=0000:01:10.0");
+	T_OK(AUTOPROBE("1"), "unplaced: an address holds nothing");
+	BOOT("vfio.ids=0000:01:00.0/vf1");
+	T_OK(AUTOPROBE("0"), "unplaced: PF/vf1 holds");
+	make_vfs("vfio.ids=0000:01:00.0/vf1");
+	T_STREQ(drv(VF1), "vfio-pci", "unplaced: VF 1 by its virtfn link on vfio-pci");
+	T_STREQ(drv(VF0), "igbvf", "unplaced: VF 0 released to igbvf");
+	fake_cleanup(&fs);
+}
+
 /* The VF's event before any of its PF (no coldplug replay of the PF): the
  * VF's event holds the PF, so the next VF is not probed before its turn. */
 static void test_vf_event_first(void)
@@ -630,6 +650,7 @@ int main(void)
 	test_vf_by_addr();
 	test_pf_left_alone();
 	test_vf_event_first();
+	test_unplaced();
 	test_late_link();
 	test_many_at_once();
 	test_hotplug();
