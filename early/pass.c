@@ -60,7 +60,7 @@ static int sriov_attr(const struct pci_dev *pf, const char *attr, enum sriov_bas
 }
 
 /* 0 with v filled, or -errno (-ENOENT: pf has no SR-IOV). Without
- * sriov_offset, sriov_stride or sriov_vf_device (before Linux 4.16) v is
+ * sriov_offset, sriov_stride or sriov_vf_device (older kernels) v is
  * not placed: only PF/vfN selectors and virtfnN links name its VFs. */
 static int sriov_geometry(const struct pci_dev *pf, struct sel_vfs *v)
 {

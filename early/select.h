@@ -57,7 +57,7 @@ size_t sel_scan_hex(const char *s, size_t len, unsigned *out);
  * sriov_vf_device). */
 struct sel_vfs {
 	unsigned total, offset, stride, device;
-	int placed;	/* offset, stride and device read (Linux 4.16 on) */
+	int placed;	/* offset, stride and device read (older kernels lack them) */
 };
 /* VF n's address (drivers/pci/iov.c pci_iov_virtfn_bus/devfn): 0, or
  * -ERANGE past the last bus. */
