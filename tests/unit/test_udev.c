@@ -308,7 +308,7 @@ static void test_pf_left_alone(void)
 	}
 }
 
-/* A kernel before 4.16 (no sriov_offset, sriov_stride, sriov_vf_device):
+/* An older kernel (no sriov_offset, sriov_stride, sriov_vf_device):
  * PF/vfN still holds and matches by the virtfnN links; an address cannot
  * be placed, so it holds nothing. */
 static void test_unplaced(void)
