@@ -148,6 +148,11 @@ $(B)/vfio-early: $(BIN_SRC) $(HDRS) Makefile VERSION
 # Whole groups or nothing (plan.c drop_unusable(), REASON_GROUP_UNUSABLE and
 # its log line) and config.c's count of bad rd.vfio.* values added 288 bytes
 # (26416 -> 26704 with klcc).
+# The status file's "# modprobe.d:" line (status.c, for the udev rule's
+# selection) added 96 bytes (26704 -> 26800 with klcc); the boot pass's hold
+# of every PF whose VFs a selector may name (pass.c hold_pfs, the PF's
+# sriov_* files read with hex.c's parsers, not strtol; select.c
+# sel_may_name_vf/sel_vf_addr) 1120 more (-> 27920); tagging VFs stays out.
 # VFE_BOOT_ONLY is defined for a core file that must tell the two apart.
 BOOT_MAX    := 32768
 $(B)/vfio-early-boot: $(B)/unity-boot.c $(BOOT_SRC) $(HDRS) Makefile VERSION

@@ -148,7 +148,8 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 		modules_load_list(&c->pre, &c->blacklist, "pre", bo.deadline);
 	if (c->disabled)
 		log_notice("disabled by rd.vfio=0: binding nothing");
-	if (pass_select(&l, c, &have_iommu, 0))
+	/* PFs held before their drivers (and so any VF) are there: pass.c hold() */
+	if (pass_select(&l, c, &have_iommu, o->dry_run ? 0 : PASS_HOLD))
 		plan_log(&l, c, have_iommu);
 	if (o->dry_run) {
 		plan_print(&l, 1);

@@ -11,14 +11,18 @@
 #include "pci.h"
 
 int pass_have_iommu(void);
+enum { PASS_TAG = 1, PASS_HOLD = 2 };
 /* 1 when it scanned and planned (l filled, *have_iommu set), 0 otherwise;
- * vfs: PASS_TAG to have VF selectors match (pass_vfs() before the plan). */
+ * vfs: PASS_TAG to have VF selectors match (pass_vfs() before the plan),
+ * PASS_HOLD to hold PFs as pass_vfs() does (the boot pass; with an IOMMU). */
 int pass_select(struct pci_list *l, const struct config *c, int *have_iommu, unsigned vfs);
 
-/* For each PF of l a VF selector names: PASS_TAG marks its VFs in l
- * (pci_dev.pf, .vf, so the selector matches them), PASS_HOLD holds them as
- * pass_hold_vfs() does (the udev rule, for a PF added after boot). */
-enum { PASS_TAG = 1, PASS_HOLD = 2 };
+/* For each SR-IOV PF of l with a VF some selector may name, in any form
+ * (sel_may_name_vf: PF/vfN, an address in its VFs' range, its VFs' ids):
+ * PASS_TAG marks its VFs in l (pci_dev.pf, .vf: by virtfnN link, or by
+ * address and ids while the links are not there yet), PASS_HOLD gives it
+ * sriov_drivers_autoprobe 0 (the udev rule). A PF none of whose VFs can be
+ * selected is left alone. */
 void pass_vfs(struct pci_list *l, const struct config *c, unsigned what);
 
 /* Why VF selector s can never match on this host (no such PF in l, a PF

@@ -260,3 +260,56 @@ int sel_class_only(const struct selector *sel)
 {
 	return sel->kind != SEL_ADDR && sel->vendor == PCI_ANY && sel->device == PCI_ANY;
 }
+
+int sel_vf_addr(const struct pci_dev *pf, const struct sel_vfs *v, unsigned n, unsigned *bus,
+		unsigned *slot, unsigned *fn)
+{
+	/* pci_iov_virtfn_bus(): bus + ((devfn + offset + stride * id) >> 8);
+	 * pci_iov_virtfn_devfn(): (devfn + offset + stride * id) & 0xff */
+	unsigned long rid = (pf->slot << 3 | pf->fn) + (unsigned long)v->offset +
+			    (unsigned long)v->stride * n;
+
+	if (pf->bus + (rid >> 8) > 0xff)
+		return -ERANGE;
+	*bus = pf->bus + (unsigned)(rid >> 8);
+	*slot = (rid & 0xff) >> 3;
+	*fn = rid & 7;
+	return 0;
+}
+
+static int addr_in_vfs(const struct selector *sel, const struct pci_dev *pf,
+		       const struct sel_vfs *v)
+{
+	unsigned bus, slot, fn;
+
+	if (!v->placed || sel->dom != pf->dom)
+		return 0;
+	for (unsigned n = 0; n < v->total; n++) {
+		if (sel_vf_addr(pf, v, n, &bus, &slot, &fn))
+			return 0;
+		if (sel->bus == bus && sel->slot == slot && sel->fn == fn)
+			return !sel->pinned || (sel->vendor == pf->vendor &&
+						sel->device == v->device);
+	}
+	return 0;
+}
+
+int sel_may_name_vf(const struct selector *sel, const struct pci_dev *pf,
+		    const struct sel_vfs *v)
+{
+	if (!v->total)
+		return 0;
+	switch (sel->kind) {
+	case SEL_VF:
+		return sel_names(sel, pf) && (sel->vf < 0 || (unsigned)sel->vf < v->total);
+	case SEL_ADDR:
+		return addr_in_vfs(sel, pf, v);
+	case SEL_FILTER:
+	case SEL_KID:
+		/* pci_iov_add_virtfn(): virtfn->vendor = dev->vendor,
+		 * virtfn->device = iov->vf_device */
+		return v->placed && id_eq(sel->vendor, pf->vendor) &&
+		       id_eq(sel->device, v->device);
+	}
+	return 0;
+}

@@ -52,6 +52,22 @@ int sel_pin_ok(const struct selector *sel, const struct pci_dev *d);
  * digits up to the first non-digit (kept in the low 32 bits); returns the
  * characters used, 0 when no number starts there. */
 size_t sel_scan_hex(const char *s, size_t len, unsigned *out);
+/* What a PF's sysfs directory says of its VFs before they exist
+ * (drivers/pci/iov.c sriov_totalvfs, sriov_offset, sriov_stride,
+ * sriov_vf_device). */
+struct sel_vfs {
+	unsigned total, offset, stride, device;
+	int placed;	/* offset, stride and device read (older kernels lack them) */
+};
+/* VF n's address (drivers/pci/iov.c pci_iov_virtfn_bus/devfn): 0, or
+ * -ERANGE past the last bus. */
+int sel_vf_addr(const struct pci_dev *pf, const struct sel_vfs *v, unsigned n, unsigned *bus,
+		unsigned *slot, unsigned *fn);
+/* Whether sel may name some VF of pf: its PF/vfN, an address in its VFs'
+ * range, ids with the VF's vendor (the PF's) and device; what is known only
+ * once a VF exists (class, subsystem ids) is taken to match. */
+int sel_may_name_vf(const struct selector *sel, const struct pci_dev *pf,
+		    const struct sel_vfs *v);
 /* Names no vendor, device or address: only a class. */
 int sel_class_only(const struct selector *sel);
 

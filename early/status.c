@@ -6,6 +6,7 @@
 
 #include "fmt.h"
 #include "log.h"
+#include "modules.h"
 #include "status.h"
 #include "sysfs.h"
 
@@ -49,13 +50,18 @@ static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 
 int status_write(const struct pci_list *l, const char *note)
 {
-	size_t cap = (l->n + 2) * LINE_MAX_LEN, n;
+	/* The image's modprobe.d options the pass read (modules_read_list()),
+	 * for the udev rule: the same selection after boot. */
+	const char *opts = modules_read_list();
+	size_t cap = (l->n + 2) * LINE_MAX_LEN + strlen(opts) + sizeof(STATUS_OPTS), n;
 	char *buf = malloc(cap);
 	int r;
 
 	if (!buf)
 		return -ENOMEM;
 	n = fmt(buf, cap, "# vfio-early status v1%s%s\n", note ? " " : "", note ? note : "");
+	if (opts[0])
+		n += fmt(buf + n, cap - n, STATUS_OPTS "%s\n", opts);
 	for (size_t i = 0; i < l->n; i++)
 		if (l->dev[i].action != ACT_LEAVE)
 			n += format_dev(&l->dev[i], buf + n, cap - n);

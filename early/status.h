@@ -8,6 +8,9 @@
  * A line written after boot (the udev rule) ends in at=udev and replaces
  * any earlier line of its address; the whole file is always replaced at
  * once (rename), by one writer at a time (the udev rule holds STATUS_LOCK).
+ * The boot pass's second line, when the image's modprobe.d gave options
+ * (options vfio-pci ids=...), records them in the command line's form:
+ *   # modprobe.d: vfio_pci.ids=8086:10ca ...
  */
 #ifndef VFE_STATUS_H
 #define VFE_STATUS_H
@@ -17,6 +20,7 @@
 #define STATUS_DIR  "run/vfio-early"
 #define STATUS_PATH STATUS_DIR "/status"
 #define STATUS_LOCK STATUS_DIR "/lock"
+#define STATUS_OPTS "# modprobe.d:"
 
 int status_write(const struct pci_list *l, const char *note);
 /* The file's text old[0..n) (NULL: none yet) with d's line replaced or

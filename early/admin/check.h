@@ -18,5 +18,8 @@ void check_boot(const struct cmd_ctx *x, const char *now);
 /* 1 if module name (as modprobe takes it) is built into kernel release,
  * as libkmod finds it (under --root: in its tree). */
 int check_builtin(const struct cmd_ctx *x, const char *release, const char *name);
+/* The vfio-pci ids the boot pass read from the image's modprobe.d (the
+ * status file's record) against /etc/modprobe.d now: a WARN when they differ. */
+void check_image_ids(void);
 
 #endif

@@ -429,5 +429,6 @@ int cmd_check(struct cmd_ctx *x)
 	uname(&u);
 	check_vfio_module(x, u.release);
 	check_initrd(x, u.release);
+	check_image_ids();
 	return (int)check_worst();	/* 0 all PASS, 1 a WARN, 2 a FAIL */
 }

@@ -4,10 +4,10 @@
  * added after boot (an SR-IOV VF, PCIe hotplug, a rescan): does the running
  * kernel's command line select it? Answered by the boot pass's own code
  * (config, pass_select, plan, bind_all with its verification and rollback),
- * for that one device. Always exits 0, within the bind budget for the lock
- * and the bind (10 s) plus one libkmod load for a VF's own driver: udev's event
- * processing never waits long on it or sees it fail; every decision goes
- * to the kernel log.
+ * for that one device. Always exits 0, within a wait for the lock (at most
+ * 50 s, LOCK_BUDGET_MS), the bind budget (10 s) and one libkmod load for a
+ * VF's own driver: udev's event processing never waits long on it or sees it
+ * fail; every decision goes to the kernel log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,6 +87,34 @@ static int udev_read_status(char **text, size_t *n)
 	return r;
 }
 
+/*
+ * The image's modprobe.d options (options vfio-pci ids=) the boot pass read
+ * before the command line, as it recorded them (STATUS_OPTS): put before
+ * *line as the boot pass did (boot.c read_cmdline()), so a hot-added twin
+ * of a device the boot took that way is selected the same way.
+ */
+static void image_options(char **line, size_t *len)
+{
+	char *text, *opts, *out;
+	size_t n, olen, tag = strlen(STATUS_OPTS);
+
+	if (sysfs_slurp(STATUS_PATH, STATUS_MAX, &text, &n) < 0)
+		return;		/* none, or unreadable: decide_locked says so */
+	opts = strstr(text, "\n" STATUS_OPTS);
+	olen = opts ? strcspn(opts + 1 + tag, "\n") : 0;
+	out = olen ? malloc(olen + *len + 2) : NULL;
+	if (out) {
+		memcpy(out, opts + 1 + tag, olen);
+		out[olen] = ' ';
+		memcpy(out + olen + 1, *line, *len);
+		*len += olen + 1;
+		out[*len] = '\0';
+		free(*line);
+		*line = out;
+	}
+	free(text);
+}
+
 /* A coldplug replay (udevadm trigger: the kernel adds SYNTH_UUID) of a
  * device the boot pass decided: its decision stands, nothing is redone. */
 static int boot_decided(const char *text, const char *addr)
@@ -103,6 +131,23 @@ static int boot_decided(const char *text, const char *addr)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Waits for a VF creation under way on pf: iov.c sriov_numvfs_show() takes
+ * the lock sriov_numvfs_store() holds while it adds the VFs (device_lock,
+ * PCI/IOV commit 35ff867b7657; pdev->sriov->lock later). A VF added while
+ * release_vf's window is open would be probed by its native driver, even
+ * one that is selected; after this read no VF is added until the next
+ * write of sriov_numvfs (0 first: it removes them all).
+ */
+static void vfs_settled(const struct pci_dev *pf)
+{
+	char path[SYSFS_DEV_PATH_MAX], n[16];
+
+	if (sysfs_dev_path(path, sizeof(path), pf->addr, "sriov_numvfs"))
+		return;
+	(void)sysfs_read(path, n, sizeof(n));	/* the wait is the point, not the number */
 }
 
 /*
@@ -125,6 +170,7 @@ static void release_vf(struct pci_dev *d, int load_modules)
 		return;
 	if (load_modules)
 		cmd_modprobe_alias(d);
+	vfs_settled(d->pf);
 	if (sysfs_write(path, "1") == 0) {
 		/* synchronous in the kernel (device_attach); a short wait for slower fakes */
 		long until = deadline_in(VF_PROBE_WAIT_MS, 0);
@@ -184,9 +230,12 @@ static void decide_locked(const struct cmd_ctx *x, const char *addr, const struc
 	if (!d) {
 		log_err("%s: udev: no such PCI device (removed already?)", addr);
 	} else {
-		struct pci_list one = { d, 1 };
+		/* A PF's add event (coldplug, hotplug) holds its VFs, before any
+		 * exist; a VF's holds its PF too, should the VF's event come
+		 * first (udevd orders events only along one devpath, and a PF's
+		 * max_vfs= makes VFs while the PF's event still waits). */
+		struct pci_list one = { &l.dev[(d->pf ? d->pf : d) - l.dev], 1 };
 
-		/* A PF's add event (coldplug, hotplug) holds its VFs, before any exist. */
 		pass_vfs(&one, c, have_iommu ? PASS_HOLD : 0);
 		if (boot_decided(e->status, addr))
 			log_info("%s: decided by the boot pass; a coldplug replay changes nothing",
@@ -197,20 +246,28 @@ static void decide_locked(const struct cmd_ctx *x, const char *addr, const struc
 	pci_free(&l);
 }
 
+/* The wait for the lock: many VFs made at once (sriov_numvfs) queue on it,
+ * each event a few tens of ms; the bind's own budget starts once it is
+ * held. systemd-udevd kills a worker after event_timeout (180 s, udevd.c
+ * arg_event_timeout_usec) and warns at a third of it: stay below that. */
+#define LOCK_BUDGET_MS 50000
+
 static void udev_event(const struct cmd_ctx *x, const char *addr)
 {
-	struct event e = { NULL, 0, NULL, 0, deadline_in(BIND_BUDGET_MS, 0) };
+	struct event e = { .line = NULL };
 	struct config c;
 	char *line;
 	int lock;
 
 	if (cmd_cmdline(x, &line, &e.len) < 0)
 		return;
+	image_options(&line, &e.len);
 	e.line = line;
 	config_parse(&c, line, e.len);
 	log_set_debug(c.debug);
 	if (!c.disabled && c.nsel) {
-		lock = take_lock(e.deadline);
+		lock = take_lock(deadline_in(LOCK_BUDGET_MS, 0));
+		e.deadline = deadline_in(BIND_BUDGET_MS, 0);
 		if (lock < 0) {
 			log_err("%s: udev: /%s: %s; deciding nothing", addr, STATUS_LOCK,
 				log_errstr(lock));

@@ -115,6 +115,19 @@ static void link_driver(struct fakesys *f, const char *addr, const char *driver)
 	symlink(target, path);
 }
 
+/* drivers/pci/iov.c pci_iov_sysfs_link(): virtfnN and physfn */
+static void vf_links(struct fakesys *f, const struct fake_dev *d)
+{
+	char path[512], target[256];
+
+	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/physfn", d->addr);
+	snprintf(target, sizeof(target), "../%s", d->physfn);
+	symlink(target, path);
+	pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/virtfn%d", d->physfn, d->vf);
+	snprintf(target, sizeof(target), "../%s", d->addr);
+	symlink(target, path);
+}
+
 static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 {
 	char dir[256], path[512], target[256];
@@ -142,16 +155,14 @@ static void add_device(struct fakesys *f, const struct fake_dev *d, int iommu)
 		putf(f, dir, "sriov_drivers_autoprobe", "%u\n", 1);
 		putf(f, dir, "sriov_numvfs", "%u\n", 0);
 		putf(f, dir, "sriov_totalvfs", "%u\n", (unsigned)d->sriov);
+		/* iov.c sriov_offset_show(), sriov_stride_show(): "%u\n";
+		 * sriov_vf_device_show(): "%x\n" */
+		putf(f, dir, "sriov_offset", "%u\n", 128);
+		putf(f, dir, "sriov_stride", "%u\n", 2);
+		putf(f, dir, "sriov_vf_device", "%x\n", d->vf_device);
 	}
-	if (d->physfn) {
-		/* drivers/pci/iov.c pci_iov_sysfs_link(): virtfnN and physfn */
-		pathf(path, sizeof(path), f, "%s/physfn", dir);
-		snprintf(target, sizeof(target), "../%s", d->physfn);
-		symlink(target, path);
-		pathf(path, sizeof(path), f, "sys/devices/pci0000:00/%s/virtfn%d", d->physfn, d->vf);
-		snprintf(target, sizeof(target), "../%s", d->addr);
-		symlink(target, path);
-	}
+	if (d->physfn && !d->late_link)
+		vf_links(f, d);
 	if (iommu && d->group >= 0) {
 		pathf(path, sizeof(path), f, "sys/kernel/iommu_groups/%d/devices", d->group);
 		mkdirs(path);
@@ -611,6 +622,81 @@ int fake_hotplug(struct fakesys *f, const char *addr)
 	add_device(f, &now, f->iommu);
 	if (d->native && driver_loaded(f, d->native) && vf_may_probe(f, d))
 		link_driver(f, addr, d->native);
+	return 0;
+}
+
+#define FAKE_PAR_MAX 128
+
+static pid_t spawn_udev(struct fakesys *f, const char *cmdline, const char *addr, size_t i)
+{
+	const char *bin = getenv("VFIO_EARLY");
+	char *argv[8], out[256];
+	posix_spawn_file_actions_t fa;
+	pid_t pid = -1;
+
+	snprintf(out, sizeof(out), "%s.out%zu", f->root, i);
+	argv[0] = (char *)(bin ? bin : "build/vfio-early");
+	argv[1] = "--root";
+	argv[2] = f->root;
+	argv[3] = "--cmdline";
+	argv[4] = (char *)cmdline;
+	argv[5] = "udev";
+	argv[6] = (char *)addr;
+	argv[7] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ))
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+static void append_output(struct fakesys *f, size_t i)
+{
+	char path[256];
+	size_t n = strlen(f->output);
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.out%zu", f->root, i);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return;
+	r = read(fd, f->output + n, sizeof(f->output) - 1 - n);
+	f->output[n + (r > 0 ? (size_t)r : 0)] = '\0';
+	close(fd);
+	unlink(path);
+}
+
+int fake_udev_all(struct fakesys *f, const char *cmdline, const char *const *addrs, size_t n)
+{
+	pid_t pid[FAKE_PAR_MAX];
+	int failed = 0, status;
+
+	if (n > FAKE_PAR_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		pid[i] = spawn_udev(f, cmdline, addrs[i], i);
+	f->output[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		status = -1;
+		if (pid[i] > 0)
+			waitpid(pid[i], &status, 0);
+		failed += !WIFEXITED(status) || WEXITSTATUS(status);
+		append_output(f, i);
+	}
+	usleep(30 * 1000);	/* let the fake kernel drain its FIFOs */
+	return failed;
+}
+
+int fake_link_vf(struct fakesys *f, const char *addr)
+{
+	struct fake_dev *d = find_dev(f, addr);
+
+	if (!d || !d->physfn)
+		return -1;
+	vf_links(f, d);
 	return 0;
 }
 

@@ -33,6 +33,9 @@ struct fake_dev {
 	const char *physfn;		/* a VF of this PF: physfn link, PF's virtfnN */
 	int vf;				/* N of that virtfnN */
 	int later;			/* absent until fake_hotplug() adds it */
+	unsigned vf_device;		/* a PF: sriov_vf_device; sriov_offset 128 and
+					 * sriov_stride 2 as QEMU's igb */
+	int late_link;			/* a VF: physfn and virtfnN only at fake_link_vf() */
 };
 
 #define FAKE_MAX_DEVS 300
@@ -76,6 +79,13 @@ const char *fake_file(struct fakesys *f, const char *path, char *buf, size_t siz
  * then bus_probe_device() binds its native driver if that is registered
  * (and, for a VF, its PF's sriov_drivers_autoprobe allows it). */
 int fake_hotplug(struct fakesys *f, const char *addr);
+/* udevd's workers: "vfio-early udev ADDR" for each of the n addresses, all
+ * at once; waits for all, their outputs joined in output; how many did not
+ * exit 0. */
+int fake_udev_all(struct fakesys *f, const char *cmdline, const char *const *addrs, size_t n);
+/* drivers/pci/iov.c pci_iov_add_virtfn(): pci_iov_sysfs_link() after
+ * device_add(); for a late_link VF, the links now. */
+int fake_link_vf(struct fakesys *f, const char *addr);
 void fake_cleanup(struct fakesys *f);
 
 /* The host's own devices, laid out as the kernel does (test_hostuse.c). */

@@ -684,6 +684,53 @@ static void wide_domain(void)
 	fake_cleanup(&fs);
 }
 
+/* The boot pass holds every SR-IOV PF whose VFs a selector may name, in any
+ * form, before a PF driver could make VFs (max_vfs=): sriov_drivers_autoprobe
+ * 0. A VF is VF n at the PF's devfn + sriov_offset (128) + n * sriov_stride
+ * (2), with the PF's vendor and sriov_vf_device: 01:10.0, 01:10.2, ... */
+static void sriov_hold(void)
+{
+	static const struct fake_dev pf[] = {
+		{ .addr = "0000:01:00.0", .vendor = 0x8086, .device = 0x10c9, .class = 0x020000,
+		  .group = 1, .driver = "igb", .native = "igb", .sriov = 7, .vf_device = 0x10ca },
+	};
+	static const struct { const char *line; const char *want; } cases[] = {
+		{ "vfio.ids=0000:01:10.0", "0" },		/* VF 0 by address */
+		{ "vfio.ids=01:11.4", "0" },			/* VF 6 */
+		{ "vfio.ids=0000:01:11.6", "1" },		/* VF 7: past sriov_totalvfs */
+		{ "vfio.ids=0000:01:10.1", "1" },		/* between VFs (stride 2) */
+		{ "vfio.ids=8086:10ca", "0" },			/* the VFs' ids */
+		{ "vfio.ids=:10ca", "0" },			/* any vendor, the VFs' device */
+		{ "vfio.ids=:10ca:0200", "0" },			/* a class is not known before */
+		{ "vfio.ids=8086:10d3", "1" },			/* another device */
+		{ "vfio-pci.ids=8086:10ca:1234:5678", "0" },	/* subsystem ids: not known */
+		{ "vfio.ids=0000:01:00.0/vf6", "0" },
+		{ "vfio.ids=0000:01:00.0/vf", "0" },
+		{ "vfio.ids=0000:01:10.0@8086:10ca", "0" },	/* pinned to the VFs' ids */
+		{ "vfio.ids=0000:01:10.0@8086:10d3", "1" },	/* pinned to other ids */
+	};
+	char buf[16];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RUN(pf, 1, 1, cases[i].line, NULL);
+		fake_file(&fs, "sys/bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe", buf,
+			  sizeof(buf));
+		T_OK(buf[0] == cases[i].want[0], "sriov hold: %s: sriov_drivers_autoprobe %s",
+		     cases[i].line, cases[i].want);
+		T_OK(!strcmp(fake_driver(&fs, "0000:01:00.0", buf, sizeof(buf)), "igb"),
+		     "sriov hold: %s: the PF stays on igb", cases[i].line);
+		fake_cleanup(&fs);
+	}
+	RUN(pf, 1, 1, "vfio.ids=0000:01:10.0", "--dry-run");
+	fake_file(&fs, "sys/bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe", buf, sizeof(buf));
+	T_OK(buf[0] == '1', "sriov hold: --dry-run holds nothing");
+	fake_cleanup(&fs);
+	RUN(pf, 0, 1, "vfio.ids=0000:01:10.0", NULL);
+	fake_file(&fs, "sys/bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe", buf, sizeof(buf));
+	T_OK(buf[0] == '1', "sriov hold: no IOMMU, nothing held");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	twins_by_address();
@@ -714,5 +761,6 @@ int main(void)
 	boolean_values();
 	kernel_ids_as_sscanf();
 	wide_domain();
+	sriov_hold();
 	return t_done();
 }

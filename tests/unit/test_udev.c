@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "fakeview.h"
@@ -55,7 +56,7 @@ static struct fake_dev sriov_devs[] = {
 	{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
 	  .group = 0, .driver = "bochs-drm", .native = "bochs-drm", .boot_vga = 1 },
 	{ .addr = PF, .vendor = 0x8086, .device = 0x10c9, .class = 0x020000, .group = 1,
-	  .driver = "igb", .native = "igb", .sriov = 7 },
+	  .driver = "igb", .native = "igb", .sriov = 7, .vf_device = 0x10ca },
 	{ .addr = VF0, .vendor = 0x8086, .device = 0x10ca, .class = 0x020000, .group = 2,
 	  .native = "igbvf", .physfn = PF, .vf = 0, .later = 1 },
 	{ .addr = VF1, .vendor = 0x8086, .device = 0x10ca, .class = 0x020000, .group = 3,
@@ -89,14 +90,15 @@ static void test_one_vf(void)
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
-	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
-	     "boot pass: leaves sriov_drivers_autoprobe alone (the rule holds)");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
+	     "boot pass: holds the PF before its driver could make VFs (max_vfs=)");
+	OUT_HAS("0000:01:00.0: sriov_drivers_autoprobe=0: VFs held until the rule decides each (a VF may match selector=0000:01:00.0/vf1)", "boot pass: says so");
 	T_OK(!has(fs.output, "matches no PCI device"), "boot pass: no unmatched warning for VFs to come");
 	T_STREQ(drv(PF), "igb", "boot pass: the PF stays on igb");
 	coldplug(cmd, PF);
 	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
-	     "coldplug replay of the PF: the rule holds its VFs (sriov_drivers_autoprobe 0)");
-	OUT_HAS("0000:01:00.0/vf1: PF's sriov_drivers_autoprobe=0: VFs held", "the rule says so");
+	     "coldplug replay of the PF: its VFs still held (sriov_drivers_autoprobe 0)");
+	T_OK(!has(fs.output, "VFs held"), "coldplug replay: held already, nothing said");
 	fake_hotplug(&fs, VF0);
 	fake_hotplug(&fs, VF1);
 	T_OK(!drv(VF0)[0] && !drv(VF1)[0], "held: igbvf did not take the new VFs");
@@ -178,6 +180,8 @@ static void test_plan_equals_pass(void)
 	T_OK(has(fs.output, VF1 " leave not-selected"), "pass --dry-run: VF 1 left to the rule");
 	RUN(NULL, "plan", "--cmdline", "vfio.ids=0000:01:00.0/vf1");
 	T_OK(!has(fs.output, "\n" VF1 " bind"), "plan: no boot-pass bind line for VF 1 either");
+	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
+	     "--dry-run and plan hold no PF");
 	fake_cleanup(&fs);
 }
 
@@ -198,7 +202,7 @@ static void test_hotplugged_pf(void)
 	EXIT0("udev PF");
 	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "0", 1),
 	     "hot PF: its own event holds its VFs");
-	OUT_HAS("0000:01:00.0/vf0: PF's sriov_drivers_autoprobe=0: VFs held", "hot PF: said");
+	OUT_HAS("0000:01:00.0: sriov_drivers_autoprobe=0: VFs held until the rule decides each", "hot PF: said");
 	T_STREQ(drv(PF), "igb", "hot PF: stays on igb");
 	make_vfs(cmd);
 	T_STREQ(drv(VF0), "vfio-pci", "hot PF: VF 0 on vfio-pci");
@@ -221,24 +225,182 @@ static void test_all_vfs(void)
 	fake_cleanup(&fs);
 }
 
-/* Not held (no VF selector names the PF): igbvf takes the VFs at creation,
- * and a selector by ids moves them. */
+#define AUTOPROBE(v)	(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), v, 1))
+
+/* Held by ids: the PF's vendor and sriov_vf_device are the VFs' ids, known
+ * before they exist; igbvf never sees them. */
 static void test_vf_by_id(void)
 {
 	const char *cmd = "vfio.ids=8086:10ca";
 
 	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
 	BOOT(cmd);
-	T_OK(!strncmp(file("sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe"), "1", 1),
-	     "by ids: the PF is not held");
+	T_OK(AUTOPROBE("0"), "by ids: the boot pass holds the PF");
+	OUT_HAS("(a VF may match selector=8086:10ca)", "by ids: said why");
+	coldplug(cmd, PF);
+	make_vfs(cmd);
+	T_OK(!has(fs.journal, "unbind igbvf"), "by ids: igbvf never had them");
+	T_STREQ(drv(VF0), "vfio-pci", "by ids: VF0 on vfio-pci");
+	T_STREQ(drv(VF1), "vfio-pci", "by ids: VF1 on vfio-pci");
+	T_OK(has(file("run/vfio-early/status"), VF0 " 8086:10ca:0200 group=2 prev=- result=bound"),
+	     "by ids: status has prev=-");
+	fake_cleanup(&fs);
+}
+
+/* Held by address: VF n is at the PF's devfn + sriov_offset + n *
+ * sriov_stride (iov.c pci_iov_virtfn_bus/devfn); the other VF is released. */
+static void test_vf_by_addr(void)
+{
+	const char *cmd = "vfio.ids=0000:01:10.0";
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	BOOT(cmd);
+	T_OK(AUTOPROBE("0"), "by address: the boot pass holds the PF");
+	OUT_HAS("(a VF may match selector=0000:01:10.0)", "by address: said why");
+	fake_write(&fs, "sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe", "1\n", 0644);
+	coldplug(cmd, PF);
+	T_OK(AUTOPROBE("0"), "by address: the PF's event holds it too");
 	fake_hotplug(&fs, VF0);
-	T_STREQ(drv(VF0), "igbvf", "by ids: igbvf took the new VF first (device_add)");
+	fake_hotplug(&fs, VF1);
+	T_OK(!drv(VF0)[0] && !drv(VF1)[0], "by address: held, igbvf took neither");
+	make_vfs(cmd);
+	T_OK(!has(fs.journal, "unbind igbvf"), "by address: igbvf never had VF0");
+	T_STREQ(drv(VF0), "vfio-pci", "by address: VF0 on vfio-pci");
+	T_STREQ(drv(VF1), "igbvf", "by address: VF1 released to igbvf");
+	T_OK(AUTOPROBE("0"), "by address: held again after the release");
+	fake_cleanup(&fs);
+}
+
+/* A PF none of whose VFs can be selected is left alone: an address off its
+ * VFs' range, another device's ids, a pin on other ids. */
+static void test_pf_left_alone(void)
+{
+	static const char *const lines[] = {
+		"vfio.ids=0000:01:10.1", "vfio.ids=8086:10d3", "vfio.ids=0000:01:10.0@8086:10d3",
+		"vfio.ids=0000:00:02.0/vf", "vfio.ids=0000:01:1e.0",
+	};
+
+	for (size_t i = 0; i < NDEVS(lines); i++) {
+		fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+		BOOT(lines[i]);
+		coldplug(lines[i], PF);
+		T_OK(AUTOPROBE("1"), "left alone: %s does not hold the PF", lines[i]);
+		fake_hotplug(&fs, VF0);
+		T_STREQ(drv(VF0), "igbvf", "left alone: igbvf takes VF0 at device_add");
+		fake_cleanup(&fs);
+	}
+}
+
+/* An older kernel (no sriov_offset, sriov_stride, sriov_vf_device):
+ * PF/vfN still holds and matches by the virtfnN links; an address cannot
+ * be placed, so it holds nothing. */
+static void test_unplaced(void)
+{
+	char path[512];
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/" PF "/sriov_offset", fs.root);
+	T_OK(unlink(path) == 0, "unplaced: sriov_offset removed");
+	BOOT("vfio.ids=0000:01:10.0");
+	T_OK(AUTOPROBE("1"), "unplaced: an address holds nothing");
+	BOOT("vfio.ids=0000:01:00.0/vf1");
+	T_OK(AUTOPROBE("0"), "unplaced: PF/vf1 holds");
+	make_vfs("vfio.ids=0000:01:00.0/vf1");
+	T_STREQ(drv(VF1), "vfio-pci", "unplaced: VF 1 by its virtfn link on vfio-pci");
+	T_STREQ(drv(VF0), "igbvf", "unplaced: VF 0 released to igbvf");
+	fake_cleanup(&fs);
+}
+
+/* The VF's event before any of its PF (no coldplug replay of the PF): the
+ * VF's event holds the PF, so the next VF is not probed before its turn. */
+static void test_vf_event_first(void)
+{
+	const char *cmd = "vfio.ids=0000:01:10.2";
+
+	fake_init(&fs, sriov_devs, NDEVS(sriov_devs), 1, 1);
+	fake_hotplug(&fs, VF0);
+	T_STREQ(drv(VF0), "igbvf", "VF first: not held yet, igbvf took VF0");
 	RUN(cmd, "udev", VF0);
-	EXIT0("udev");
-	T_OK(has(fs.journal, "unbind igbvf " VF0), "by ids: unbound from igbvf");
-	T_STREQ(drv(VF0), "vfio-pci", "by ids: then on vfio-pci");
-	T_OK(has(file("run/vfio-early/status"), VF0 " 8086:10ca:0200 group=2 prev=igbvf result=bound"),
-	     "by ids: status has prev=igbvf");
+	EXIT0("udev VF0");
+	T_OK(AUTOPROBE("0"), "VF first: VF0's event held the PF");
+	T_STREQ(drv(VF0), "igbvf", "VF first: VF0 (not selected) stays on igbvf");
+	fake_hotplug(&fs, VF1);
+	T_OK(!drv(VF1)[0], "VF first: VF1 not probed at device_add");
+	RUN(cmd, "udev", VF1);
+	EXIT0("udev VF1");
+	T_STREQ(drv(VF1), "vfio-pci", "VF first: VF1 on vfio-pci");
+	T_OK(!has(fs.journal, "unbind igbvf " VF1), "VF first: igbvf never had VF1");
+	fake_cleanup(&fs);
+}
+
+/* pci_iov_add_virtfn(): the add uevent (device_add) comes before
+ * pci_iov_sysfs_link() makes physfn and virtfnN; the rule knows the VF by
+ * its address and ids then. */
+static void test_late_link(void)
+{
+	struct fake_dev devs[NDEVS(sriov_devs)];
+	const char *cmd = "vfio.ids=0000:01:00.0/vf1";
+
+	memcpy(devs, sriov_devs, sizeof(devs));
+	devs[2].late_link = devs[3].late_link = 1;
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	coldplug(cmd, PF);
+	make_vfs(cmd);
+	T_STREQ(drv(VF1), "vfio-pci", "late link: VF 1 known by address, on vfio-pci");
+	T_STREQ(drv(VF0), "igbvf", "late link: VF 0 known by address, released to igbvf");
+	OUT_HAS(VF1 ": bound to vfio-pci (was unbound)", "late link: logged");
+	fake_link_vf(&fs, VF0);
+	fake_link_vf(&fs, VF1);
+	RUN(cmd, "list");
+	T_OK(has(fs.output, VF1) && has(fs.output, " bind "), "late link: list agrees afterwards");
+	fake_cleanup(&fs);
+}
+
+/* 64 VFs made at once (sriov_numvfs=64), every other one selected by
+ * address, one udev worker each, all at once: each ends where its
+ * selection says, none waits out the lock, igbvf never sees a selected one. */
+#define MANY 64
+
+static void test_many_at_once(void)
+{
+	static struct fake_dev devs[MANY + 1];
+	static char addrs[MANY][24], line[MANY * 20];
+	const char *names[MANY];
+	size_t n = 0, wrong = 0;
+	int failed;
+
+	devs[0] = sriov_devs[1];
+	devs[0].sriov = MANY;
+	n = (size_t)snprintf(line, sizeof(line), "vfio.ids=");
+	for (int i = 0; i < MANY; i++) {
+		unsigned rid = 128 + 2 * (unsigned)i;
+
+		snprintf(addrs[i], sizeof(addrs[i]), "0000:01:%02x.%u", rid >> 3, rid & 7);
+		names[i] = addrs[i];
+		devs[i + 1] = sriov_devs[2];
+		devs[i + 1].addr = addrs[i];
+		devs[i + 1].vf = i;
+		devs[i + 1].group = 10 + i;
+		devs[i + 1].late_link = i % 3 == 0;
+		if (i % 2 == 0)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", i ? "," : "",
+					      addrs[i]);
+	}
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	coldplug(line, PF);
+	for (int i = 0; i < MANY; i++)
+		fake_hotplug(&fs, addrs[i]);
+	fs.journal[0] = '\0';
+	failed = fake_udev_all(&fs, line, names, MANY);
+	T_OK(failed == 0, "many: every worker exits 0");
+	for (int i = 0; i < MANY; i++)
+		wrong += strcmp(drv(addrs[i]), i % 2 ? "igbvf" : "vfio-pci") != 0;
+	T_OK(wrong == 0, "many: all %d VFs where their selection says (%zu wrong)", MANY, wrong);
+	T_OK(!has(fs.journal, "unbind igbvf"), "many: igbvf never had a selected VF");
+	T_OK(!has(fs.output, "deciding nothing"), "many: no worker gave up on the lock");
+	T_OK(AUTOPROBE("0"), "many: the PF held at the end");
+	if (wrong || failed)
+		printf("# output:\n%s\n", fs.output);
 	fake_cleanup(&fs);
 }
 
@@ -404,6 +566,63 @@ static void test_coldplug(void)
 	fake_cleanup(&fs);
 }
 
+/* The image's "options vfio-pci ids=" (its modprobe.d, in the load list the
+ * hooks write) took a NIC at boot; the boot pass recorded them in the
+ * status file, and the rule selects a hot-added twin the same way. */
+static void test_image_ids(void)
+{
+	static struct fake_dev devs[] = {
+		NIC("0000:00:04.0", 1, "e1000e", 0),
+		NIC("0000:00:05.0", 2, NULL, 1),
+	};
+	char path[256], line[512];
+	struct utsname u;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "lib/modules/%s/vfio-early.modules", u.release);
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	fake_write(&fs, path, "/lib/modules/x/vfio-pci.ko ids=8086:10d3\n", 0644);
+	BOOT("quiet");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "image ids: the boot pass took the NIC");
+	T_OK(has(file("run/vfio-early/status"), "\n# modprobe.d: vfio_pci.ids=8086:10d3\n"),
+	     "image ids: the status file records the image's options");
+	fake_hotplug(&fs, "0000:00:05.0");
+	T_STREQ(drv("0000:00:05.0"), "e1000e", "image ids: the twin comes up on e1000e");
+	RUN("quiet", "udev", "0000:00:05.0");
+	EXIT0("image ids: udev");
+	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "image ids: the rule moves the twin to vfio-pci");
+	T_OK(has(file("run/vfio-early/status"), "0000:00:05.0 8086:10d3:0200 group=2 prev=e1000e "
+		 "result=bound reason=selector=8086:10d3 at=udev"), "image ids: recorded at=udev");
+	T_OK(has(file("run/vfio-early/status"), "\n# modprobe.d: vfio_pci.ids=8086:10d3\n"),
+	     "image ids: the record survives the rule's update");
+	fake_write(&fs, "etc/modprobe.d/vfio.conf", "# ours\n  options vfio-pci ids=8086:10d3\n",
+		   0644);
+	RUN("quiet", "check");
+	T_OK(!has(fs.output, "modprobe-ids"), "image ids: check: the host agrees, nothing said");
+	fake_write(&fs, "etc/modprobe.d/vfio.conf", "options vfio_pci ids=1:2 disable_vga=1\n"
+		   "options vfio-pci ids=8086:10d3,8086:1533\n", 0644);
+	RUN("quiet", "check");
+	OUT_HAS("the image's modprobe.d had vfio-pci ids=8086:10d3 (the boot pass and the udev "
+		"rule select by them); /etc/modprobe.d now says ids=8086:10d3,8086:1533",
+		"image ids: check warns when /etc/modprobe.d says otherwise");
+	T_OK(fs.exit_status >= 1, "image ids: check exits 1 or more");
+	fake_cleanup(&fs);
+
+	/* Without the record (a boot without the image's options): left alone. */
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	snprintf(line, sizeof(line), "# vfio-early status v1\n");
+	fake_write(&fs, "run/vfio-early/status", line, 0644);
+	fake_hotplug(&fs, "0000:00:05.0");
+	RUN("quiet", "udev", "0000:00:05.0");
+	EXIT0("no record: udev");
+	T_STREQ(drv("0000:00:05.0"), "e1000e", "no record: the twin stays on e1000e");
+	fake_write(&fs, "etc/modprobe.d/vfio.conf", "options vfio-pci ids=8086:10d3\n", 0644);
+	RUN("quiet", "check");
+	OUT_HAS("had vfio-pci ids=(none) (the boot pass and the udev rule select by them); "
+		"/etc/modprobe.d now says ids=8086:10d3", "no record: check warns of the new ids");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	test_one_vf();
@@ -411,11 +630,18 @@ int main(void)
 	test_plan();
 	test_hotplugged_pf();
 	test_vf_by_id();
+	test_vf_by_addr();
+	test_pf_left_alone();
+	test_vf_event_first();
+	test_unplaced();
+	test_late_link();
+	test_many_at_once();
 	test_hotplug();
 	test_no_iommu();
 	test_group_unusable();
 	test_plan_equals_pass();
 	test_bad_input();
 	test_coldplug();
+	test_image_ids();
 	return t_done();
 }

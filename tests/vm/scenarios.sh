@@ -11,7 +11,8 @@ scenario_names() {
 		no_vfio_module side_door pinned_mismatch disabled_off disabled_n \
 		ahci_by_id chipset_group chipset_group_none gpu_audio_left_out \
 		gpu_audio_included \
-		modules_load sriov_vf hotplug
+		modules_load sriov_vf hotplug \
+		sriov_by_addr sriov_by_ids sriov_many
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -307,8 +308,8 @@ scenario_modules_load() {
 # After boot: an 82576 (QEMU's igb, SR-IOV) behind a root port at 00:07.0;
 # the probe installs the udev rule, writes 2 to the PF's sriov_numvfs
 # (VFs 01:10.0 and 01:10.2, each in its own group) and waits for udev.
-# The probe replays the PF's "add" as the real root's coldplug does: the
-# rule holds its VFs (sriov_drivers_autoprobe 0), then puts VF 1 on
+# The boot pass holds the PF's VFs (sriov_drivers_autoprobe 0); the probe
+# replays the PF's "add" as the real root's coldplug does; the rule puts VF 1 on
 # vfio-pci and probes VF 0 for igbvf. QEMU 7.2 (bookworm) has
 # no igb device: skipped there.
 scenario_sriov_vf() {
@@ -324,7 +325,7 @@ scenario_sriov_vf() {
 	expect_driver 0000:01:00.0 igb
 	expect_driver 0000:01:10.2 vfio-pci
 	expect_driver 0000:01:10.0 igbvf
-	expect_kmsg "0000:01:00.0/vf1: PF's sriov_drivers_autoprobe=0: VFs held"
+	expect_kmsg "0000:01:00.0: sriov_drivers_autoprobe=0: VFs held until the rule decides each (a VF may match selector=0000:01:00.0/vf1)"
 	expect_kmsg "select 0000:01:10.2 (8086:10ca:0200"
 	expect_kmsg "0000:01:10.2: bound to vfio-pci (was unbound)"
 	expect_kmsg "0000:01:10.0: VF 0 of 0000:01:00.0, not for vfio-pci: probed for its own driver, now on igbvf"
@@ -332,6 +333,58 @@ scenario_sriov_vf() {
 	expect_no_klog "igbvf 0000:01:10.2"
 	expect_override 0000:01:10.2 vfio-pci
 	expect_override 0000:01:10.0 -
+}
+
+# QEMU's igb PF behind a root port at 00:07.0 (VF n at 01:10.0 + 2n:
+# sriov_offset 128, sriov_stride 2), N VFs made after boot by the probe;
+# 1 (and a skip line) when this QEMU has no igb.
+sriov_boot() {
+	if ! qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'; then
+		skip "QEMU $(qemu_version) has no igb device (QEMU 8.0+)"
+		return 1
+	fi
+	boot "$1 vfio_test.sriov=0000:01:00.0:$2" \
+		"$IOMMU -device pcie-root-port,id=rp7,bus=pcie.0,addr=07.0,chassis=7 \
+		-netdev user,id=netigb -device igb,bus=rp7,addr=00.0,netdev=netigb" || return 1
+	grep -q '^PROBE-SRIOV .*udev settled' "$PROBES" ||
+		fail "no VFs made: $(grep '^PROBE-SRIOV' "$PROBES")"
+	expect_driver 0000:01:00.0 igb
+}
+
+# A VF named by its address, known before it exists: the boot pass (and the
+# PF's coldplug event) hold it, igbvf never probes VF 0; VF 1 is released to igbvf.
+scenario_sriov_by_addr() {
+	sriov_boot "vfio.ids=0000:01:10.0" 2 || return
+	expect_driver 0000:01:10.0 vfio-pci
+	expect_driver 0000:01:10.2 igbvf
+	expect_kmsg "0000:01:00.0: sriov_drivers_autoprobe=0: VFs held until the rule decides each (a VF may match selector=0000:01:10.0)"
+	expect_kmsg "0000:01:10.0: bound to vfio-pci (was unbound)"
+	expect_no_klog "igbvf 0000:01:10.0"
+	expect_status 0000:01:10.0 "prev=- result=bound reason=selector=0000:01:10.0 at=udev"
+}
+
+# VFs named by ids (the PF's vendor, its sriov_vf_device): both held, both
+# on vfio-pci, neither ever probed by igbvf.
+scenario_sriov_by_ids() {
+	sriov_boot "vfio.ids=8086:10ca" 2 || return
+	expect_driver 0000:01:10.0 vfio-pci
+	expect_driver 0000:01:10.2 vfio-pci
+	expect_kmsg "(a VF may match selector=8086:10ca)"
+	expect_no_klog "igbvf 0000:01:10.0"
+	expect_no_klog "igbvf 0000:01:10.2"
+}
+
+# 7 VFs made at once (igb's most), every other one selected by address:
+# udev runs their events in parallel; each ends where its selection says.
+scenario_sriov_many() {
+	sriov_boot "vfio.ids=0000:01:10.0,0000:01:10.4,0000:01:11.0,0000:01:11.4" 7 || return
+	for vf in 10.0 10.4 11.0 11.4; do
+		expect_driver "0000:01:$vf" vfio-pci
+		expect_no_klog "igbvf 0000:01:$vf"
+	done
+	for vf in 10.2 10.6 11.2; do
+		expect_driver "0000:01:$vf" igbvf
+	done
 }
 
 # After boot: two e1000e NICs hot-added through QEMU's monitor (QMP
