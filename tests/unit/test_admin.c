@@ -20,7 +20,8 @@
 
 /* addr, ids, class, group, driver now, native driver, boot_vga, refuse_vfio */
 #define DEV(a, v, d, c, g, drv, nat, vga, refuse) \
-	{ a, v, d, c, g, drv, nat, vga, 0, 0, refuse, 0, 0, 0 }
+	{ .addr = a, .vendor = v, .device = d, .class = c, .group = g, .driver = drv, \
+	  .native = nat, .boot_vga = vga, .refuse_vfio = refuse }
 #define E1000E(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0)
 #define ON_VFIO(a, g)	DEV(a, 0x8086, 0x10d3, 0x020000, g, "vfio-pci", "e1000e", 0, 0)
 
