@@ -22,11 +22,9 @@ MANDIR      ?= $(PREFIX)/share/man
 DRACUTDIR   ?= $(PREFIX)/lib/dracut/modules.d/90vfio-early
 ifeq ($(PREFIX),/usr)
   ITDIR     ?= /usr/share/initramfs-tools
-  UNITDIR   ?= /usr/lib/systemd/system
   UDEVRULESDIR ?= /usr/lib/udev/rules.d
 else
   ITDIR     ?= /etc/initramfs-tools
-  UNITDIR   ?= /etc/systemd/system
   UDEVRULESDIR ?= /etc/udev/rules.d
 endif
 UDEV_RULES  := 70-vfio-early.rules
@@ -264,9 +262,6 @@ install: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline
 		$(DESTDIR)$(DRACUTDIR)/systemd-modules-load-after-vfio-early.conf
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
-	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/lib/vfio-early/|$(BOOTDIR)/|' systemd/vfio-early.service > $(DESTDIR)$(UNITDIR)/vfio-early.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/vfio-early.service
 	@# udev runs RUN programs by absolute path: the rule names the installed binder.
 	install -d $(DESTDIR)$(UDEVRULESDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' udev/$(UDEV_RULES).in > $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
@@ -287,7 +282,6 @@ uninstall:
 	@l=$(DESTDIR)$(DRACUT_MODULES_D)/90vfio-early; \
 	if [ -L "$$l" ] && [ "$$(readlink "$$l")" = "$(DRACUTDIR)" ]; then echo "rm -f $$l"; rm -f "$$l"; fi
 	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
-	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
 
 # The release tarball: what HEAD holds, under vfio-early-VERSION/.
