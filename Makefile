@@ -7,10 +7,10 @@ DIST        := vfio-early-$(VERSION)
 
 # Install paths. PREFIX=/usr (packages) installs into the directories the
 # distribution owns. Any other PREFIX (default /usr/local, "make install"
-# by an admin) puts nothing there: the generators' hooks and the unit go
-# to the admin's directories under /etc, which mkinitramfs
-# (/etc/initramfs-tools/hooks, scripts/init-top) and systemd
-# (/etc/systemd/system) read too. dracut reads modules from
+# by an admin) puts nothing there: the generators' hooks and the udev rule
+# go to the admin's directories under /etc, which mkinitramfs
+# (/etc/initramfs-tools/hooks, scripts/init-top) and udev
+# (/etc/udev/rules.d) read too. dracut reads modules from
 # /usr/lib/dracut/modules.d only: the module goes to
 # PREFIX/lib/dracut/modules.d and "make install" prints how to link it.
 PREFIX      ?= /usr/local
