@@ -7,10 +7,10 @@ DIST        := vfio-early-$(VERSION)
 
 # Install paths. PREFIX=/usr (packages) installs into the directories the
 # distribution owns. Any other PREFIX (default /usr/local, "make install"
-# by an admin) puts nothing there: the generators' hooks and the unit go
-# to the admin's directories under /etc, which mkinitramfs
-# (/etc/initramfs-tools/hooks, scripts/init-top) and systemd
-# (/etc/systemd/system) read too. dracut reads modules from
+# by an admin) puts nothing there: the generators' hooks and the udev rule
+# go to the admin's directories under /etc, which mkinitramfs
+# (/etc/initramfs-tools/hooks, scripts/init-top) and udev
+# (/etc/udev/rules.d) read too. dracut reads modules from
 # /usr/lib/dracut/modules.d only: the module goes to
 # PREFIX/lib/dracut/modules.d and "make install" prints how to link it.
 PREFIX      ?= /usr/local
@@ -22,11 +22,9 @@ MANDIR      ?= $(PREFIX)/share/man
 DRACUTDIR   ?= $(PREFIX)/lib/dracut/modules.d/90vfio-early
 ifeq ($(PREFIX),/usr)
   ITDIR     ?= /usr/share/initramfs-tools
-  UNITDIR   ?= /usr/lib/systemd/system
   UDEVRULESDIR ?= /usr/lib/udev/rules.d
 else
   ITDIR     ?= /etc/initramfs-tools
-  UNITDIR   ?= /etc/systemd/system
   UDEVRULESDIR ?= /etc/udev/rules.d
 endif
 UDEV_RULES  := 70-vfio-early.rules
@@ -276,9 +274,6 @@ install: $(B)/vfio-early $(B)/vfio-early-boot $(B)/kcmdline
 		$(DESTDIR)$(DRACUTDIR)/systemd-modules-load-after-vfio-early.conf
 	install -D -m 0755 initramfs-tools-hook/hooks/vfio-early $(DESTDIR)$(ITDIR)/hooks/vfio-early
 	install -D -m 0755 initramfs-tools-hook/scripts/init-top/00-vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
-	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/lib/vfio-early/|$(BOOTDIR)/|' systemd/vfio-early.service > $(DESTDIR)$(UNITDIR)/vfio-early.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/vfio-early.service
 	@# udev runs RUN programs by absolute path: the rule names the installed binder.
 	install -d $(DESTDIR)$(UDEVRULESDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' udev/$(UDEV_RULES).in > $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
@@ -299,7 +294,6 @@ uninstall:
 	@l=$(DESTDIR)$(DRACUT_MODULES_D)/90vfio-early; \
 	if [ -L "$$l" ] && [ "$$(readlink "$$l")" = "$(DRACUTDIR)" ]; then echo "rm -f $$l"; rm -f "$$l"; fi
 	rm -f $(DESTDIR)$(ITDIR)/hooks/vfio-early $(DESTDIR)$(ITDIR)/scripts/init-top/00-vfio-early
-	rm -f $(DESTDIR)$(UNITDIR)/vfio-early.service
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULES)
 
 # The release tarball: what HEAD holds, under vfio-early-VERSION/.

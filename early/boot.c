@@ -27,7 +27,6 @@ struct opts {
 	const char *cmdline;
 	int dry_run;
 	int no_rd_driver;
-	int real_root;		/* vfio-early.service: the late pass in the real root */
 	const char *bad;
 };
 
@@ -45,8 +44,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->dry_run = 1;
 		else if (!strcmp(a, "--no-rd-driver"))
 			o->no_rd_driver = 1;
-		else if (!strcmp(a, "--real-root"))
-			o->real_root = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		else if (!strcmp(a, "--version"))
@@ -113,25 +110,17 @@ static int read_cmdline(const struct opts *o, char **line, size_t *len)
 }
 
 /*
- * The pass runs in an initrd, for --dry-run anywhere, and with --real-root
- * (vfio-early.service, the late fallback before udev) only where no boot
- * pass left its record: a second pass must never overwrite the boot's.
+ * The pass runs in an initrd, and for --dry-run anywhere; never in a booted
+ * root, status file or not: there the udev rule (udev/70-vfio-early.rules.in,
+ * vfio-early udev) decides the devices at coldplug.
  */
 static int may_run(const struct opts *o)
 {
 	if (o->dry_run || in_initrd(o->root))
 		return 1;
-	if (!o->real_root) {
-		say(2, "vfio-early-boot: not in an initrd (no /init on a ramfs or tmpfs root):"
-		    " the boot pass runs from the initrd's hook only; nothing done\n");
-		return 0;
-	}
-	if (sysfs_exists(STATUS_PATH)) {
-		say(2, "vfio-early-boot: --real-root: /" STATUS_PATH " exists, the boot pass ran;"
-		    " nothing done\n");
-		return 0;
-	}
-	return 1;
+	say(2, "vfio-early-boot: not in an initrd (no /init on a ramfs or tmpfs root):"
+	    " the boot pass runs from the initrd's hook only; nothing done\n");
+	return 0;
 }
 
 static void run(const struct opts *o, const struct config *c, const char *line, size_t len)

@@ -10,10 +10,9 @@
 
 static const char usage[] =
 "usage: vfio-early-boot [--root DIR] [--cmdline STR] [--dry-run] [--no-rd-driver]\n"
-"                       [--real-root]\n"
 "The boot pass, run by the initrd's hook: binds the PCI devices the kernel\n"
 "command line selects to vfio-pci before udev. Refuses outside an initrd\n"
-"(exit 2) but for --real-root (vfio-early.service) with no boot status.\n"
+"(exit 2, nothing written); the udev rule is the booted host's fallback.\n"
 "--root DIR: a test tree; --dry-run: print the plan only. See vfio-early(8).\n";
 
 int main(int argc, char **argv)

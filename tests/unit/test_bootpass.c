@@ -202,12 +202,14 @@ static int lines(const char *text)
  * The boot binary outside an initrd: a root without /init (early/boot.c:
  * in_initrd) is a booted host's. One line, exit 2, and nothing written:
  * no bind, no status, no modprobe.d file for rd.driver.blacklist=.
- * vfio-early.service's --real-root runs only where no pass left a status.
+ * No boot status (an initrd without the hook) changes nothing: the booted
+ * root's fallback is the udev rule (test_udev.c), and --real-root is gone.
  */
 static void refused_outside_initrd(void)
 {
 	static const struct fake_dev devs[] = { NIC("0000:00:03.0", 1, "e1000e") };
 	static const char *const dry[] = { "--dry-run", NULL };
+	static const char *const nord[] = { "--no-rd-driver", NULL };
 	static const char *const real[] = { "--real-root", NULL };
 	const char *line = "vfio.ids=8086:10d3 rd.driver.blacklist=e1000e";
 	char init[256], buf[256];
@@ -215,8 +217,9 @@ static void refused_outside_initrd(void)
 	fake_init(&fs, devs, 1, 1, 1);
 	snprintf(init, sizeof(init), "%s/init", fs.root);
 	unlink(init);
+	T_STREQ(status(), "", "not an initrd: no boot status before the run");
 	fake_boot(&fs, line, NULL);
-	T_OK(fs.exit_status == 2, "not an initrd: exit 2");
+	T_OK(fs.exit_status == 2, "not an initrd, no boot status: exit 2");
 	T_OK(lines(fs.output) == 1 && has(fs.output, "not in an initrd"),
 	     "not an initrd: one line says so");
 	if (lines(fs.output) != 1)
@@ -230,13 +233,17 @@ static void refused_outside_initrd(void)
 	T_OK(fs.exit_status == 0 && has(fs.output, "0000:00:03.0 bind"),
 	     "not an initrd: --dry-run still prints the plan");
 	T_STREQ(status(), "", "not an initrd: --dry-run writes nothing");
+	fake_boot(&fs, line, nord);
+	T_OK(fs.exit_status == 2 && lines(fs.output) == 1 && has(fs.output, "not in an initrd"),
+	     "not an initrd, no boot status, --no-rd-driver: exit 2, one line");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "not an initrd, --no-rd-driver: device left");
+	T_STREQ(status(), "", "not an initrd, --no-rd-driver: no status file");
 	fake_boot(&fs, line, real);
-	T_OK(fs.exit_status == 0, "--real-root, no boot status: exit 0");
-	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "--real-root, no boot status: the pass binds");
-	T_OK(has(status(), "0000:00:03.0 "), "--real-root: its status written");
-	fake_boot(&fs, line, real);
-	T_OK(fs.exit_status == 2 && lines(fs.output) == 1 && has(fs.output, "the boot pass ran"),
-	     "--real-root after a pass: exit 2, one line");
+	T_OK(fs.exit_status == 2 && has(fs.output, "bad option or no value: --real-root"),
+	     "--real-root is no option: exit 2");
+	T_STREQ(drv("0000:00:03.0"), "e1000e", "--real-root: device left on its driver");
+	T_STREQ(status(), "", "--real-root: no status file");
+	T_STREQ(fs.journal, "", "not an initrd: nothing unbound or probed in any run");
 	fake_cleanup(&fs);
 
 	fake_init(&fs, devs, 1, 1, 1);

@@ -623,6 +623,33 @@ static void test_image_ids(void)
 	fake_cleanup(&fs);
 }
 
+/* An initrd without the hook (no boot pass, no /run/vfio-early/status): the
+ * real root's coldplug replay is the fallback. A loaded native driver has
+ * probed the device first; the rule moves it, with verification, and the
+ * unselected twin stays. */
+static void test_no_boot_pass(void)
+{
+	static struct fake_dev devs[] = {
+		NIC("0000:00:03.0", 1, "e1000e", 0),
+		NIC("0000:00:04.0", 2, "e1000e", 0),
+	};
+	const char *cmd = "intel_iommu=on vfio.ids=0000:00:03.0";
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	T_STREQ(file("run/vfio-early/status"), "", "no boot pass: no status file");
+	coldplug(cmd, "0000:00:03.0");
+	T_OK(has(fs.journal, "unbind e1000e 0000:00:03.0"), "no boot pass: unbound from e1000e");
+	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "no boot pass: coldplug replay binds it");
+	OUT_HAS("0000:00:03.0: bound to vfio-pci (was e1000e)", "no boot pass: the bind is logged");
+	T_OK(has(file("run/vfio-early/status"), "0000:00:03.0 8086:10d3:0200 group=1 prev=e1000e "
+		     "result=bound reason=selector=0000:00:03.0 at=udev\n"),
+	     "no boot pass: status written at=udev");
+	coldplug(cmd, "0000:00:04.0");
+	T_STREQ(drv("0000:00:04.0"), "e1000e", "no boot pass: the unselected twin stays");
+	T_OK(!fs.journal[0], "no boot pass: the twin: nothing unbound or probed");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	test_one_vf();
@@ -643,5 +670,6 @@ int main(void)
 	test_bad_input();
 	test_coldplug();
 	test_image_ids();
+	test_no_boot_pass();
 	return t_done();
 }

@@ -2,15 +2,12 @@
 # Build a dracut test initrd for the cached Debian kernel, carrying the
 # vfio-early dracut module, the native drivers the scenarios need and the
 # test-only module tests/vm/dracut-probe (dummy root, probe, power off).
-# usage: tests/vm/image-dracut.sh CACHE OUT.img [systemd|nosystemd|unit]
+# usage: tests/vm/image-dracut.sh CACHE OUT.img [systemd|nosystemd]
 #   systemd    dracut's systemd initrd; our pre-udev hook binds
 #   nosystemd  dracut's shell init (--omit systemd); our pre-udev hook binds
-#   unit       systemd initrd without the hook: systemd/vfio-early.service,
-#              enabled, binds (tests/vm/dracut-unit)
-# Uses the working tree's module, unit and build/vfio-early-boot; with
+# Uses the working tree's module and build/vfio-early-boot; with
 # VFIO_EARLY_INSTALLED=1 the packaged ones (/usr/lib/dracut/modules.d/90vfio-early,
-# /usr/lib/systemd/system/vfio-early.service, vfio-early-boot found by the
-# module). The probe module adds the host binary (lib.sh: vm_host_binary).
+# vfio-early-boot found by the module). The probe module adds the host binary (lib.sh: vm_host_binary).
 # VFIO_EARLY_BOOT_BIN overrides the boot binary, VFIO_EARLY_PROBE the probe script
 # (default tests/vm/probe.sh). The systemd image lists e1000e in
 # /etc/modules-load.d, as hosts list their early-KMS GPU driver there:
@@ -28,7 +25,7 @@ MODULES_COMMON="base kernel-modules udev-rules vfio-early-probe"
 MODULES_SYSTEMD="systemd systemd-initrd systemd-udevd dracut-systemd"
 
 usage() {
-	echo "usage: $0 CACHE OUT.img [systemd|nosystemd|unit]" >&2
+	echo "usage: $0 CACHE OUT.img [systemd|nosystemd]" >&2
 	exit 2
 }
 
@@ -44,22 +41,12 @@ module_source() {
 	fi
 }
 
-unit_source() {
-	if installed; then
-		echo /usr/lib/systemd/system/vfio-early.service
-	else
-		echo "$REPO_ROOT/systemd/vfio-early.service"
-	fi
-}
-
 # The boot binary to put in the image; empty: the module looks for the packaged one.
 binder_path() {
 	if [ -n "${VFIO_EARLY_BOOT_BIN:-}" ]; then
 		echo "$VFIO_EARLY_BOOT_BIN"
 	elif ! installed; then
 		vm_binder
-	elif [ "$1" = unit ]; then
-		echo /usr/lib/vfio-early/vfio-early-boot
 	fi
 }
 
@@ -68,7 +55,6 @@ dracut_modules() {
 	case $1 in
 	systemd) echo "$MODULES_SYSTEMD $MODULES_COMMON vfio-early" ;;
 	nosystemd) echo "$MODULES_COMMON vfio-early" ;;
-	unit) echo "$MODULES_SYSTEMD $MODULES_COMMON vfio-early-unit" ;;
 	esac
 }
 
@@ -85,7 +71,6 @@ make_basedir() {
 		esac
 	done
 	cp -R "$(module_source)" "$1/modules.d/90vfio-early"
-	cp -R "$VM_DIR/dracut-unit" "$1/modules.d/98vfio-early-unit"
 	cp -R "$VM_DIR/dracut-probe" "$1/modules.d/99vfio-early-probe"
 }
 
@@ -93,10 +78,10 @@ make_basedir() {
 cache=$(vm_abspath "$1")
 out=$(vm_abspath "$2")
 variant=${3:-systemd}
-case $variant in systemd | nosystemd | unit) ;; *) usage ;; esac
+case $variant in systemd | nosystemd) ;; *) usage ;; esac
 vm_require dracut modprobe busybox
 kver=$(vm_kver "$cache")
-binder=$(binder_path "$variant")
+binder=$(binder_path)
 [ -z "$binder" ] || [ -x "$binder" ] || vm_die "no binder at $binder (run make)"
 host_bin=$(vm_host_binary)
 [ -x "$host_bin" ] || vm_die "no host binary at $host_bin (run make)"
@@ -124,7 +109,6 @@ start=$(date +%s)
 dracutbasedir="$work/base" VFIO_EARLY_BOOT_BIN=$binder VFIO_EARLY_PROBE=$probe \
 	VFIO_EARLY_HOST_BIN=$host_bin \
 	VFIO_EARLY_RULE=$(vm_udev_rule) VFIO_EARLY_USABLE=$(vm_usable) \
-	VFIO_EARLY_UNIT=$(unit_source) \
 	dracut --force --quiet --conf /dev/null --confdir "$work/conf.d" \
 	--tmpdir "$work/tmp" --no-hostonly --no-hostonly-cmdline \
 	--no-early-microcode --nofscks --no-compress \
