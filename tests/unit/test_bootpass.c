@@ -11,7 +11,9 @@
 #include "fakeview.h"
 #include "t.h"
 
-#define NIC(a, g, drv) { a, 0x8086, 0x10d3, 0x020000, g, drv, "e1000e", 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0 }
+#define NIC(a, g, drv) \
+	{ .addr = a, .vendor = 0x8086, .device = 0x10d3, .class = 0x020000, .group = g, \
+	  .driver = drv, .native = "e1000e" }
 
 static void run(const struct fake_dev *devs, size_t n, int vfio, const char *cmdline)
 {
