@@ -47,8 +47,9 @@ static void vfio_first(void)
 static void rollback_restores_override(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 0, 1,
-		  0, 0, 0, "pci-stub\n", 0, 0 },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .driver = "e1000e", .native = "e1000e", .refuse_vfio = 1,
+		  .override = "pci-stub\n" },
 	};
 
 	run(devs, 1, 1, "vfio.ids=0000:00:04.0");
@@ -63,8 +64,9 @@ static void rollback_restores_override(void)
 static void rollback_restore_fails(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 0, 1,
-		  0, 0, 0, NULL, 0, 1 },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .driver = "e1000e", .native = "e1000e", .refuse_vfio = 1,
+		  .stuck_override = 1 },
 	};
 
 	run(devs, 1, 1, "vfio.ids=0000:00:04.0");
@@ -79,8 +81,8 @@ static void rollback_restore_fails(void)
 static void refused_unbind_no_wait(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, "stubborn", "stubborn", 0, 0, 0, 0,
-		  0, 0, 0, NULL, 1, 0 },
+		{ .addr = "0000:00:03.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 1, .driver = "stubborn", .native = "stubborn", .refuse_unbind = 1 },
 		NIC("0000:00:04.0", 2, "e1000e"),
 	};
 
@@ -102,11 +104,11 @@ static void refused_unbind_no_wait(void)
 static void read_back_side_door(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, "vfio-pci", "bochs-drm", 1, 0, 0, 0,
-		  0, 0, 0, NULL, 0, 0 },
+		{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+		  .driver = "vfio-pci", .native = "bochs-drm", .boot_vga = 1 },
 		NIC("0000:00:04.0", 2, NULL),
-		{ "0000:00:05.0", 0x8086, 0x100e, 0x020000, 3, "vfio-pci", "e1000", 0, 0, 0, 0,
-		  0, 0, 0, NULL, 0, 0 },
+		{ .addr = "0000:00:05.0", .vendor = 0x8086, .device = 0x100e, .class = 0x020000,
+		  .group = 3, .driver = "vfio-pci", .native = "e1000" },
 	};
 
 	run(devs, 3, 1, "vfio-pci.ids=1234:1111,8086:10d3");
@@ -125,12 +127,12 @@ static void read_back_side_door(void)
 static void summary_counts(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", 1, 0, 0, 0,
-		  0, 0, 0, NULL, 0, 0 },
+		{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+		  .native = "bochs-drm", .boot_vga = 1 },
 		NIC("0000:00:03.0", 1, "e1000e"),
 		NIC("0000:00:04.0", 2, "vfio-pci"),
-		{ "0000:00:05.0", 0x8086, 0x10d3, 0x020000, 3, "e1000e", "e1000e", 0, 0, 0, 1,
-		  0, 0, 0, NULL, 0, 0 },
+		{ .addr = "0000:00:05.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 3, .driver = "e1000e", .native = "e1000e", .refuse_vfio = 1 },
 	};
 
 	run(devs, 4, 1, "vfio.ids=8086:10d3,::0300");
@@ -157,8 +159,8 @@ static void summary_counts(void)
 static void list_ids_are_selectors(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", 1, 0, 0, 0,
-		  0, 0, 0, NULL, 0, 0 },
+		{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+		  .native = "bochs-drm", .boot_vga = 1 },
 		NIC("0000:00:04.0", 2, NULL),
 		NIC("0000:00:05.0", 3, "e1000e"),
 	};
