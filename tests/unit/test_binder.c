@@ -12,10 +12,14 @@
 #include "fakeview.h"
 #include "t.h"
 
-#define E1000E(a, g)	{ a, 0x8086, 0x10d3, 0x020000, g, "e1000e", "e1000e", 0, 0, 0, 0 }
-#define E1000E_UNBOUND(a, g) { a, 0x8086, 0x10d3, 0x020000, g, NULL, "e1000e", 0, 0, 0, 0 }
+#define E1000E(a, g) \
+	{ .addr = a, .vendor = 0x8086, .device = 0x10d3, .class = 0x020000, .group = g, \
+	  .driver = "e1000e", .native = "e1000e" }
+#define E1000E_UNBOUND(a, g) \
+	{ .addr = a, .vendor = 0x8086, .device = 0x10d3, .class = 0x020000, .group = g, \
+	  .native = "e1000e" }
 
-#define RUN(devs, iommu, vfio, cmdline, ...)                                    \
+#define BOOT(devs, iommu, vfio, cmdline, ...)                                    \
 	do {                                                                    \
 		static const char *const extra_[] = { __VA_ARGS__, NULL };          \
 		fake_init(&fs, devs, sizeof(devs) / sizeof(devs[0]), iommu, vfio); \
@@ -29,7 +33,7 @@ static void twins_by_address(void)
 {
 	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
 
-	RUN(devs, 1, 1, "quiet vfio.ids=0000:00:04.0", NULL);
+	BOOT(devs, 1, 1, "quiet vfio.ids=0000:00:04.0", NULL);
 	T_STREQ(fs.journal, "unbind e1000e 0000:00:04.0\nprobe 0000:00:04.0\n", "twins: writes");
 	T_STREQ(ovr("0000:00:04.0"), "vfio-pci", "twins: chosen override");
 	T_STREQ(ovr("0000:00:03.0"), "", "twins: twin override untouched");
@@ -48,7 +52,7 @@ static void short_address_and_unbound(void)
 		E1000E_UNBOUND("0000:00:03.0", 1), E1000E_UNBOUND("0000:00:04.0", 2),
 	};
 
-	RUN(devs, 1, 1, "vfio.ids=00:04.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=00:04.0", NULL);
 	T_STREQ(fs.journal, "probe 0000:00:04.0\n", "unbound: only a probe");
 	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "unbound: on vfio-pci");
 	T_STREQ(drv("0000:00:03.0"), "", "unbound: twin left for udev");
@@ -56,14 +60,16 @@ static void short_address_and_unbound(void)
 }
 
 static const struct fake_dev display[] = {
-	{ "0000:00:02.0", 0x1234, 0x1111, 0x030000, 0, NULL, "bochs-drm", 1, 0, 0, 0 },
-	{ "0000:00:05.0", 0x1b36, 0x0100, 0x030000, 3, NULL, "qxl", 0, 0, 0, 0 },
+	{ .addr = "0000:00:02.0", .vendor = 0x1234, .device = 0x1111, .class = 0x030000,
+	  .native = "bochs-drm", .boot_vga = 1 },
+	{ .addr = "0000:00:05.0", .vendor = 0x1b36, .device = 0x0100, .class = 0x030000,
+	  .group = 3, .native = "qxl" },
 	E1000E_UNBOUND("0000:00:03.0", 1),
 };
 
 static void class_with_boot_vga(void)
 {
-	RUN(display, 1, 1, "vfio.ids=::0300", NULL);
+	BOOT(display, 1, 1, "vfio.ids=::0300", NULL);
 	T_STREQ(fs.journal, "probe 0000:00:05.0\n", "class: only the second display probed");
 	T_STREQ(ovr("0000:00:02.0"), "", "class: boot VGA override untouched");
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "class: second display on vfio-pci");
@@ -73,23 +79,27 @@ static void class_with_boot_vga(void)
 	     "class: boot VGA in status as skipped");
 	fake_cleanup(&fs);
 
-	RUN(display, 1, 1, "vfio.ids=::0300 rd.vfio.boot_vga=1", NULL);
+	BOOT(display, 1, 1, "vfio.ids=::0300 rd.vfio.boot_vga=1", NULL);
 	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "class: rd.vfio.boot_vga=1 takes it");
 	fake_cleanup(&fs);
 }
 
 static const struct fake_dev gpu[] = {
-	{ "0000:01:00.0", 0x10de, 0x1b80, 0x030000, 1, NULL, "nouveau", 0, 0, 0, 0 },
-	{ "0000:01:00.1", 0x10de, 0x10f0, 0x040300, 1, "snd_hda_intel", "snd_hda_intel", 0, 0, 0, 0 },
-	{ "0000:02:00.0", 0x8086, 0x1234, 0x0c0330, 1, "xhci_hcd", "xhci_hcd", 0, 0, 0, 0 },
-	{ "0000:00:01.0", 0x8086, 0x1901, 0x060400, 1, "pcieport", "pcieport", 0, 0, 0, 0 },
+	{ .addr = "0000:01:00.0", .vendor = 0x10de, .device = 0x1b80, .class = 0x030000,
+	  .group = 1, .native = "nouveau" },
+	{ .addr = "0000:01:00.1", .vendor = 0x10de, .device = 0x10f0, .class = 0x040300,
+	  .group = 1, .driver = "snd_hda_intel", .native = "snd_hda_intel" },
+	{ .addr = "0000:02:00.0", .vendor = 0x8086, .device = 0x1234, .class = 0x0c0330,
+	  .group = 1, .driver = "xhci_hcd", .native = "xhci_hcd" },
+	{ .addr = "0000:00:01.0", .vendor = 0x8086, .device = 0x1901, .class = 0x060400,
+	  .group = 1, .driver = "pcieport", .native = "pcieport" },
 };
 
 /* The xhci in another slot of group 1 keeps the group from vfio: whole
  * groups or nothing, so the GPU and its audio stay on their drivers. */
 static void group_slot(void)
 {
-	RUN(gpu, 1, 1, "vfio.ids=10de:1b80", NULL);
+	BOOT(gpu, 1, 1, "vfio.ids=10de:1b80", NULL);
 	T_STREQ(fs.journal, "", "slot: unusable group, nothing written");
 	T_STREQ(ovr("0000:01:00.0"), "", "slot: GPU override untouched");
 	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "slot: its audio function stays");
@@ -106,7 +116,7 @@ static void group_slot(void)
 	T_OK(!has(status(), "0000:01:00.1"), "slot: the mate left out of status");
 	fake_cleanup(&fs);
 
-	RUN(gpu, 1, 1, "vfio.ids=10de:1b80,0000:02:00.0@8086:1234", NULL);
+	BOOT(gpu, 1, 1, "vfio.ids=10de:1b80,0000:02:00.0@8086:1234", NULL);
 	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "slot + fix: GPU on vfio-pci");
 	T_STREQ(drv("0000:01:00.1"), "vfio-pci", "slot + fix: its audio function too");
 	T_STREQ(drv("0000:02:00.0"), "vfio-pci", "slot + fix: the suggested selector takes xhci");
@@ -118,12 +128,12 @@ static void group_slot(void)
 
 static void group_all_and_none(void)
 {
-	RUN(gpu, 1, 1, "vfio.ids=10de:1b80 rd.vfio.group=all", NULL);
+	BOOT(gpu, 1, 1, "vfio.ids=10de:1b80 rd.vfio.group=all", NULL);
 	T_STREQ(drv("0000:02:00.0"), "vfio-pci", "all: whole group taken");
 	T_STREQ(drv("0000:00:01.0"), "pcieport", "all: never the bridge");
 	fake_cleanup(&fs);
 
-	RUN(gpu, 1, 1, "rd.vfio.group=all vfio.ids=10de:1b80 rd.vfio.group=none", NULL);
+	BOOT(gpu, 1, 1, "rd.vfio.group=all vfio.ids=10de:1b80 rd.vfio.group=none", NULL);
 	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "none: selected device taken");
 	T_STREQ(drv("0000:01:00.1"), "snd_hda_intel", "none (last wins): audio stays");
 	T_OK(has(fs.output, "vfio.ids=0000:01:00.1"), "none: warning names the audio function");
@@ -131,9 +141,12 @@ static void group_all_and_none(void)
 }
 
 static const struct fake_dev chipset[] = {
-	{ "0000:00:1f.0", 0x8086, 0x2918, 0x060100, 5, "lpc_ich", "lpc_ich", 0, 0, 0, 0 },
-	{ "0000:00:1f.2", 0x8086, 0x2922, 0x010601, 5, "ahci", "ahci", 0, 0, 0, 0 },
-	{ "0000:00:1f.3", 0x8086, 0x2930, 0x0c0500, 5, "i801_smbus", "i801_smbus", 0, 0, 0, 0 },
+	{ .addr = "0000:00:1f.0", .vendor = 0x8086, .device = 0x2918, .class = 0x060100,
+	  .group = 5, .driver = "lpc_ich", .native = "lpc_ich" },
+	{ .addr = "0000:00:1f.2", .vendor = 0x8086, .device = 0x2922, .class = 0x010601,
+	  .group = 5, .driver = "ahci", .native = "ahci" },
+	{ .addr = "0000:00:1f.3", .vendor = 0x8086, .device = 0x2930, .class = 0x0c0500,
+	  .group = 5, .driver = "i801_smbus", .native = "i801_smbus" },
 };
 
 static void chipset_group(void)
@@ -143,7 +156,7 @@ static void chipset_group(void)
 	};
 
 	for (size_t i = 0; i < 2; i++) {
-		RUN(chipset, 1, 1, lines[i], NULL);
+		BOOT(chipset, 1, 1, lines[i], NULL);
 		T_STREQ(fs.journal, "", "chipset: unusable group, nothing written");
 		T_STREQ(drv("0000:00:1f.3"), "i801_smbus", "chipset: SMBus stays on its driver");
 		T_OK(has(fs.output, "group 5: a VM cannot use 0000:00:1f.3 (vfio needs the whole "
@@ -163,7 +176,7 @@ static void chipset_group(void)
 		fake_cleanup(&fs);
 	}
 	/* rd.vfio.group=none: exactly these devices, with the warning. */
-	RUN(chipset, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=none", NULL);
+	BOOT(chipset, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=none", NULL);
 	T_STREQ(fs.journal, "unbind i801_smbus 0000:00:1f.3\nprobe 0000:00:1f.3\n",
 		"chipset none: only SMBus written");
 	T_STREQ(drv("0000:00:1f.2"), "ahci", "chipset none: SATA stays on ahci");
@@ -171,11 +184,11 @@ static void chipset_group(void)
 	     has(fs.output, "no selector makes group 5 usable") &&
 	     !has(fs.output, "nothing of the group was taken"), "chipset none: warned, taken");
 	fake_cleanup(&fs);
-	RUN(chipset, 1, 1, "vfio.ids=::0106", NULL);
+	BOOT(chipset, 1, 1, "vfio.ids=::0106", NULL);
 	T_STREQ(fs.journal, "", "class-only selector never takes mass storage");
 	T_STREQ(drv("0000:00:1f.2"), "ahci", "class-only: SATA stays on ahci");
 	fake_cleanup(&fs);
-	RUN(chipset, 1, 1, "vfio.ids=8086:2918", NULL);
+	BOOT(chipset, 1, 1, "vfio.ids=8086:2918", NULL);
 	T_STREQ(fs.journal, "", "explicit bridge selector: nothing written");
 	T_OK(has(fs.output, "bridges are never bound"), "bridge skip logged");
 	fake_cleanup(&fs);
@@ -185,7 +198,7 @@ static void no_iommu(void)
 {
 	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
 
-	RUN(devs, 0, 1, "vfio.ids=0000:00:04.0", NULL);
+	BOOT(devs, 0, 1, "vfio.ids=0000:00:04.0", NULL);
 	T_STREQ(fs.journal, "", "no IOMMU: nothing written");
 	T_STREQ(ovr("0000:00:04.0"), "", "no IOMMU: override untouched");
 	T_STREQ(drv("0000:00:04.0"), "e1000e", "no IOMMU: stays on e1000e");
@@ -198,10 +211,11 @@ static void no_iommu(void)
 static void no_driver_override(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 1, 0, 0 },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .driver = "e1000e", .native = "e1000e", .no_override = 1 },
 	};
 
-	RUN(devs, 1, 1, "vfio.ids=8086:10d3", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=8086:10d3", NULL);
 	T_STREQ(fs.journal, "", "old kernel: nothing written (no new_id fallback)");
 	T_STREQ(drv("0000:00:04.0"), "e1000e", "old kernel: stays on e1000e");
 	T_OK(has(status(), "result=failed reason=no-driver-override"), "old kernel: status");
@@ -211,11 +225,12 @@ static void no_driver_override(void)
 static void vanishing_device(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 1, 0 },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .driver = "e1000e", .native = "e1000e", .vanish_on_unbind = 1 },
 		E1000E("0000:00:05.0", 3),
 	};
 
-	RUN(devs, 1, 1, "vfio.ids=8086:10d3", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=8086:10d3", NULL);
 	T_OK(has(status(), "0000:00:04.0 8086:10d3:0200 group=2 prev=e1000e result=failed reason=vanished"),
 	     "vanished: recorded as failed");
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "vanished: the other device still bound");
@@ -226,11 +241,12 @@ static void vanishing_device(void)
 static void vfio_refuses(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "e1000e", "e1000e", 0, 0, 0, 1 },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .driver = "e1000e", .native = "e1000e", .refuse_vfio = 1 },
 		E1000E("0000:00:05.0", 3),
 	};
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0,0000:00:05.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:04.0,0000:00:05.0", NULL);
 	T_STREQ(fs.journal, "unbind e1000e 0000:00:04.0\nunbind e1000e 0000:00:05.0\n"
 		"probe 0000:00:04.0\nprobe 0000:00:04.0\nprobe 0000:00:05.0\n",
 		"refused: unbind, probe, rollback probe");
@@ -246,7 +262,7 @@ static void vfio_missing(void)
 {
 	static const struct fake_dev devs[] = { E1000E("0000:00:04.0", 2) };
 
-	RUN(devs, 1, 0, "vfio.ids=0000:00:04.0", NULL);
+	BOOT(devs, 1, 0, "vfio.ids=0000:00:04.0", NULL);
 	T_STREQ(ovr("0000:00:04.0"), "", "no vfio-pci: override cleared");
 	T_STREQ(drv("0000:00:04.0"), "e1000e", "no vfio-pci: back on e1000e");
 	T_OK(has(status(), "result=failed reason=vfio-pci-unavailable"), "no vfio-pci: status");
@@ -257,12 +273,12 @@ static void disabled_and_bad_selectors(void)
 {
 	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0 rd.vfio=0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:04.0 rd.vfio=0", NULL);
 	T_STREQ(fs.journal, "", "rd.vfio=0: nothing written");
 	T_OK(has(fs.output, "rd.vfio=0"), "rd.vfio=0: logged");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "vfio.ids=zz:zz,../../x,0000:00:04.0,0000:00:1f vfio.ids=", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=zz:zz,../../x,0000:00:04.0,0000:00:1f vfio.ids=", NULL);
 	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "bad selectors: the valid one still applies");
 	T_STREQ(drv("0000:00:03.0"), "e1000e", "bad selectors: nothing else");
 	T_OK(has(fs.output, "'zz:zz'") && has(fs.output, "'../../x'") &&
@@ -275,10 +291,11 @@ static void kernel_vfio_pci_ids(void)
 {
 	static const struct fake_dev devs[] = {
 		E1000E_UNBOUND("0000:00:03.0", 1), E1000E_UNBOUND("0000:00:04.0", 2),
-		{ "0000:00:05.0", 0x8086, 0x100e, 0x020000, 3, NULL, "e1000", 0, 0, 0, 0 },
+		{ .addr = "0000:00:05.0", .vendor = 0x8086, .device = 0x100e, .class = 0x020000,
+		  .group = 3, .native = "e1000" },
 	};
 
-	RUN(devs, 1, 1, "vfio_pci.ids=8086:10d3:ffffffff:ffffffff:020000:ff0000", NULL);
+	BOOT(devs, 1, 1, "vfio_pci.ids=8086:10d3:ffffffff:ffffffff:020000:ff0000", NULL);
 	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "vfio_pci.ids: first match");
 	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "vfio_pci.ids: second match");
 	T_STREQ(ovr("0000:00:05.0"), "", "vfio_pci.ids: other id untouched");
@@ -289,19 +306,24 @@ static void kernel_vfio_pci_ids(void)
 static void subsystem_ids(void)
 {
 	static const struct fake_dev with_uevent[] = {
-		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0xa01f, 0, 0 },
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 0, 0x8086, 0, 0, 0 },
+		{ .addr = "0000:00:03.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 1, .native = "e1000e", .subvendor = 0x8086, .subdevice = 0xa01f },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .native = "e1000e", .subvendor = 0x8086 },
 	};
 	static const struct fake_dev without_uevent[] = {
-		{ "0000:00:03.0", 0x8086, 0x10d3, 0x020000, 1, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0xa01f, 0, 0 },
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, NULL, "e1000e", 0, 0, 0, 0, 1, 0x8086, 0, 0, 0 },
+		{ .addr = "0000:00:03.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 1, .native = "e1000e", .no_uevent = 1, .subvendor = 0x8086,
+		  .subdevice = 0xa01f },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .native = "e1000e", .no_uevent = 1, .subvendor = 0x8086 },
 	};
 
-	RUN(with_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
+	BOOT(with_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
 	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "uevent: subsystem id matched");
 	T_STREQ(ovr("0000:00:04.0"), "", "uevent: other subsystem id untouched");
 	fake_cleanup(&fs);
-	RUN(without_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
+	BOOT(without_uevent, 1, 1, "vfio-pci.ids=8086:10d3:8086:a01f", NULL);
 	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "no uevent: subsystem id matched");
 	T_STREQ(ovr("0000:00:04.0"), "", "no uevent: other subsystem id untouched");
 	fake_cleanup(&fs);
@@ -328,10 +350,11 @@ static void junk_in_devices_dir(void)
 static void already_bound(void)
 {
 	static const struct fake_dev devs[] = {
-		{ "0000:00:04.0", 0x8086, 0x10d3, 0x020000, 2, "vfio-pci", "e1000e", 0, 0, 0, 0 },
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0x10d3, .class = 0x020000,
+		  .group = 2, .driver = "vfio-pci", .native = "e1000e" },
 	};
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:04.0", NULL);
 	T_STREQ(fs.journal, "", "already: no unbind, no probe");
 	T_OK(has(status(), "prev=vfio-pci result=already"), "already: status");
 	fake_cleanup(&fs);
@@ -341,7 +364,7 @@ static void dry_run_writes_nothing(void)
 {
 	char buf[64];
 
-	RUN(display, 1, 1, "vfio.ids=::0300 rd.driver.blacklist=bochs", "--dry-run");
+	BOOT(display, 1, 1, "vfio.ids=::0300 rd.driver.blacklist=bochs", "--dry-run");
 	T_STREQ(fs.journal, "", "dry run: no unbind/probe");
 	T_STREQ(ovr("0000:00:05.0"), "", "dry run: no override");
 	T_OK(!fake_file(&fs, "run/vfio-early/status", buf, sizeof(buf)), "dry run: no status file");
@@ -358,13 +381,13 @@ static void rd_driver_blacklist(void)
 	static const struct fake_dev devs[] = { E1000E_UNBOUND("0000:00:03.0", 1) };
 	char buf[512];
 
-	RUN(devs, 1, 1, "rd.driver.blacklist=nouveau,e1000e rd.driver.blacklist=snd_hda_intel", NULL);
+	BOOT(devs, 1, 1, "rd.driver.blacklist=nouveau,e1000e rd.driver.blacklist=snd_hda_intel", NULL);
 	T_STREQ(fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
 		"# written by vfio-early from rd.driver.blacklist=\nblacklist nouveau\n"
 		"blacklist e1000e\nblacklist snd_hda_intel\n", "blacklist: accumulated");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "rd.driver.blacklist=nouveau", "--no-rd-driver");
+	BOOT(devs, 1, 1, "rd.driver.blacklist=nouveau", "--no-rd-driver");
 	T_OK(!fake_file(&fs, "etc/modprobe.d/vfio-early-blacklist.conf", buf, sizeof(buf)),
 	     "blacklist: left to dracut with --no-rd-driver");
 	fake_cleanup(&fs);
@@ -379,7 +402,7 @@ static void long_cmdline(void)
 	while (n < 12000)
 		n += snprintf(line + n, sizeof(line) - n, "opt%zu=\"v a l\" ", n);
 	snprintf(line + n, sizeof(line) - n, "vfio.ids=0000:00:04.0 -- vfio.ids=0000:00:03.0");
-	RUN(devs, 1, 1, line, NULL);
+	BOOT(devs, 1, 1, line, NULL);
 	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "long line: selector after 12 KiB applies");
 	T_STREQ(drv("0000:00:03.0"), "e1000e", "long line: after -- belongs to init");
 	fake_cleanup(&fs);
@@ -410,14 +433,14 @@ static void dma_managed_viability(void)
 		DEV("0000:00:02.0", 0x8086, 0x3e92, 0x030000, 0, NULL, "i915"),
 	};
 
-	RUN(managed, 1, 1, "vfio.ids=0000:01:00.0 rd.vfio.group=none", NULL);
+	BOOT(managed, 1, 1, "vfio.ids=0000:01:00.0 rd.vfio.group=none", NULL);
 	T_STREQ(drv("0000:01:00.0"), "vfio-pci", "dma: selected NIC bound");
 	T_OK(!has(fs.output, "a VM cannot use"),
 	     "dma: pcieport, pci-stub and vfio variants do not block the group");
 	T_STREQ(drv("0000:01:00.1"), "pci-stub", "dma: pci-stub member left alone");
 	fake_cleanup(&fs);
 
-	RUN(unbound_mate, 1, 1, "vfio.ids=0000:01:00.0", NULL);
+	BOOT(unbound_mate, 1, 1, "vfio.ids=0000:01:00.0", NULL);
 	T_STREQ(drv("0000:01:00.0"), "e1000e", "unbound mate: group unusable, NIC stays");
 	T_OK(has(fs.output, "nothing of the group was taken; 0000:02:00.0 (8086:10d3:0200) has "
 		 "no driver yet, blocks it once one binds; to include it: vfio.ids=0000:02:00.0"),
@@ -425,7 +448,7 @@ static void dma_managed_viability(void)
 	T_OK(!has(fs.output, "0000:00:1c.0 (8086:2948"), "unbound mate: unbound bridge not warned");
 	fake_cleanup(&fs);
 
-	RUN(edac, 1, 1, "vfio.ids=0000:00:02.0", NULL);
+	BOOT(edac, 1, 1, "vfio.ids=0000:00:02.0", NULL);
 	T_OK(has(fs.output, "0000:00:00.0 (8086:3e30:0600) on ie31200_edac blocks it and is a "
 		 "bridge, never taken; no selector makes group 0 usable"),
 	     "host bridge on an EDAC driver blocks, no fix suggested");
@@ -446,14 +469,14 @@ static void bridges_by_header(void)
 
 	/* 05.1 (unbound, its driver would block group 5) is no slot mate, so
 	 * the group stays unusable: nothing taken, 05.1 named as the fix. */
-	RUN(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:06.0,0000:00:07.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:06.0,0000:00:07.0", NULL);
 	T_STREQ(fs.journal, "", "bridges: group 5 unusable, nothing written");
 	T_STREQ(ovr("0000:00:05.1"), "", "0680 function never a slot mate");
 	T_OK(has(fs.output, "to include it: vfio.ids=0000:00:05.1@1d0f:efa2"),
 	     "0680 endpoint: suggested, since an address takes it");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:05.1,0000:00:06.0,0000:00:07.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:05.0,0000:00:05.1,0000:00:06.0,0000:00:07.0", NULL);
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "0680 endpoint (type 0) selectable");
 	T_STREQ(drv("0000:00:05.1"), "vfio-pci", "0680 endpoint by address: its group usable");
 	T_STREQ(ovr("0000:00:06.0"), "", "type-1 device never selected (class 0680)");
@@ -482,30 +505,30 @@ static void storage_by_address_only(void)
 	};
 
 	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
-		RUN(storage, 1, 1, never[i], NULL);
+		BOOT(storage, 1, 1, never[i], NULL);
 		T_OK(!has(fs.journal, "0000:00:1f.2") && !has(fs.journal, "0000:03:00.0"),
 		     "%s: no storage written", never[i]);
 		T_OK(has(fs.output, "mass storage is taken only by its address"),
 		     "%s: skip logged", never[i]);
 		fake_cleanup(&fs);
 	}
-	RUN(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=all", NULL);
+	BOOT(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=all", NULL);
 	T_STREQ(fs.journal, "", "storage: never a group mate, so nothing taken");
 	T_OK(has(fs.output, "0000:00:1f.2 (8086:2922:0106) has no driver yet, blocks it once one "
 		 "binds and is mass storage, never taken; no selector makes group 5 usable"),
 	     "storage: named as the blocker no selector takes");
 	fake_cleanup(&fs);
-	RUN(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=none", NULL);
+	BOOT(storage, 1, 1, "vfio.ids=0000:00:1f.3 rd.vfio.group=none", NULL);
 	T_STREQ(fs.journal, "probe 0000:00:1f.3\n", "storage none: the SMBus alone, as asked");
 	fake_cleanup(&fs);
 
-	RUN(storage, 1, 1, "vfio.ids=0000:03:00.0", NULL);
+	BOOT(storage, 1, 1, "vfio.ids=0000:03:00.0", NULL);
 	T_STREQ(drv("0000:03:00.0"), "vfio-pci", "storage by address: taken");
 	T_OK(has(fs.output, "pin it to its ids: vfio.ids=0000:03:00.0@144d:a808"),
 	     "storage by address: the pinned form recommended");
 	fake_cleanup(&fs);
 
-	RUN(storage, 1, 1, "vfio.ids=03:00.0@144d:a808", NULL);
+	BOOT(storage, 1, 1, "vfio.ids=03:00.0@144d:a808", NULL);
 	T_STREQ(drv("0000:03:00.0"), "vfio-pci", "storage by pinned address: taken");
 	T_OK(!has(fs.output, "pin it"), "storage by pinned address: no warning");
 	fake_cleanup(&fs);
@@ -521,13 +544,13 @@ static void boot_display_any_class(void)
 		DEV("0000:00:03.1", 0x5333, 0x8812, 0x040100, 2, NULL, "snd"),
 	};
 
-	RUN(devs, 1, 1, "vfio.ids=::0380,::0001,0000:00:03.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=::0380,::0001,0000:00:03.0", NULL);
 	T_STREQ(fs.journal, "", "boot display: nothing written");
 	T_OK(has(fs.output, "skip 0000:00:02.0") && has(fs.output, "skip 0000:00:03.0") &&
 	     has(fs.output, "rd.vfio.boot_vga=1"), "boot display: skips logged");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1", NULL);
 	T_STREQ(ovr("0000:00:02.0"), "", "boot_display: never a slot mate");
 	T_STREQ(ovr("0000:00:03.0"), "", "boot_vga on class 000100: never a slot mate");
 	T_STREQ(fs.journal, "", "boot display's audio: its group unusable, nothing written");
@@ -537,12 +560,12 @@ static void boot_display_any_class(void)
 	T_OK(!has(fs.output, "vfio.ids=0000:00:02.0"), "boot display: no fix that takes it");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1 rd.vfio.group=none", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:02.1,0000:00:03.1 rd.vfio.group=none", NULL);
 	T_STREQ(drv("0000:00:02.1"), "vfio-pci", "boot display's audio: none takes it as asked");
 	T_STREQ(ovr("0000:00:02.0"), "", "boot display: none leaves it");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "vfio.ids=::0380 rd.vfio.boot_vga=1", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=::0380 rd.vfio.boot_vga=1", NULL);
 	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "boot display: rd.vfio.boot_vga=1 takes it");
 	fake_cleanup(&fs);
 }
@@ -559,7 +582,7 @@ static void match_all_refused(void)
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		RUN(devs, 1, 1, lines[i], NULL);
+		BOOT(devs, 1, 1, lines[i], NULL);
 		T_STREQ(fs.journal, "", lines[i]);
 		T_OK(has(fs.output, "matches every device"), "%s: refused with a reason", lines[i]);
 		fake_cleanup(&fs);
@@ -570,7 +593,7 @@ static void pinned_addresses(void)
 {
 	static const struct fake_dev devs[] = { E1000E("0000:00:03.0", 1), E1000E("0000:00:04.0", 2) };
 
-	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0@10de:11bf,0000:00:03.0@8086:10d3", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:04.0@10de:11bf,0000:00:03.0@8086:10d3", NULL);
 	T_STREQ(fs.journal, "unbind e1000e 0000:00:03.0\nprobe 0000:00:03.0\n",
 		"pinned: nothing written to the mismatched device");
 	T_STREQ(ovr("0000:00:04.0"), "", "pinned mismatch: override untouched");
@@ -597,25 +620,25 @@ static void boolean_values(void)
 
 	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
 		snprintf(line, sizeof(line), "vfio.ids=0000:00:04.0 rd.vfio=%s", off[i]);
-		RUN(devs, 1, 1, line, NULL);
+		BOOT(devs, 1, 1, line, NULL);
 		T_STREQ(fs.journal, "", line);
 		T_OK(has(fs.output, "binding nothing"), "%s: logged", line);
 		fake_cleanup(&fs);
 	}
-	RUN(devs, 1, 1, "vfio.ids=0000:00:04.0 rd.vfio=maybe", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:04.0 rd.vfio=maybe", NULL);
 	T_OK(has(fs.output, "rd.vfio='maybe' is not 1/0, y/n or on/off"), "rd.vfio=maybe: says why");
 	fake_cleanup(&fs);
 	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
 		snprintf(line, sizeof(line), "vfio.ids=0000:00:02.0 rd.vfio=%s rd.vfio.boot_vga=%s",
 			 on[i], on[i]);
-		RUN(devs, 1, 1, line, NULL);
+		BOOT(devs, 1, 1, line, NULL);
 		T_STREQ(drv("0000:00:02.0"), "vfio-pci", line);
 		fake_cleanup(&fs);
 	}
-	RUN(devs, 1, 1, "vfio.ids=0000:00:02.0 rd.vfio rd.vfio.boot_vga", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:02.0 rd.vfio rd.vfio.boot_vga", NULL);
 	T_STREQ(drv("0000:00:02.0"), "vfio-pci", "bare keys are true");
 	fake_cleanup(&fs);
-	RUN(devs, 1, 1, "vfio.ids=0000:00:02.0 rd.vfio.boot_vga=sure", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=0000:00:02.0 rd.vfio.boot_vga=sure", NULL);
 	T_STREQ(fs.journal, "", "rd.vfio.boot_vga=sure: guard kept");
 	T_OK(has(fs.output, "warning: rd.vfio.boot_vga='sure' is not 1/0, y/n or on/off: the boot "
 		 "display stays guarded"), "rd.vfio.boot_vga=sure: warned");
@@ -631,7 +654,7 @@ static void kernel_ids_as_sscanf(void)
 		DEV("0000:00:06.0", 0x10de, 0x11bf, 0x030000, 4, NULL, "nouveau"),
 	};
 
-	RUN(devs, 1, 1, "vfio-pci.ids=\",0x8086:0X10D3junk,, 10de: 11BF:,zz:1\"", NULL);
+	BOOT(devs, 1, 1, "vfio-pci.ids=\",0x8086:0X10D3junk,, 10de: 11BF:,zz:1\"", NULL);
 	T_STREQ(drv("0000:00:03.0"), "vfio-pci", "sscanf: 0x prefix, upper case, trailing junk");
 	T_STREQ(drv("0000:00:06.0"), "vfio-pci", "sscanf: leading spaces, trailing ':'");
 	T_STREQ(ovr("0000:00:05.0"), "", "sscanf: other ids untouched");
@@ -639,7 +662,7 @@ static void kernel_ids_as_sscanf(void)
 	     "sscanf: bad entry named, empty entries skipped silently");
 	fake_cleanup(&fs);
 
-	RUN(devs, 1, 1, "vfio-pci.ids=8086:10d3 vfio-pci.ids=8086:100e", NULL);
+	BOOT(devs, 1, 1, "vfio-pci.ids=8086:10d3 vfio-pci.ids=8086:100e", NULL);
 	T_STREQ(ovr("0000:00:03.0"), "", "vfio-pci.ids: an earlier occurrence is replaced");
 	T_STREQ(drv("0000:00:05.0"), "vfio-pci", "vfio-pci.ids: the last occurrence counts");
 	fake_cleanup(&fs);
@@ -651,7 +674,7 @@ static void kernel_ids_as_sscanf(void)
 		while (n < 14 + 1024 + 20)
 			n += (size_t)snprintf(line + n, sizeof(line) - n, "10de:11bf,");
 		snprintf(line + n, sizeof(line) - n, " vfio-pci.ids");
-		RUN(devs, 1, 1, line, NULL);
+		BOOT(devs, 1, 1, line, NULL);
 		T_STREQ(drv("0000:00:05.0"), "vfio-pci",
 			"vfio-pci.ids: one over 1023 characters or bare leaves the previous one");
 		T_STREQ(ovr("0000:00:06.0"), "", "vfio-pci.ids: the over-long one names nothing");
@@ -668,7 +691,7 @@ static void wide_domain(void)
 	};
 	static const char *const extra[] = { "--dry-run", NULL };
 
-	RUN(devs, 1, 1, "vfio.ids=10000:e1:00.0", NULL);
+	BOOT(devs, 1, 1, "vfio.ids=10000:e1:00.0", NULL);
 	T_STREQ(fs.journal, "unbind e1000e 10000:e1:00.0\nprobe 10000:e1:00.0\n",
 		"wide domain: written by its full address");
 	T_STREQ(drv("10000:e1:00.0"), "vfio-pci", "wide domain: bound");
@@ -712,7 +735,7 @@ static void sriov_hold(void)
 	char buf[16];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		RUN(pf, 1, 1, cases[i].line, NULL);
+		BOOT(pf, 1, 1, cases[i].line, NULL);
 		fake_file(&fs, "sys/bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe", buf,
 			  sizeof(buf));
 		T_OK(buf[0] == cases[i].want[0], "sriov hold: %s: sriov_drivers_autoprobe %s",
@@ -721,11 +744,11 @@ static void sriov_hold(void)
 		     "sriov hold: %s: the PF stays on igb", cases[i].line);
 		fake_cleanup(&fs);
 	}
-	RUN(pf, 1, 1, "vfio.ids=0000:01:10.0", "--dry-run");
+	BOOT(pf, 1, 1, "vfio.ids=0000:01:10.0", "--dry-run");
 	fake_file(&fs, "sys/bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe", buf, sizeof(buf));
 	T_OK(buf[0] == '1', "sriov hold: --dry-run holds nothing");
 	fake_cleanup(&fs);
-	RUN(pf, 0, 1, "vfio.ids=0000:01:10.0", NULL);
+	BOOT(pf, 0, 1, "vfio.ids=0000:01:10.0", NULL);
 	fake_file(&fs, "sys/bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe", buf, sizeof(buf));
 	T_OK(buf[0] == '1', "sriov hold: no IOMMU, nothing held");
 	fake_cleanup(&fs);
