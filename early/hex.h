@@ -10,5 +10,9 @@ int hex_digit(char c);
 int hex_parse(const char *s, size_t n, unsigned *out);
 /* Exactly n (1..9) decimal digits; 0 or -EINVAL. */
 int dec_parse(const char *s, size_t n, unsigned *out);
+/* The kernel's sscanf("%x") on s[0..len): leading whitespace, optional 0x,
+ * digits up to the first non-digit (kept in the low 32 bits); returns the
+ * characters used, 0 when no number starts there. */
+size_t hex_scan(const char *s, size_t len, unsigned *out);
 
 #endif

@@ -146,30 +146,6 @@ int sel_parse(const char *s, size_t len, struct selector *out, const char **why)
 	return 0;
 }
 
-/* isspace() of the kernel's lib/ctype.c, which counts Latin-1 NBSP too. */
-static int kernel_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
-}
-
-size_t sel_scan_hex(const char *s, size_t len, unsigned *out)
-{
-	size_t i = 0;
-	unsigned v = 0;
-	int d;
-
-	while (i < len && kernel_space(s[i]))
-		i++;
-	if (i == len || hex_digit(s[i]) < 0)
-		return 0;
-	if (s[i] == '0' && i + 1 < len && (s[i + 1] | 0x20) == 'x')
-		i += 2;
-	for (; i < len && (d = hex_digit(s[i])) >= 0; i++)
-		v = v * 16 + (unsigned)d;	/* wraps: the kernel keeps the low 32 bits */
-	*out = v;
-	return i;
-}
-
 /* The selector text for logs; an entry the kernel accepts may be longer. */
 static void kid_text(const char *s, size_t len, struct selector *o)
 {
@@ -200,7 +176,7 @@ int sel_parse_kid(const char *s, size_t len, struct selector *o, const char **wh
 	while (n < 6) {
 		if (n && (i == len || s[i++] != ':'))
 			break;
-		used = sel_scan_hex(s + i, len - i, dst[n]);
+		used = hex_scan(s + i, len - i, dst[n]);
 		if (!used)
 			break;
 		i += used;

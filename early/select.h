@@ -48,10 +48,6 @@ int sel_match_now(const struct selector *sel, const struct pci_dev *d);
 /* The selector's address (SEL_VF: the PF's) is d's. */
 int sel_names(const struct selector *sel, const struct pci_dev *d);
 int sel_pin_ok(const struct selector *sel, const struct pci_dev *d);
-/* The kernel's sscanf("%x") on s[0..len): leading whitespace, optional 0x,
- * digits up to the first non-digit (kept in the low 32 bits); returns the
- * characters used, 0 when no number starts there. */
-size_t sel_scan_hex(const char *s, size_t len, unsigned *out);
 /* What a PF's sysfs directory says of its VFs before they exist
  * (drivers/pci/iov.c sriov_totalvfs, sriov_offset, sriov_stride,
  * sriov_vf_device). */

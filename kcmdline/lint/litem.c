@@ -155,31 +155,6 @@ static void li_sel(const char *s, size_t n, struct litem *it)
 		(void)li_addr_sel(s, n, it);
 }
 
-static int li_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || (unsigned char)c == 0xa0;
-}
-
-/* The kernel's sscanf("%x"): blanks, an optional 0x, then digits (the low
- * 32 bits kept); the characters used, 0 when no number starts there. */
-static size_t li_scan_hex(const char *s, size_t n, unsigned *out)
-{
-	size_t i = 0;
-	unsigned v = 0;
-	int d;
-
-	while (i < n && li_space(s[i]))
-		i++;
-	if (i == n || hex_digit(s[i]) < 0)
-		return 0;
-	if (s[i] == '0' && i + 1 < n && (s[i + 1] | 0x20) == 'x')
-		i += 2;
-	for (; i < n && (d = hex_digit(s[i])) >= 0; i++)
-		v = v * 16 + (unsigned)d;
-	*out = v;
-	return i;
-}
-
 /* vfio_pci_fill_ids(): at least vendor and device; subvendor and subdevice
  * default to PCI_ANY_ID, class and mask to 0; the rest is ignored. */
 static void li_kid(const char *s, size_t n, struct litem *it)
@@ -191,7 +166,7 @@ static void li_kid(const char *s, size_t n, struct litem *it)
 	while (k < 6) {
 		if (k && (i == n || s[i++] != ':'))
 			break;
-		used = li_scan_hex(s + i, n - i, &v[k]);
+		used = hex_scan(s + i, n - i, &v[k]);
 		if (!used)
 			break;
 		i += used;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "hex.h"
 #include "select.h"
 #include "t.h"
 
@@ -133,7 +134,7 @@ static const struct bool_case bools[] = {
 	{ "\x11", -1 }, { "-1", -1 }, { "@", -1 },
 };
 
-/* sel_scan_hex(): the kernel's vsscanf %x */
+/* hex_scan(): the kernel's vsscanf %x */
 struct hex_case {
 	const char *text;
 	size_t used;
@@ -234,7 +235,7 @@ int main(void)
 		     "kstrtobool '%s' is %d", bools[i].text, bools[i].want);
 	for (size_t i = 0; i < sizeof(hexes) / sizeof(hexes[0]); i++) {
 		unsigned v = 0;
-		size_t used = sel_scan_hex(hexes[i].text, strlen(hexes[i].text), &v);
+		size_t used = hex_scan(hexes[i].text, strlen(hexes[i].text), &v);
 
 		T_OK(used == hexes[i].used && (!used || v == hexes[i].value),
 		     "%%x case %zu: %zu chars, %x", i, used, v);
