@@ -145,14 +145,26 @@ make_vfs() {
 	install_rule
 	# What the real root's coldplug does with the rule in place: "add"
 	# replayed for the PF, whose event holds its VFs.
-	udevadm trigger --action=add "/sys/bus/pci/devices/$pf"
+	udevadm trigger --settle --action=add "/sys/bus/pci/devices/$pf"
 	udevadm settle --timeout=60
+	# As in wait_hotplug: wait for udevd's report on each VF's "add", not
+	# only for settle, which may come before udevd has read the events.
+	udevadm monitor --udev --subsystem-match=pci >/run/vfio-probe.monitor 2>&1 &
+	monitor=$!
+	sleep 1
 	if echo "${spec##*:}" >"/sys/bus/pci/devices/$pf/sriov_numvfs"; then
+		i=0
+		while [ "$(grep -c ' add .* (pci)' /run/vfio-probe.monitor)" -lt "${spec##*:}" ] &&
+			[ "$i" -lt 120 ]; do
+			sleep 1
+			i=$((i + 1))
+		done
 		udevadm settle --timeout=60
-		echo "PROBE-SRIOV $pf sriov_numvfs=${spec##*:}, udev settled"
+		echo "PROBE-SRIOV $pf sriov_numvfs=${spec##*:}, waited ${i}s, udev settled"
 	else
 		echo "PROBE-SRIOV $pf: writing sriov_numvfs failed"
 	fi
+	kill "$monitor" 2>/dev/null
 }
 
 # vfio_test.hotplug=ADDR,... (scenario hotplug): install the rule, ask the
