@@ -21,7 +21,8 @@ static const char usage[] =
 "  status                       what the boot pass did, checked against now\n"
 "  plan [--cmdline S|--grub F]  what the next boot will do\n"
 "  check                        IOMMU, interrupt remapping, cmdline, initrd\n"
-"  acl | template [--address]   libvirt cgroup_device_acl, OpenNebula PCI blocks\n"
+"  template [--format F]        libvirt <hostdev>, Proxmox hostpciN, OpenNebula PCI\n"
+"  acl                          the device nodes, and when libvirt needs the ACL\n"
 "  bind SEL... | unbind SEL...  move devices to / from vfio-pci now\n"
 "  udev ADDR                    the udev rule's pass for a device added after boot\n";
 
