@@ -777,18 +777,27 @@ static int class_dir(struct fakesys *f, const char *cls, const char *name, char 
 	return 0;
 }
 
-int fake_slave(struct fakesys *f, const char *holder, const char *lower)
+/* The two links of a stacked pair in class cls: upper/DOWN+lower to the
+ * lower device, lower/UP+upper back (block: slaves/, holders/; net: lower_,
+ * upper_). */
+static int link_pair(struct fakesys *f, const char *cls, const char *upper, const char *lower,
+		     const char *down, const char *up)
 {
-	char hdir[512], ldir[512], rel[600];
+	char udir[512], ldir[512], rel[600];
 
-	if (class_dir(f, "block", holder, hdir, sizeof(hdir)) ||
-	    class_dir(f, "block", lower, ldir, sizeof(ldir)))
+	if (class_dir(f, cls, upper, udir, sizeof(udir)) ||
+	    class_dir(f, cls, lower, ldir, sizeof(ldir)))
 		return -1;
-	snprintf(rel, sizeof(rel), "%s/slaves/%s", hdir, lower);
+	snprintf(rel, sizeof(rel), "%s/%s%s", udir, down, lower);
 	if (fake_symlink(f, rel, ldir))
 		return -1;
-	snprintf(rel, sizeof(rel), "%s/holders/%s", ldir, holder);
-	return fake_symlink(f, rel, hdir);
+	snprintf(rel, sizeof(rel), "%s/%s%s", ldir, up, upper);
+	return fake_symlink(f, rel, udir);
+}
+
+int fake_slave(struct fakesys *f, const char *holder, const char *lower)
+{
+	return link_pair(f, "block", holder, lower, "slaves/", "holders/");
 }
 
 int fake_net(struct fakesys *f, const char *name, const char *addr)
@@ -813,14 +822,5 @@ int fake_net(struct fakesys *f, const char *name, const char *addr)
 
 int fake_lower(struct fakesys *f, const char *upper, const char *lower)
 {
-	char udir[512], ldir[512], rel[600];
-
-	if (class_dir(f, "net", upper, udir, sizeof(udir)) ||
-	    class_dir(f, "net", lower, ldir, sizeof(ldir)))
-		return -1;
-	snprintf(rel, sizeof(rel), "%s/lower_%s", udir, lower);
-	if (fake_symlink(f, rel, ldir))
-		return -1;
-	snprintf(rel, sizeof(rel), "%s/upper_%s", ldir, upper);
-	return fake_symlink(f, rel, udir);
+	return link_pair(f, "net", upper, lower, "lower_", "upper_");
 }
