@@ -118,14 +118,41 @@ static int check_text(const char *s, size_t len, struct selector *o, const char 
  * as the kernel's virtfnN links, at most 65534 (TotalVFs is 16 bits). */
 #define VF_WHY "bad VF selector (want ADDR/vfN, ADDR/vf)"
 
+/* "=MODULE" after a selector: a module name as the kernel spells one
+ * (letters, digits, '_', '-'), stored with '_' as modules are named. */
+static int parse_module(const char *s, size_t len, struct selector *o, const char **why)
+{
+	*why = "bad driver after '=' (want a module name, e.g. =vfio-pci or =mlx5_vfio_pci)";
+	if (!len || len > SEL_MODULE_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return -EINVAL;
+		o->module[i] = c == '-' ? '_' : c;
+	}
+	o->module[len] = '\0';
+	return 0;
+}
+
 int sel_parse(const char *s, size_t len, struct selector *out, const char **why)
 {
-	const char *slash = memchr(s, '/', len);
-	size_t n = len, m;
+	const char *eq = memchr(s, '=', len);
+	const char *slash;
+	size_t n, m;
 	unsigned vf = PCI_ANY;
 
 	if (check_text(s, len, out, why))
 		return -EINVAL;
+	if (eq) {
+		if (parse_module(eq + 1, len - (size_t)(eq - s) - 1, out, why))
+			return -EINVAL;
+		len = (size_t)(eq - s);
+	}
+	slash = memchr(s, '/', len);
+	n = len;
 	if (slash && s + len - slash >= 3 && !memcmp(slash, "/vf", 3)) {
 		n = (size_t)(slash - s);
 		m = len - n - 3;

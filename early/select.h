@@ -9,6 +9,9 @@
  *   [DDDD:]BB:DD.F/vfN          SR-IOV virtual function N of that physical
  *                               function (the PF's virtfnN link), decimal
  *   [DDDD:]BB:DD.F/vf           every virtual function of that PF
+ * each of them optionally followed by =MODULE, the vfio driver it must get:
+ * a variant driver's module (modprobe's name, '-' and '_' alike), or
+ * vfio-pci for the generic driver even where a variant matches
  * and entries of the kernel's own vfio-pci.ids=:
  *   vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]
  * read as vfio_pci_fill_ids() reads them (sscanf "%x:%x:%x:%x:%x:%x").
@@ -21,6 +24,7 @@
 #include "pci.h"
 
 #define SEL_TEXT_MAX 56
+#define SEL_MODULE_MAX 55	/* MODULE_NAME_LEN - 1 */
 
 enum sel_kind { SEL_ADDR, SEL_FILTER, SEL_KID, SEL_VF };
 
@@ -34,6 +38,7 @@ struct selector {
 	unsigned subvendor, subdevice;	/* SEL_KID */
 	unsigned class, class_mask;	/* FILTER: 16-bit class+subclass, mask 0 = any;
 					 * KID: 24-bit class and mask, as the kernel */
+	char module[SEL_MODULE_MAX + 1];	/* =MODULE, '-' as '_'; "" for the default */
 };
 
 /* 0, or -EINVAL with *why set to a short explanation. */

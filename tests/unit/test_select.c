@@ -117,6 +117,12 @@ static const struct invalid_case invalid[] = {
 	{ "0000:01:00/vf1", 0, "VF" },
 	{ "8086:10c9/vf1", 0, "VF" },
 	{ "/vf1", 0, "VF" },
+	{ "0000:01:00.0=", 0, "driver after '='" },
+	{ "0000:01:00.0=mlx5 vfio", 0, "driver after '='" },
+	{ "0000:01:00.0=a=b", 0, "driver after '='" },
+	{ "0000:01:00.0=../vfio", 0, "driver after '='" },
+	{ "=vfio-pci", 0, "filter" },
+	{ "0000:01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, "too long" },
 };
 
 struct bool_case {
@@ -205,6 +211,34 @@ static void test_vf(void)
 	T_OK(sel_match(&s, &vf0) && !sel_match(&s, &pf), "VFs by their ids");
 }
 
+/* SELECTOR=MODULE: the module in '_' form, the selector as without it. */
+static void test_module(void)
+{
+	static const struct { const char *text; enum sel_kind kind; const char *module; } ok[] = {
+		{ "01:00.0=mlx5-vfio-pci", SEL_ADDR, "mlx5_vfio_pci" },
+		{ "0000:01:00.0@15b3:101e=mlx5_vfio_pci", SEL_ADDR, "mlx5_vfio_pci" },
+		{ "15b3:101e=vfio-pci", SEL_FILTER, "vfio_pci" },
+		{ "::0300=nvgrace_gpu_vfio_pci", SEL_FILTER, "nvgrace_gpu_vfio_pci" },
+		{ "01:00.0/vf2=xe-vfio-pci", SEL_VF, "xe_vfio_pci" },
+		{ "01:00.0/vf=virtio_vfio_pci", SEL_VF, "virtio_vfio_pci" },
+		{ "01:00.0", SEL_ADDR, "" },
+	};
+	struct selector s;
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		int r = sel_parse(ok[i].text, strlen(ok[i].text), &s, &why);
+
+		T_OK(r == 0 && s.kind == ok[i].kind && !strcmp(s.module, ok[i].module) &&
+		     !strcmp(s.text, ok[i].text), "module: '%s' gives '%s'", ok[i].text,
+		     ok[i].module);
+	}
+	sel_parse("01:00.0/vf2=xe-vfio-pci", 23, &s, &why);
+	T_OK(s.vf == 2 && s.bus == 1 && !s.pinned, "module: the VF selector before '=' is kept");
+	sel_parse("0000:01:00.0@15b3:101e=mlx5_vfio_pci", 36, &s, &why);
+	T_OK(s.pinned && s.vendor == 0x15b3 && s.device == 0x101e, "module: the pin is kept");
+}
+
 int main(void)
 {
 	struct selector s;
@@ -251,5 +285,6 @@ int main(void)
 	sel_parse("00:02.0", 7, &s, &why);
 	T_OK(!sel_class_only(&s), "an address is not class-only");
 	test_vf();
+	test_module();
 	return t_done();
 }
