@@ -8,6 +8,7 @@
 #include "log.h"
 #include "modules.h"
 #include "sysfs.h"
+#include "variant.h"
 
 #define WAIT_STEP_MS	10
 #define UNBIND_WAIT_MS	500
@@ -69,7 +70,9 @@ static void rollback(struct pci_dev *d, const char *detail)
 		d->driver[0] ? d->driver : "no driver");
 }
 
-static void prepare(struct pci_dev *d, long dl)
+/* Hold the device for vfio-pci: once driver_override names it, no other
+ * driver (a variant's core driver loading next, say) can take it. */
+static void prepare(struct pci_dev *d)
 {
 	char path[SYSFS_DEV_PATH_MAX];
 	int r;
@@ -89,7 +92,7 @@ static void prepare(struct pci_dev *d, long dl)
 	/* pci-sysfs prints a NULL override as "(null)" */
 	if (!strcmp(d->prev_override, "(null)"))
 		d->prev_override[0] = '\0';
-	if (d->prev_override[0] && strcmp(d->prev_override, "vfio-pci"))
+	if (d->prev_override[0] && strcmp(d->prev_override, variant_target(d)))
 		log_warn("%s: override was %s", d->addr, d->prev_override);
 	r = sysfs_write(path, "vfio-pci");
 	if (r < 0) {
@@ -97,43 +100,73 @@ static void prepare(struct pci_dev *d, long dl)
 		log_err("%s: driver_override: %s; not binding", d->addr, log_errstr(r));
 		return;
 	}
-	if (d->driver[0] && strcmp(d->driver, "vfio-pci")) {
-		log_info("%s: unbinding from %s", d->addr, d->driver);
-		r = attr_write(d, "driver/unbind", d->addr);
-		/* A refused write changes nothing: no point in waiting. */
-		if (r == 0 && wait_driver(d, "", UNBIND_WAIT_MS, dl) == -ENOENT) {
-			vanished(d, "while unbinding");
-			return;
-		}
-		if (r < 0 || d->driver[0]) {
-			rollback(d, "unbind-failed");
-			return;
-		}
-	}
 	d->result = RES_PENDING;
+}
+
+/* A variant's driver name, its module loaded first; on failure the device
+ * stays with vfio-pci, whose override it has. */
+static void resolve_variant(struct pci_dev *d, const struct bind_opts *o)
+{
+	int r = 0;
+
+	if (!d->vfio_module[0])
+		return;
+	if (!strcmp(d->vfio_driver, "vfio-pci"))
+		r = o->load_variant ? o->load_variant(d->vfio_module, o) : -ENOENT;
+	if (r >= 0)
+		r = variant_driver(d->vfio_module, d->vfio_driver, sizeof(d->vfio_driver));
+	if (r >= 0 && attr_write(d, "driver_override", d->vfio_driver) == 0) {
+		log_notice("%s: vfio driver %s (module %s, %s)", d->addr, d->vfio_driver,
+			   d->vfio_module, variant_why_name(d->vfio_why));
+		return;
+	}
+	log_warn("%s: variant %s %s: vfio-pci instead", d->addr, d->vfio_module,
+		 r < 0 ? "has no driver here" : "not written to driver_override");
+	d->vfio_why = VFIO_WHY_FALLBACK;
+	strcpy(d->vfio_driver, "vfio-pci");
+	(void)attr_write(d, "driver_override", "vfio-pci");	/* it was, or it still is */
+}
+
+/* Off the driver it is on, unless that is where it goes. */
+static void release_old(struct pci_dev *d, long dl)
+{
+	int r;
+
+	if (!d->driver[0] || !strcmp(d->driver, variant_target(d)))
+		return;
+	log_info("%s: unbinding from %s", d->addr, d->driver);
+	r = attr_write(d, "driver/unbind", d->addr);
+	/* A refused write changes nothing: no point in waiting. */
+	if (r == 0 && wait_driver(d, "", UNBIND_WAIT_MS, dl) == -ENOENT) {
+		vanished(d, "while unbinding");
+		return;
+	}
+	if (r < 0 || d->driver[0])
+		rollback(d, "unbind-failed");
 }
 
 static void finish(struct pci_dev *d, long dl)
 {
+	const char *want = variant_target(d);
 	int r;
 
 	if (pci_read_driver(d) < 0) {
 		vanished(d, "while binding");
 		return;
 	}
-	if (strcmp(d->driver, "vfio-pci")) {
+	if (strcmp(d->driver, want)) {
 		r = sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
-		if (r == 0 && wait_driver(d, "vfio-pci", PROBE_WAIT_MS, dl) == -ENOENT) {
+		if (r == 0 && wait_driver(d, want, PROBE_WAIT_MS, dl) == -ENOENT) {
 			vanished(d, "while binding");
 			return;
 		}
 	}
-	if (strcmp(d->driver, "vfio-pci")) {
+	if (strcmp(d->driver, want)) {
 		rollback(d, "vfio-pci-did-not-bind");
 		return;
 	}
-	d->result = strcmp(d->prev_driver, "vfio-pci") ? RES_BOUND : RES_ALREADY;
-	log_notice("%s: bound to vfio-pci (was %s)", d->addr,
+	d->result = strcmp(d->prev_driver, want) ? RES_BOUND : RES_ALREADY;
+	log_notice("%s: bound to %s (was %s)", d->addr, want,
 		   d->prev_driver[0] ? d->prev_driver : "unbound");
 }
 
@@ -180,8 +213,14 @@ static void bind_planned(struct pci_list *l, const struct bind_opts *o)
 		if (deadline_passed(o->deadline))
 			out_of_time(d);
 		else
-			prepare(d, o->deadline);
+			prepare(d);
 	}
+	for (i = 0; i < l->n; i++)
+		if (l->dev[i].result == RES_PENDING)
+			resolve_variant(&l->dev[i], o);
+	for (i = 0; i < l->n; i++)
+		if (l->dev[i].result == RES_PENDING)
+			release_old(&l->dev[i], o->deadline);
 	for (i = 0; i < l->n; i++)
 		if (l->dev[i].result == RES_PENDING)
 			finish(&l->dev[i], o->deadline);
@@ -198,10 +237,10 @@ static void read_back(struct pci_list *l, long started)
 	for (size_t i = 0; i < l->n; i++) {
 		struct pci_dev *d = &l->dev[i];
 		int meant = d->result == RES_BOUND || d->result == RES_ALREADY;
-		int was = !strcmp(d->driver, "vfio-pci");
+		int was = variant_is_vfio(d->driver);
 
 		n[d->result]++;
-		if (pci_read_driver(d) < 0 || meant == !strcmp(d->driver, "vfio-pci"))
+		if (pci_read_driver(d) < 0 || meant == !strcmp(d->driver, variant_target(d)))
 			continue;
 		if (meant || d->action != ACT_LEAVE || !was)
 			log_err("%s: %s %s, yet on %s%s", d->addr, d->action != ACT_LEAVE ?
@@ -218,6 +257,7 @@ void bind_all(struct pci_list *l, const struct bind_opts *o)
 {
 	int wanted = 0;
 
+	variant_choose(l, o->variant_off, o->aliases, o->aliases_len);
 	for (size_t i = 0; i < l->n; i++) {
 		struct pci_dev *d = &l->dev[i];
 

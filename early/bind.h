@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Bind the planned devices to vfio-pci, verified through the driver link,
- * rolled back per device on failure. Never uses new_id.
+ * Bind the planned devices to vfio-pci or their variant driver (variant.h),
+ * verified through the driver link, rolled back per device on failure.
+ * Never uses new_id.
  */
 #ifndef VFE_BIND_H
 #define VFE_BIND_H
@@ -24,6 +25,12 @@ struct bind_opts {
 	const char *cmdline;	/* for module options */
 	size_t cmdline_len;
 	long deadline;		/* deadline_in(BIND_BUDGET_MS, 0) at the pass's start */
+	int variant_off;	/* rd.vfio.variant=0 */
+	const char *aliases;	/* "alias vfio_pci:..." lines (variant.h); NULL: none */
+	size_t aliases_len;
+	/* Loads a variant's module; 0 or -errno. NULL: never (then only a
+	 * variant loaded already is used). */
+	int (*load_variant)(const char *module, const struct bind_opts *o);
 };
 
 /* Sets result/detail/prev_driver of every device the plan touches, then

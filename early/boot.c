@@ -20,6 +20,7 @@
 #include "pci.h"
 #include "plan.h"
 #include "status.h"
+#include "variant.h"
 #include "sysfs.h"
 
 struct opts {
@@ -123,14 +124,24 @@ static int may_run(const struct opts *o)
 	return 0;
 }
 
+static int load_variant(const char *module, const struct bind_opts *o)
+{
+	return modules_load_variant(module, o->cmdline, o->cmdline_len, o->deadline);
+}
+
 static void run(const struct opts *o, const struct config *c, const char *line, size_t len)
 {
 	int boot = !o->root && !o->dry_run;
 	int rd_driver = !o->no_rd_driver && !o->dry_run;
-	struct bind_opts bo = { boot, line, len, deadline_in(BIND_BUDGET_MS, 0) };
+	struct bind_opts bo = {
+		.load_modules = boot, .cmdline = line, .cmdline_len = len,
+		.deadline = deadline_in(BIND_BUDGET_MS, 0), .variant_off = c->variant_off,
+		.load_variant = boot ? load_variant : NULL,
+	};
 	struct pci_list l;
 	int have_iommu;
 
+	bo.aliases = modules_variant_aliases(&bo.aliases_len);
 	if (rd_driver)
 		modules_write_blacklist(&c->blacklist);
 	if (rd_driver && boot)
@@ -141,6 +152,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 	if (pass_select(&l, c, &have_iommu, o->dry_run ? 0 : PASS_HOLD))
 		plan_log(&l, c, have_iommu);
 	if (o->dry_run) {
+		variant_choose(&l, bo.variant_off, bo.aliases, bo.aliases_len);
 		plan_print(&l, 1);
 		pci_free(&l);
 		return;

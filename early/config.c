@@ -215,6 +215,8 @@ __attribute__((noinline)) static void parse_param(struct config *c, const struct
 		c->debug = clear_on(c, p, "rd.vfio.debug", "no debug log");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.boot_vga"))
 		c->boot_vga = clear_on(c, p, "rd.vfio.boot_vga", "the boot display stays guarded");
+	else if (kcmd_name_eq(n, nl, "rd.vfio.variant"))
+		c->variant_off = !clear_on(c, p, "rd.vfio.variant", "vfio-pci for every device");
 	else if (kcmd_name_eq(n, nl, "rd.vfio.group"))
 		parse_group(c, p);
 	else if (kcmd_name_eq(n, nl, "rd.driver.pre"))

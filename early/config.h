@@ -18,6 +18,7 @@ struct config {
 	int disabled;			/* rd.vfio= anything but a clear "on" */
 	int debug;			/* rd.vfio.debug */
 	int boot_vga;			/* rd.vfio.boot_vga=1 */
+	int variant_off;		/* rd.vfio.variant= anything but a clear "on": vfio-pci */
 	enum group_policy group;	/* rd.vfio.group= */
 	struct selector *sel;		/* vfio.ids, rd.vfio.ids, vfio-pci.ids, in order */
 	size_t nsel;

@@ -16,13 +16,16 @@ static void put(struct sink *s, char c)
 	s->n++;
 }
 
+/* base 16 in lower case, 'X' (given as base 17) in upper case. */
 static void put_num(struct sink *s, unsigned long v, unsigned base, int neg, int width, char pad)
 {
+	const char *set = base == 17 ? "0123456789ABCDEF" : "0123456789abcdef";
 	char digits[24];
 	int n = 0;
 
+	base -= base == 17;
 	do {
-		digits[n++] = "0123456789abcdef"[v % base];
+		digits[n++] = set[v % base];
 		v /= base;
 	} while (v);
 	if (neg && pad == '0')
@@ -55,7 +58,7 @@ static void convert(struct sink *s, char conv, int width, char pad, va_list *ap)
 		put_str(s, va_arg(*ap, const char *));
 		return;
 	}
-	if (conv != 'd' && conv != 'u' && conv != 'x' && conv != 'c') {
+	if (conv != 'd' && conv != 'u' && conv != 'x' && conv != 'X' && conv != 'c') {
 		put(s, conv);
 		return;
 	}
@@ -65,7 +68,7 @@ static void convert(struct sink *s, char conv, int width, char pad, va_list *ap)
 	else if (conv == 'd' && d < 0)
 		put_num(s, -(unsigned long)d, 10, 1, width, pad);
 	else
-		put_num(s, (unsigned)d, conv == 'x' ? 16 : 10, 0, width, pad);
+		put_num(s, (unsigned)d, conv == 'x' ? 16 : conv == 'X' ? 17 : 10, 0, width, pad);
 }
 
 int fmt_v(char *buf, size_t size, const char *f, va_list ap)

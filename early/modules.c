@@ -250,12 +250,19 @@ static int load_one(const char *path, const char *cmdline, size_t len)
 	return (int)r;
 }
 
-/* Options are never absolute paths: every chunk starting with '/' is a module. */
+#define VARIANT_TAG "variant "
+
+/* Options are never absolute paths: every chunk starting with '/' is a
+ * module. vfio-pci's modules come first; a variant's section (its
+ * "variant MODULE" line, its aliases, its modules) is loaded only for a
+ * device that gets that variant. */
 static int load_resolved_list(const char *cmdline, size_t len)
 {
 	int r = 0, loaded = 0;
 
 	for (const char *p = list; r == 0 && p && p < list + list_len; p += strlen(p) + 1) {
+		if (!strncmp(p, VARIANT_TAG, sizeof(VARIANT_TAG) - 1))
+			break;
 		if (*p != '/')
 			continue;
 		r = load_one(p, cmdline, len);
@@ -299,6 +306,43 @@ int modules_ensure_vfio(const char *cmdline, size_t len, long dl)
 	if ((r || !sysfs_exists(SYSFS_VFIO_DRIVER)) && !deadline_passed(dl))
 		run_modprobe("vfio-pci", "ids=", dl);
 	return sysfs_exists(SYSFS_VFIO_DRIVER) ? 0 : -ENOENT;
+}
+
+/* The chunk after module's "variant MODULE" line, or NULL. */
+static const char *variant_section(const char *module)
+{
+	size_t tag = sizeof(VARIANT_TAG) - 1;
+
+	for (const char *p = list; p && p < list + list_len; p += strlen(p) + 1)
+		if (!strncmp(p, VARIANT_TAG, tag) && !strcmp(p + tag, module))
+			return p + strlen(p) + 1;
+	return NULL;
+}
+
+int modules_load_variant(const char *module, const char *cmdline, size_t len, long dl)
+{
+	const char *p = variant_section(module);
+	int r = 0;
+
+	if (!p) {
+		log_info("%s is not in this image's list: modprobe", module);
+		return run_modprobe(module, NULL, dl);
+	}
+	for (; r == 0 && p < list + list_len; p += strlen(p) + 1) {
+		if (!strncmp(p, VARIANT_TAG, sizeof(VARIANT_TAG) - 1))
+			break;
+		if (*p == '/')
+			r = load_one(p, cmdline, len);
+	}
+	if (r < 0)
+		log_warn("cannot load %s: %s", module, log_errstr(r));
+	return r ? run_modprobe(module, NULL, dl) : 0;
+}
+
+const char *modules_variant_aliases(size_t *len)
+{
+	*len = list ? list_len : 0;
+	return list;
 }
 
 static int listed(const struct strlist *l, const char *name)

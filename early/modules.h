@@ -27,6 +27,12 @@ char *modules_read_list(void);
 /* 0 when the vfio-pci driver is registered afterwards, -errno otherwise;
  * modprobe runs end by the deadline dl at the latest. */
 int modules_ensure_vfio(const char *cmdline, size_t len, long dl);
+/* Load variant module's section of the list (or modprobe it when the list
+ * has none, or a load failed); 0 or -errno. */
+int modules_load_variant(const char *module, const char *cmdline, size_t len, long dl);
+/* The list's text, whose "alias vfio_pci:..." lines are its variants'
+ * (variant.h); NULL when there is no list. */
+const char *modules_variant_aliases(size_t *len);
 /* modprobe each name (skipping blacklisted ones); phase is "pre" or "post". */
 void modules_load_list(const struct strlist *names, const struct strlist *blacklist,
 		       const char *phase, long dl);

@@ -11,6 +11,7 @@
 #include "hex.h"
 #include "pci.h"
 #include "sysfs.h"
+#include "variant.h"
 
 static const char *const reason_names[] = {
 	[REASON_NONE] = "",
@@ -293,17 +294,12 @@ int pci_is_bridge_class(const struct pci_dev *d)
 	return (d->class >> 16) == 0x06;
 }
 
-/* drivers/vfio/pci/: vfio-pci and the variant drivers (mlx5_vfio_pci,
- * xe-vfio-pci, ...: every name ends in vfio-pci or vfio_pci);
+/* drivers/vfio/pci/: vfio-pci and the variant drivers (variant.c);
  * drivers/pci/pci-stub.c; drivers/pci/pcie/portdrv.c. */
 int pci_driver_manages_dma(const char *driver)
 {
-	size_t n = strlen(driver), i;
-
-	for (i = 0; n >= 8 && i < 8; i++)
-		if ((driver[n - 8 + i] == '-' ? '_' : driver[n - 8 + i]) != "vfio_pci"[i])
-			break;
-	return i == 8 || !strcmp(driver, "pci-stub") || !strcmp(driver, "pcieport");
+	return variant_is_vfio(driver) || !strcmp(driver, "pci-stub") ||
+	       !strcmp(driver, "pcieport");
 }
 
 int pci_is_storage(const struct pci_dev *d)

@@ -29,6 +29,16 @@ enum pci_reason {
 	REASON_GROUP_UNUSABLE,		/* slot/all: a member blocks the group, none taken */
 };
 
+/* Why a device to bind gets the vfio driver it gets (variant.c). */
+enum vfio_why {
+	VFIO_WHY_NONE,		/* not chosen (not to bind) */
+	VFIO_WHY_GENERIC,	/* no variant's vfio_pci alias matches it: vfio-pci */
+	VFIO_WHY_ALIAS,		/* a variant's vfio_pci alias matches best */
+	VFIO_WHY_SELECTOR,	/* its selector's =MODULE */
+	VFIO_WHY_OFF,		/* rd.vfio.variant=0: vfio-pci */
+	VFIO_WHY_FALLBACK,	/* its variant could not be loaded or has no driver: vfio-pci */
+};
+
 /* What put a device to bind: a selector or a selected group mate. */
 enum pci_origin { ORIGIN_NONE, ORIGIN_SELECTOR, ORIGIN_GROUP };
 
@@ -55,6 +65,9 @@ struct pci_dev {
 	char detail[96];			/* why a bind failed */
 	char prev_driver[64];
 	char prev_override[64];			/* "" when none */
+	char vfio_module[56];			/* the variant's module; "" for vfio-pci */
+	char vfio_driver[64];			/* what to bind to: "vfio-pci" or the variant's */
+	enum vfio_why vfio_why;
 };
 
 struct pci_list {

@@ -9,8 +9,9 @@
 #include "modules.h"
 #include "status.h"
 #include "sysfs.h"
+#include "variant.h"
 
-#define LINE_MAX_LEN 256
+#define LINE_MAX_LEN 384
 
 /* Reasons are single tokens: "group=slot of=X" becomes "group=slot,of=X". */
 static void token(char *dst, size_t size, const char *src)
@@ -29,23 +30,33 @@ static int misplaced(const struct pci_dev *d)
 {
 	int meant = d->result == RES_BOUND || d->result == RES_ALREADY;
 
-	return meant != !strcmp(d->driver, "vfio-pci");
+	return meant != !strcmp(d->driver, variant_target(d));
+}
+
+/* " vfio=DRIVER,WHY" where the choice was not plain vfio-pci by default. */
+static void vfio_choice(const struct pci_dev *d, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (d->vfio_why != VFIO_WHY_NONE && d->vfio_why != VFIO_WHY_GENERIC)
+		fmt(buf, size, " vfio=%s,%s", d->vfio_module[0] && d->vfio_why != VFIO_WHY_FALLBACK ?
+		    variant_target(d) : "vfio-pci", variant_why_name(d->vfio_why));
 }
 
 static int format_dev(const struct pci_dev *d, char *buf, size_t size)
 {
 	const char *now = !misplaced(d) ? NULL : d->driver[0] ? d->driver : "-";
-	char type[16], group[12], reason[96];
+	char type[16], group[12], reason[96], vfio[96];
 
 	pci_type(d, type, sizeof(type));
+	vfio_choice(d, vfio, sizeof(vfio));
 	if (d->group >= 0)
 		fmt(group, sizeof(group), "%d", d->group);
 	else
 		strcpy(group, "-");
 	token(reason, sizeof(reason), d->detail[0] ? d->detail : d->by);
-	return fmt(buf, size, "%s %s group=%s prev=%s result=%s reason=%s%s%s\n", d->addr,
+	return fmt(buf, size, "%s %s group=%s prev=%s result=%s reason=%s%s%s%s\n", d->addr,
 		   type, group, d->prev_driver[0] ? d->prev_driver : "-",
-		   pci_result_name(d->result), reason, now ? " now=" : "", now ? now : "");
+		   pci_result_name(d->result), reason, vfio, now ? " now=" : "", now ? now : "");
 }
 
 int status_write(const struct pci_list *l, const char *note)

@@ -89,8 +89,7 @@ int cmd_log_to_stdout(void);
 void cmd_log_restore(int saved);
 /* Load the device's native driver by its modalias, through libkmod. */
 void cmd_modprobe_alias(const struct pci_dev *d);
-/* On vfio-pci or a vfio-pci variant driver (a name ending in "vfio-pci" or
- * "_vfio_pci", as mlx5_vfio_pci). */
+/* On vfio-pci or a vfio-pci variant driver (variant_is_vfio()). */
 int cmd_on_vfio(const struct pci_dev *d);
 /* Why a VM cannot be given an IOMMU group, filled by cmd_group_usable. */
 struct cmd_group_why {
@@ -107,6 +106,19 @@ int cmd_group_usable(const struct pci_list *l, int g, struct cmd_group_why *w);
 /* Load vfio-pci through libkmod unless registered (bind, udev), as the boot
  * pass loads it: without ids=. Not under --root. */
 void cmd_load_vfio(const struct cmd_ctx *x);
+/* The "alias vfio_pci:" lines of kernel release's modules.alias (under
+ * --root: in DIR), malloc'ed; 0 or -errno. */
+int cmd_variant_aliases(const struct cmd_ctx *x, const char *release, char **text, size_t *len);
+/* variant_choose() for l with release's aliases (NULL: the running
+ * kernel's); without them vfio-pci for all, and -errno. */
+int cmd_variants(const struct cmd_ctx *x, struct pci_list *l, const struct config *c,
+		 const char *release);
+/* bind_all()'s options on the host: modules through libkmod (none under
+ * --root), the running kernel's vfio_pci aliases in bo->aliases (free()
+ * it after), rd.vfio.variant from c. */
+struct bind_opts;
+void cmd_bind_opts(const struct cmd_ctx *x, const struct config *c, struct bind_opts *bo,
+		   const char *line, size_t len, long deadline);
 /* A guard that keeps a device by design (boot-vga, bridge, mass-storage),
  * as opposed to one that means the setup is broken (no IOMMU). */
 int cmd_by_design(const char *why);

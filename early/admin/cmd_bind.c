@@ -11,6 +11,7 @@
 #include "pass.h"
 #include "plan.h"
 #include "print.h"
+#include "variant.h"
 
 static int set_group(const char *word, enum group_policy *g)
 {
@@ -90,7 +91,8 @@ int cmd_report(const struct pci_list *l, const struct config *c, int want_vfio,
 		if (d->action == ACT_LEAVE)
 			continue;
 		touched++;
-		bad += (strcmp(d->driver, "vfio-pci") == 0) != want_vfio;
+		bad += want_vfio ? strcmp(d->driver, variant_target(d)) != 0 :
+				   variant_is_vfio(d->driver);
 		cmd_result_line(d);
 	}
 	pr_flush();
@@ -122,16 +124,14 @@ int cmd_bind(struct cmd_ctx *x)
 	}
 	for (size_t i = 0; i < l.n; i++)
 		strcpy(l.dev[i].prev_driver, l.dev[i].driver);
-	bo.load_modules = !x->root;
-	bo.cmdline = line;
-	bo.cmdline_len = len;
-	bo.deadline = deadline_in(BIND_BUDGET_MS, 0);
+	cmd_bind_opts(x, &c, &bo, line, len, deadline_in(BIND_BUDGET_MS, 0));
 	for (size_t i = 0; i < l.n; i++)
 		if (l.dev[i].action == ACT_BIND) {
 			cmd_load_vfio(x);
 			break;
 		}
 	bind_all(&l, &bo);
+	free((char *)bo.aliases);
 	r = cmd_report(&l, &c, 1, "bound");
 	pci_free(&l);
 	config_free(&c);

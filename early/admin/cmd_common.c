@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "variant.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "log.h"
@@ -174,16 +175,9 @@ int cmd_by_design(const char *why)
 		       !strcmp(why, "mass-storage"));
 }
 
-static int name_ends(const char *s, const char *tail)
-{
-	size_t n = strlen(s), m = strlen(tail);
-
-	return n >= m && !strcmp(s + n - m, tail);
-}
-
 int cmd_on_vfio(const struct pci_dev *d)
 {
-	return name_ends(d->driver, "vfio-pci") || name_ends(d->driver, "_vfio_pci");
+	return variant_is_vfio(d->driver);
 }
 
 /* Append to a NUL-terminated buffer; what does not fit is cut. */

@@ -202,13 +202,11 @@ static void decide(const struct cmd_ctx *x, struct pci_list *l, struct pci_dev *
 	if (d->action != ACT_LEAVE) {
 		plan_log_dev(l, d, have_iommu);
 		strcpy(d->prev_driver, d->driver);
-		bo.load_modules = !x->root;
-		bo.cmdline = e->line;
-		bo.cmdline_len = e->len;
-		bo.deadline = e->deadline;
+		cmd_bind_opts(x, c, &bo, e->line, e->len, e->deadline);
 		if (d->action == ACT_BIND)
 			cmd_load_vfio(x);
 		bind_all(&one, &bo);
+		free((char *)bo.aliases);
 	}
 	if (d->result != RES_BOUND && d->result != RES_ALREADY)
 		release_vf(d, !x->root);

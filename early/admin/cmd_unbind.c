@@ -14,12 +14,14 @@
 #include "plan.h"
 #include "print.h"
 #include "sysfs.h"
+#include "variant.h"
 
 #define UNBIND_STEP_MS 10
 #define LET_GO_MS 1000
 #define NATIVE_MS 500
 
-/* Poll the driver link until it is off vfio-pci (and, if bound, on any driver). */
+/* Poll the driver link until it is off vfio-pci or its variant (and, if
+ * bound, on any driver). */
 static int wait_off_vfio(struct pci_dev *d, int bound, int ms)
 {
 	struct timespec tick = { 0, UNBIND_STEP_MS * 1000 * 1000 };
@@ -27,7 +29,7 @@ static int wait_off_vfio(struct pci_dev *d, int bound, int ms)
 	for (int waited = 0;; waited += UNBIND_STEP_MS) {
 		if (pci_read_driver(d) < 0)
 			return -ENOENT;
-		if (strcmp(d->driver, "vfio-pci") && (!bound || d->driver[0]))
+		if (!variant_is_vfio(d->driver) && (!bound || d->driver[0]))
 			return 0;
 		if (waited >= ms)
 			return -ETIMEDOUT;
@@ -67,11 +69,12 @@ static int clear_override(struct pci_dev *d, int *had)
 	char path[SYSFS_DEV_PATH_MAX], ovr[64];
 
 	*had = !sysfs_dev_path(path, sizeof(path), d->addr, "driver_override") &&
-	       sysfs_read(path, ovr, sizeof(ovr)) > 0 && !strcmp(ovr, "vfio-pci");
+	       sysfs_read(path, ovr, sizeof(ovr)) > 0 && variant_is_vfio(ovr);
 	return *had ? sysfs_write(path, "\n") : 0;
 }
 
-/* Clear the override, unbind vfio-pci, probe; 0 or the reason it failed. */
+/* Clear the override, unbind vfio-pci (or its variant), probe; 0 or the
+ * reason it failed. */
 static const char *hand_back(struct pci_dev *d, int load_modules)
 {
 	char path[SYSFS_DEV_PATH_MAX];
@@ -79,11 +82,11 @@ static const char *hand_back(struct pci_dev *d, int load_modules)
 
 	if (clear_override(d, &had) < 0)
 		return "driver_override-write-failed";
-	if (!had && strcmp(d->driver, "vfio-pci")) {
+	if (!had && !variant_is_vfio(d->driver)) {
 		d->result = RES_UNTOUCHED;
 		return NULL;
 	}
-	if (!strcmp(d->driver, "vfio-pci")) {
+	if (variant_is_vfio(d->driver)) {
 		if (!sysfs_dev_path(path, sizeof(path), d->addr, "driver/unbind"))
 			sysfs_write(path, d->addr);
 		if (wait_off_vfio(d, 0, LET_GO_MS) < 0)
@@ -94,10 +97,11 @@ static const char *hand_back(struct pci_dev *d, int load_modules)
 		load_native(d);
 	if (pci_read_driver(d) < 0)
 		return "vanished";
-	if (!strcmp(d->driver, "vfio-pci"))
+	if (variant_is_vfio(d->driver))
 		return "still-on-vfio-pci";
 	d->result = RES_RELEASED;
-	log_notice("%s: released from vfio-pci, now on %s", d->addr,
+	log_notice("%s: released from %s, now on %s", d->addr,
+		   d->prev_driver[0] ? d->prev_driver : "vfio-pci",
 		   d->driver[0] ? d->driver : "no driver (its own is not loaded)");
 	return NULL;
 }
