@@ -7,6 +7,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "plan.h"
+#include "variant.h"
 
 /* Out of line: inlined at its six calls it cost 64 bytes of the boot path. */
 __attribute__((noinline)) static void set(struct pci_dev *d, enum pci_action a, enum pci_reason why, const char *by_fmt,
@@ -394,16 +395,18 @@ static const char *action_name(enum pci_action a)
 void plan_print(const struct pci_list *l, int fd)
 {
 	struct out o = { .n = 0, .fd = fd };
-	char type[16];
+	char type[16], vfio[96];
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pci_dev *d = &l->dev[i];
 
 		pci_type(d, type, sizeof(type));
-		out_line(&o, "%s %s%s%s%s%s type=%s group=%d driver=%s\n", d->addr,
+		variant_describe(d, vfio, sizeof(vfio));
+		out_line(&o, "%s %s%s%s%s%s type=%s group=%d driver=%s%s%s\n", d->addr,
 			 action_name(d->action), d->why ? " " : "", pci_reason_name(d->why),
 			 d->by[0] ? " " : "", d->by, type, d->group,
-			 d->driver[0] ? d->driver : "-");
+			 d->driver[0] ? d->driver : "-", d->vfio_why ? " vfio=" : "",
+			 d->vfio_why ? vfio : "");
 	}
 	out_flush(&o);
 }

@@ -37,9 +37,11 @@ static int misplaced(const struct pci_dev *d)
 static void vfio_choice(const struct pci_dev *d, char *buf, size_t size)
 {
 	buf[0] = '\0';
-	if (d->vfio_why != VFIO_WHY_NONE && d->vfio_why != VFIO_WHY_GENERIC)
-		fmt(buf, size, " vfio=%s,%s", d->vfio_module[0] && d->vfio_why != VFIO_WHY_FALLBACK ?
-		    variant_target(d) : "vfio-pci", variant_why_name(d->vfio_why));
+	if (d->vfio_why != VFIO_WHY_NONE && d->vfio_why != VFIO_WHY_GENERIC) {
+		buf[0] = ' ';
+		memcpy(buf + 1, "vfio=", 5);
+		variant_describe(d, buf + 6, size - 6);
+	}
 }
 
 static int format_dev(const struct pci_dev *d, char *buf, size_t size)

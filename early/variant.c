@@ -157,7 +157,7 @@ static const char *named_module(const struct pci_dev *d)
 	return d->sel->module;
 }
 
-static void choose(struct pci_dev *d, int off, const char *aliases, size_t len)
+void variant_choose_dev(struct pci_dev *d, int off, const char *aliases, size_t len)
 {
 	char alias[PCI_ALIAS_MAX], pattern[PCI_ALIAS_MAX];
 
@@ -191,8 +191,17 @@ void variant_choose(struct pci_list *l, int off, const char *aliases, size_t len
 		d->vfio_why = VFIO_WHY_NONE;
 		d->vfio_module[0] = d->vfio_driver[0] = '\0';
 		if (d->action == ACT_BIND)
-			choose(d, off, aliases, len);
+			variant_choose_dev(d, off, aliases, len);
 	}
+}
+
+void variant_describe(const struct pci_dev *d, char *buf, size_t size)
+{
+	const char *name = "vfio-pci";
+
+	if (d->vfio_module[0] && d->vfio_why != VFIO_WHY_FALLBACK)
+		name = strcmp(d->vfio_driver, "vfio-pci") ? d->vfio_driver : d->vfio_module;
+	fmt(buf, size, "%s,%s", name, variant_why_name(d->vfio_why));
 }
 
 const char *variant_target(const struct pci_dev *d)

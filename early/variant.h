@@ -42,6 +42,8 @@ void variant_modalias(const struct pci_dev *d, char *buf, size_t size);
  * driver when its module is loaded already; else variant_resolve() finds it.
  */
 void variant_choose(struct pci_list *l, int off, const char *aliases, size_t len);
+/* The same for one device, whatever its action (list: what it would get). */
+void variant_choose_dev(struct pci_dev *d, int off, const char *aliases, size_t len);
 
 /* The pci driver module registers (sys/module/MODULE/drivers/pci:NAME)
  * into driver; -ENOENT when the module is not loaded or has none. */
@@ -53,6 +55,9 @@ int variant_driver(const char *module, char *driver, size_t size);
 int variant_is_vfio(const char *driver);
 
 const char *variant_why_name(enum vfio_why w);
+/* "NAME,WHY": the driver d gets (its module while the driver's name is not
+ * known: not loaded yet) and why (variant_why_name). */
+void variant_describe(const struct pci_dev *d, char *buf, size_t size);
 /* The driver d is to end on: its vfio_driver, "vfio-pci" when unchosen. */
 const char *variant_target(const struct pci_dev *d);
 

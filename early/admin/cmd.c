@@ -12,7 +12,7 @@
 enum {
 	OPT_CMDLINE = 1 << 0, OPT_GRUB = 1 << 1, OPT_FILTER = 1 << 2, OPT_JSON = 1 << 3,
 	OPT_ADDRESS = 1 << 4, OPT_GROUP = 1 << 5, OPT_BOOT_VGA = 1 << 6, OPT_ARGS = 1 << 7,
-	OPT_FORMAT = 1 << 8,
+	OPT_FORMAT = 1 << 8, OPT_IMAGE_MODULES = 1 << 9,
 };
 
 struct cmd_opt {
@@ -29,6 +29,7 @@ static const struct cmd_opt cmd_opts[] = {
 	{ "--filter", OPT_FILTER, 1, offsetof(struct cmd_ctx, filter) },
 	{ "--group", OPT_GROUP, 1, offsetof(struct cmd_ctx, group) },
 	{ "--format", OPT_FORMAT, 1, offsetof(struct cmd_ctx, format) },
+	{ "--image-modules", OPT_IMAGE_MODULES, 1, offsetof(struct cmd_ctx, image_modules) },
 	{ "--json", OPT_JSON, 0, offsetof(struct cmd_ctx, json) },
 	{ "--address", OPT_ADDRESS, 0, offsetof(struct cmd_ctx, address) },
 	{ "--boot-vga", OPT_BOOT_VGA, 0, offsetof(struct cmd_ctx, boot_vga) },
@@ -58,16 +59,20 @@ static const struct subcmd subcmds[] = {
 	{ "status", cmd_status, 0,
 	  "usage: vfio-early status [--root DIR]\n"
 	  "What the boot pass did (/run/vfio-early/status) against the devices now:\n"
-	  "ADDR TYPE boot=RESULT now=DRIVER VERDICT[: why] (udev=RESULT: what the udev\n"
-	  "rule did after boot). VERDICT is ok, kept (a guard kept it on the host by\n"
-	  "design), FAIL, after-boot (on vfio-pci, not by the boot pass) or blocked (on\n"
-	  "vfio-pci, but its IOMMU group is not usable: a member is on a host driver;\n"
-	  "the line names it). Exit 1 when a device the boot pass selected is not on\n"
-	  "vfio-pci now, a device on vfio-pci is blocked, or the boot pass left no\n"
-	  "status; 2 when the status file cannot be read (not a regular file, over\n"
-	  "1 MiB); else 0.\n" ROOT_HELP },
-	{ "plan", cmd_plan, OPT_CMDLINE | OPT_GRUB,
-	  "usage: vfio-early plan [--cmdline STR | --grub FILE] [--root DIR]\n"
+	  "ADDR TYPE boot=RESULT now=DRIVER [vfio=DRIVER,WHY] VERDICT[: why]\n"
+	  "(udev=RESULT: what the udev rule did after boot; vfio=: a variant driver\n"
+	  "chosen by its alias or the selector's =MODULE, or vfio-pci by\n"
+	  "rd.vfio.variant=0 or because the variant was unavailable). VERDICT is ok,\n"
+	  "kept (a guard kept it on the host by design), FAIL, after-boot (on vfio-pci,\n"
+	  "not by the boot pass) or blocked (on vfio-pci, but its IOMMU group is not\n"
+	  "usable: a member is on a host driver; the line names it). Exit 1 when a\n"
+	  "device the boot pass selected is not on vfio-pci now, a device on vfio-pci\n"
+	  "is blocked, or the boot pass left no status; 2 when the status file cannot\n"
+	  "be read (not a regular file, over 1 MiB); else 0. \"vfio-pci\" here means\n"
+	  "vfio-pci or a variant driver.\n" ROOT_HELP },
+	{ "plan", cmd_plan, OPT_CMDLINE | OPT_GRUB | OPT_IMAGE_MODULES,
+	  "usage: vfio-early plan [--cmdline STR | --grub FILE] [--image-modules KVER]\n"
+	  "                       [--root DIR]\n"
 	  "What the next boot will do on this host, decided by the boot pass's own\n"
 	  "code, for the command line the next boot gets on this host's boot loader\n"
 	  "(as kcmdline where finds it): GRUB's from /etc/default/grub and grub.d/*.cfg,\n"
@@ -80,7 +85,12 @@ static const struct subcmd subcmds[] = {
 	  "the host uses a selected device now: a mounted filesystem or swap on it,\n"
 	  "the default route or an SSH connection through it (bridges, bonds and\n"
 	  "VLANs followed down to the NIC); the boot pass, before the root is\n"
-	  "mounted, cannot see that.\n"
+	  "mounted, cannot see that. vfio= says which vfio driver a device gets and\n"
+	  "why: vfio-pci, or a variant driver whose vfio_pci alias in modules.alias\n"
+	  "matches it with the fewest wildcards (as libvirt chooses), or the one its\n"
+	  "selector names (SELECTOR=MODULE); rd.vfio.variant=0 means vfio-pci.\n"
+	  "  --image-modules KVER  only the variant modules those devices get from\n"
+	  "                  kernel KVER, one per line: the initrd hooks add them\n"
 	  ROOT_HELP },
 	{ "check", cmd_check, OPT_CMDLINE,
 	  "usage: vfio-early check [--cmdline STR] [--root DIR]\n"

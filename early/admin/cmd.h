@@ -23,6 +23,7 @@ struct cmd_ctx {
 	const char *filter;	/* --filter */
 	const char *group;	/* --group */
 	const char *format;	/* --format (template) */
+	const char *image_modules;	/* --image-modules KVER (plan) */
 	int json, address, boot_vga;
 	char **args;		/* the selectors of bind and unbind */
 	int nargs;

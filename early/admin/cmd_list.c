@@ -12,6 +12,7 @@
 #include "pciids.h"
 #include "plan.h"
 #include "print.h"
+#include "variant.h"
 
 struct filters {
 	struct selector *v;
@@ -172,6 +173,10 @@ static void json_dev(const struct pci_dev *d, const char *name)
 	pr_json(d->action == ACT_SKIP ? pci_reason_name(d->why) : NULL);
 	pr_str(", \"selector\": ");
 	pr_json(cmd_pinned(d, sel, sizeof(sel)));
+	pr_str(", \"vfio_module\": ");
+	pr_json(d->vfio_module[0] ? d->vfio_module : "vfio_pci");
+	pr_str(", \"vfio_why\": ");
+	pr_json(variant_why_name(d->vfio_why));
 	pr_str("}");
 }
 
@@ -191,6 +196,18 @@ static void print_json(const struct pci_list *l, const struct pci_name *names,
 	pr_str("\n]\n");
 }
 
+/* The vfio driver each device gets (or would get, selected): variant.h. */
+static void mark_vfio(const struct cmd_ctx *x, struct pci_list *l, const struct config *c)
+{
+	char *aliases = NULL;
+	size_t n = 0;
+
+	(void)cmd_variant_aliases(x, NULL, &aliases, &n);	/* none: vfio-pci for all */
+	for (size_t i = 0; i < l->n; i++)
+		variant_choose_dev(&l->dev[i], c->variant_off, aliases, n);
+	free(aliases);
+}
+
 /* What the command line does with each device, as the boot pass decides it. */
 static void mark_cmdline(const struct cmd_ctx *x, struct pci_list *l)
 {
@@ -201,14 +218,35 @@ static void mark_cmdline(const struct cmd_ctx *x, struct pci_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		l->dev[i].action = ACT_LEAVE;
 	if (cmd_cmdline(x, &line, &len) < 0)
-		return;
-	config_parse(&c, line, len);
+		line = NULL;
+	config_parse(&c, line ? line : "", line ? len : 0);
 	if (!c.disabled && c.nsel) {
 		pass_vfs(l, &c, PASS_TAG);
 		plan_build(l, &c, pass_have_iommu());
 	}
+	mark_vfio(x, l, &c);
 	config_free(&c);
 	free(line);
+}
+
+/* The devices a variant driver (or a selector's =MODULE) is for. */
+static void print_variants(const struct pci_list *l, const struct filters *f)
+{
+	char vfio[96];
+	int first = 1;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *d = &l->dev[i];
+
+		if (!filter_match(f, d) || !d->vfio_module[0])
+			continue;
+		if (first)
+			pr_str("vfio drivers other than vfio-pci (DRIVER,WHY; SELECTOR=vfio-pci or "
+			       "rd.vfio.variant=0 keeps vfio-pci):\n");
+		first = 0;
+		variant_describe(d, vfio, sizeof(vfio));
+		pr("  %s %s\n", d->addr, vfio);
+	}
 }
 
 struct pci_name *cmd_list_names(const struct cmd_ctx *x, const struct pci_list *l)
@@ -243,8 +281,10 @@ int cmd_list(struct cmd_ctx *x)
 	names = cmd_list_names(x, &l);
 	if (x->json)
 		print_json(&l, names, &f);
-	else
+	else {
 		print_table(&l, names, &f);
+		print_variants(&l, &f);
+	}
 	free(names);
 	free(f.v);
 	pci_free(&l);

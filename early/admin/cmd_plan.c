@@ -191,7 +191,7 @@ static int vf_selectors(struct pci_list *l, const struct config *c, int have_iom
 	return never && !bind && !later;
 }
 
-static int report_plan(const struct config *c)
+static int report_plan(const struct cmd_ctx *x, const struct config *c)
 {
 	struct pci_list l;
 	int have_iommu, attention;
@@ -201,6 +201,7 @@ static int report_plan(const struct config *c)
 		   "no selector (vfio.ids=, rd.vfio.ids=, vfio-pci.ids=)");
 		return c->bad || c->bad_values;
 	}
+	(void)cmd_variants(x, &l, c, NULL);	/* it says when there are no aliases */
 	print_decisions(&l);
 	plan_log(&l, c, have_iommu);
 	if (!have_iommu)
@@ -225,6 +226,42 @@ static void plan_lint(const struct lint_finding *f, void *lost)
 	*(int *)lost |= f->selector;
 }
 
+/*
+ * plan --image-modules KVER, for the image-build hooks: the variant modules
+ * that devices the next boot's line selects here get from kernel KVER's
+ * aliases, one per line. The IOMMU is taken to be on: the image is for the
+ * boot that turns it on. Nothing else goes to stdout.
+ */
+static int image_modules(const struct cmd_ctx *x)
+{
+	char src[1024], *line = planned_line(x, src, sizeof(src));
+	struct pci_list l = { NULL, 0 };
+	struct config c;
+	int have_iommu;
+
+	if (!line)
+		return CMD_ATTENTION;
+	config_parse(&c, line, strlen(line));
+	if (pass_select(&l, &c, &have_iommu, 0)) {
+		plan_build(&l, &c, 1);
+		(void)cmd_variants(x, &l, &c, x->image_modules);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const char *m = l.dev[i].vfio_module;
+		size_t j = 0;
+
+		while (j < i && strcmp(l.dev[j].vfio_module, m))
+			j++;
+		if (m[0] && j == i)
+			pr("%s\n", m);
+	}
+	pr_flush();
+	pci_free(&l);
+	config_free(&c);
+	free(line);
+	return CMD_OK;
+}
+
 int cmd_plan(struct cmd_ctx *x)
 {
 	char src[1024], *line;
@@ -235,6 +272,8 @@ int cmd_plan(struct cmd_ctx *x)
 		log_err("plan: give --cmdline or --grub, not both");
 		return CMD_USAGE;
 	}
+	if (x->image_modules)
+		return image_modules(x);
 	line = planned_line(x, src, sizeof(src));
 	if (!line)
 		return CMD_USAGE;
@@ -244,7 +283,7 @@ int cmd_plan(struct cmd_ctx *x)
 	saved = cmd_log_to_stdout();
 	config_parse(&c, line, strlen(line));
 	lint_line(line, strlen(line), plan_lint, &lost);
-	attention = report_plan(&c) || lost;
+	attention = report_plan(x, &c) || lost;
 	pr_flush();
 	cmd_log_restore(saved);
 	config_free(&c);

@@ -20,6 +20,7 @@ struct record {
 	char result[16];
 	char reason[96];
 	char at[8];		/* "udev": written after boot by the udev rule */
+	char vfio[96];		/* "DRIVER,WHY": a choice other than vfio-pci by default */
 };
 
 static const struct {
@@ -81,7 +82,7 @@ static int addr_word_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* ADDR TYPE group=N prev=D result=R reason=T */
+/* ADDR TYPE group=N prev=D result=R reason=T [vfio=DRIVER,WHY] [now=D] [at=udev] */
 static int parse_record(const char *line, struct record *r)
 {
 	size_t a = strcspn(line, " "), n;
@@ -98,6 +99,7 @@ static int parse_record(const char *line, struct record *r)
 	word_value(line, "result=", r->result, sizeof(r->result));
 	word_value(line, "reason=", r->reason, sizeof(r->reason));
 	word_value(line, "at=", r->at, sizeof(r->at));
+	word_value(line, "vfio=", r->vfio, sizeof(r->vfio));
 	return 0;
 }
 
@@ -136,8 +138,9 @@ static enum st_verdict judge(const struct pci_list *l, const struct record *r,
 	const char *now = !d ? "gone" : d->driver[0] ? d->driver : "none";
 	int meant = !strcmp(r->result, "bound") || !strcmp(r->result, "already");
 
-	pr("%s %s group=%s %s=%s now=%s ", r->addr, r->type, r->group, r->at[0] ? r->at : "boot",
-	   r->result, now);
+	pr("%s %s group=%s %s=%s now=%s %s%s%s", r->addr, r->type, r->group,
+	   r->at[0] ? r->at : "boot", r->result, now, r->vfio[0] ? "vfio=" : "", r->vfio,
+	   r->vfio[0] ? " " : "");
 	if (d && cmd_on_vfio(d))
 		return on_vfio_verdict(l, d, "ok");
 	if (!strcmp(r->result, "skipped") && cmd_by_design(r->reason)) {

@@ -185,7 +185,8 @@ static void list_json(void)
 		 "\"vendor\": \"10de\", \"device\": \"1b80\", \"class\": \"0300\", "
 		 "\"name\": \"GP104 [GeForce GTX 1080]\", \"iommu_group\": 1, \"driver\": "
 		 "\"nouveau\", \"cmdline\": \"bind\", \"by\": \"selector=10de:1b80\", "
-		 "\"guard\": null, \"selector\": \"0000:01:00.0@10de:1b80\"}"),
+		 "\"guard\": null, \"selector\": \"0000:01:00.0@10de:1b80\", "
+		 "\"vfio_module\": \"vfio_pci\", \"vfio_why\": \"no-variant\"}"),
 	     "list --json: GPU object with the pinned selector");
 	T_OK(has(fs.output, "\"name\": \"Quote \\\"q\\\" and back\\\\slash\""),
 	     "list --json: quotes and backslashes escaped");
