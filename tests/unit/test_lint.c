@@ -172,6 +172,15 @@ static const struct pair_case pairs[] = {
 	{ "spelling: VF vs its PF", LITEM_SEL, "01:00.0/vf", "01:00.0", 0, 0 },
 	{ "spelling: bad items bytewise", LITEM_SEL, "10de0:1", "10de0:1", 1, 1 },
 	{ "spelling: bad items differ", LITEM_SEL, "10de0:1", "10DE0:1", 0, 0 },
+	{ "module: an address's", LITEM_SEL, "01:00.0=mlx5-vfio-pci", "0000:01:00.0=mlx5_vfio_pci", 1, 1 },
+	{ "module: given vs none", LITEM_SEL, "01:00.0=mlx5_vfio_pci", "0000:01:00.0", 1, 0 },
+	{ "module: two drivers", LITEM_SEL, "01:00.0=mlx5_vfio_pci", "01:00.0=vfio-pci", 1, 0 },
+	{ "module: case matters", LITEM_SEL, "01:00.0=VFIO_PCI", "01:00.0=vfio_pci", 1, 0 },
+	{ "module: and a pin", LITEM_SEL, "01:00.0@15b3:101e=x", "01:00.0@15B3:101E=x", 1, 1 },
+	{ "module: pin changes", LITEM_SEL, "01:00.0@15b3:101e=x", "01:00.0=x", 1, 0 },
+	{ "module: a filter's", LITEM_SEL, "15b3:101e=vfio-pci", "15B3:101E", 1, 0 },
+	{ "module: a VF's", LITEM_SEL, "01:00.0/vf2=xe-vfio-pci", "01:00.0/vf02=xe_vfio_pci", 1, 1 },
+	{ "module: a bad one is bytewise", LITEM_SEL, "01:00.0=a=b", "01:00.0", 0, 0 },
 	{ "kid: 0x and case", LITEM_KID, "0x10DE:0X1b80", "10de:1b80", 1, 1 },
 	{ "kid: default subids", LITEM_KID, "10de:1b80:ffffffff:ffffffff", "10de:1b80", 1, 1 },
 	{ "kid: leading zeros", LITEM_KID, "010de:01b80", "10de:1b80", 1, 1 },
@@ -214,6 +223,16 @@ static const char *const selectors[] = {
 	"00000:04:00.0", "123456789:04:00.0", "04:00.0@10de", "04:00.0@10de:11bf0",
 	"04:00.0@:1", "04:00.0@1:", "4:00.0", "04:00.00", "0000:04:00.0x",
 	"0123456789012345678901234567890123456789012345678901234567:00.0",
+	/* =MODULE (test_select.c test_module()) */
+	"01:00.0=mlx5-vfio-pci", "0000:01:00.0@15b3:101e=mlx5_vfio_pci", "15b3:101e=vfio-pci",
+	"::0300=nvgrace_gpu_vfio_pci", "01:00.0/vf2=xe-vfio-pci", "01:00.0/vf=virtio_vfio_pci",
+	"0000:01:00.0=", "0000:01:00.0=mlx5 vfio", "0000:01:00.0=a=b", "0000:01:00.0=../vfio",
+	"=vfio-pci", "0000:01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"0000:01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0:1=x",
+	"01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "01:00.0=VFIO_PCI",
+	"zz:zz=vfio-pci", "01:00.0/vf2=", "01:00.0@10de:1b80/vf2=x", "01:00.0=x/vf2", "01:00.0=x@1:2",
+	"10de:1b80:0300=x", "10de:1b80:300=x", ":=x", "01:00.0==x", "01:00.0=x,",
 };
 
 static void test_against_binder(void)
@@ -229,6 +248,10 @@ static void test_against_binder(void)
 		litem_parse(LITEM_SEL, t, strlen(t), &it);
 		T_OK((it.kind != LITEM_RAW) == binder, "binder: '%s' is %s by both", t,
 		     binder ? "read" : "refused");
+		if (binder)
+			T_OK(it.module_len == strlen(s.module) && (!it.module_len ||
+			     !memcmp(it.module, strchr(t, '=') + 1, it.module_len)),
+			     "binder: '%s' has the module '%s'", t, s.module);
 		if (binder && s.kind == SEL_ADDR)
 			T_OK(it.kind == LITEM_ADDR && it.pinned == s.pinned &&
 			     it.addr == ((unsigned long long)s.dom << 16 | s.bus << 8 |
