@@ -67,8 +67,8 @@ static const char *driver_change(const struct litem *old, const struct litem *x,
 	if (litem_same_module(old, x))
 		return "";
 	if (!x->module)
-		snprintf(buf, size, "; its driver choice =%.*s is dropped: it gets "
-			 "the automatic choice", on, old->module);
+		snprintf(buf, size, "; its driver choice =%.*s is dropped: it "
+			 "gets the automatic choice", on, old->module);
 	else if (!old->module)
 		snprintf(buf, size, "; it gets the vfio driver %.*s, not the "
 			 "automatic choice", xn, x->module);
