@@ -284,5 +284,5 @@ int litem_is_addr(const char *s, size_t n)
 	struct litem it;
 
 	litem_parse(LITEM_SEL, s, n, &it);
-	return it.kind == LITEM_ADDR;
+	return it.kind == LITEM_ADDR && !it.module;
 }

@@ -76,8 +76,8 @@ int litem_same_module(const struct litem *a, const struct litem *b);
  * selector's '=': 1 to LITEM_MODULE_MAX letters, digits, '_' and '-'. */
 int litem_module_ok(const char *s, size_t n);
 
-/* 1 if s[0, n) is a PCI address [DDDD:]BB:DD.F (pinned or not) as
- * vfio-early reads it. */
+/* 1 if s[0, n) is a PCI address [DDDD:]BB:DD.F (pinned or not, without
+ * =MODULE) as vfio-early reads it. */
 int litem_is_addr(const char *s, size_t n);
 
 #endif
