@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,11 +57,34 @@ static void items_existing(struct items *l, const char *val, size_t len)
 	}
 }
 
+/* What a replacement does to the device's vfio driver (a selector's
+ * =MODULE), said after the note's "(the same device": in buf, or "". */
+static const char *driver_change(const struct litem *old, const struct litem *x,
+				 char *buf, size_t size)
+{
+	int on = (int)old->module_len, xn = (int)x->module_len;
+
+	if (litem_same_module(old, x))
+		return "";
+	if (!x->module)
+		snprintf(buf, size, "; its driver choice =%.*s is dropped: it "
+			 "gets the automatic choice", on, old->module);
+	else if (!old->module)
+		snprintf(buf, size, "; it gets the vfio driver %.*s, not the "
+			 "automatic choice", xn, x->module);
+	else
+		snprintf(buf, size, "; it gets the vfio driver %.*s, not %.*s",
+			 xn, x->module, on, old->module);
+	return buf;
+}
+
 /* One new item: added, already there, or in the place of the one naming
- * the same device with another pin (the item given wins). */
+ * the same device with another pin or =MODULE (the item given wins: the
+ * newest statement). */
 static void items_given(struct items *l, const char *p, size_t n)
 {
 	struct litem x;
+	char why[160];
 	size_t j;
 
 	litem_parse(l->list, p, n, &x);
@@ -75,8 +99,9 @@ static void items_given(struct items *l, const char *p, size_t n)
 			note("%s: %.*s is already there, as %.*s", l->key,
 			     (int)n, p, (int)l->v[j].n, l->v[j].p);
 	} else {
-		note("%s: %.*s replaces %.*s (the same device)", l->key,
-		     (int)n, p, (int)l->v[j].n, l->v[j].p);
+		note("%s: %.*s replaces %.*s (the same device%s)", l->key,
+		     (int)n, p, (int)l->v[j].n, l->v[j].p,
+		     driver_change(&l->v[j], &x, why, sizeof(why)));
 		l->v[j] = x;
 	}
 }

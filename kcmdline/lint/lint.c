@@ -43,6 +43,7 @@ static const struct lint_key {
 	{ .name = "rd.vfio.debug", .arg = LINT_FLAG },
 	{ .name = "rd.vfio.boot_vga", .arg = LINT_FLAG },
 	{ .name = "rd.vfio.group", .arg = LINT_VALUE },
+	{ .name = "rd.vfio.variant", .arg = LINT_FLAG },
 	/* dracut's, read by vfio-early too */
 	{ .name = "rd.driver.pre", .arg = LINT_VALUE },
 	{ .name = "rd.driver.blacklist", .arg = LINT_VALUE },
@@ -62,6 +63,8 @@ static const char *const lint_kind_names[LINT_KIND_COUNT] = {
 	[LINT_KID_ADDRESS] = "vfio-pci-ids-address",
 	[LINT_LIST_SPACE] = "space-in-list",
 	[LINT_KID_REPEATED] = "vfio-pci-ids-repeated",
+	[LINT_BAD_DRIVER] = "bad-driver",
+	[LINT_KID_DRIVER] = "vfio-pci-ids-driver",
 };
 
 const char *lint_kind_name(enum lint_kind k)
@@ -229,45 +232,98 @@ static int lint_has_blank(const char *s, size_t n)
 	return 0;
 }
 
-/* The items of a list value: an address in vfio-pci.ids, a blank inside
- * a quoted vfio-early list. */
+/* A selector's "=MODULE" that select.c sel_parse() refuses, and with it
+ * the whole selector: a bad name, or too long an item. */
+static int lint_bad_driver(const char *item, size_t n)
+{
+	const char *eq = memchr(item, '=', n);
+	size_t body = eq ? (size_t)(eq - item) : n;
+
+	if (!eq)
+		return 0;
+	return n > LITEM_SEL_MAX || !litem_module_ok(eq + 1, n - body - 1);
+}
+
+/* What is wrong with an item of list L; LINT_KIND_COUNT: nothing. */
+static enum lint_kind lint_item(enum litem_list l, const char *item, size_t n)
+{
+	struct litem it;
+
+	litem_parse(LITEM_SEL, item, n, &it);
+	if (l == LITEM_KID && (it.kind == LITEM_ADDR || it.kind == LITEM_VF))
+		return LINT_KID_ADDRESS;
+	if (l != LITEM_KID && lint_has_blank(item, n))
+		return LINT_LIST_SPACE;
+	if (l == LITEM_KID && memchr(item, '=', n))
+		return LINT_KID_DRIVER;
+	if (l == LITEM_SEL && lint_bad_driver(item, n))
+		return LINT_BAD_DRIVER;
+	return LINT_KIND_COUNT;
+}
+
+/* 1 if an item's mistake K in list L costs a vfio-early selector. */
+static int lint_item_loses(enum lint_kind k, enum litem_list l)
+{
+	if (k == LINT_LIST_SPACE)
+		return lint_is_selector_list(l);
+	/* vfio_pci_fill_ids() stops at the '=': the ids bind, to vfio-pci */
+	return k != LINT_KID_DRIVER;
+}
+
+/* The items of a list value: an address or a driver in vfio-pci.ids, a
+ * blank inside a quoted vfio-early list, a selector's bad =MODULE. */
 static void lint_items(struct lint_run *r, const struct kcmd_param *p, enum litem_list l)
 {
 	const char *cur = p->val, *item;
 	size_t left = p->val_len, n;
 	struct lint_finding f;
-	struct litem it;
+	enum lint_kind k;
 
 	while (kcmd_next_item(&cur, &left, &item, &n)) {
-		litem_parse(LITEM_SEL, item, n, &it);
-		if (l == LITEM_KID && (it.kind == LITEM_ADDR || it.kind == LITEM_VF)) {
-			lint_start(&f, LINT_KID_ADDRESS, p);
-			f.selector = 1;
-		} else if (l != LITEM_KID && lint_has_blank(item, n)) {
-			lint_start(&f, LINT_LIST_SPACE, p);
-			f.selector = lint_is_selector_list(l);
-		} else {
+		k = lint_item(l, item, n);
+		if (k == LINT_KIND_COUNT)
 			continue;
-		}
+		lint_start(&f, k, p);
+		f.selector = lint_item_loses(k, l);
 		f.word = item;
 		f.word_len = n;
 		lint_emit(r, &f);
 	}
 }
 
-/* A list that a blank ended: "KEY=A, B", "KEY= A" or "KEY=A B" where B
- * reads as one of its items; the kernel hands B to init. */
-static int lint_cut_list(const struct kcmd_param *p, const struct kcmd_param *next,
-			 enum litem_list l)
+/* The next word whole: "B", or in a selector list "B=MODULE", which the
+ * kernel splits at its '=' but which reads as one item; 0 if neither. */
+static size_t lint_next_word(const struct kcmd_param *next, enum litem_list l)
 {
 	struct litem it;
+	size_t n;
 
-	if (!next || next->val)
+	if (!next)
 		return 0;
-	if (!p->val_len || p->val[p->val_len - 1] == ',')
-		return 1;
-	litem_parse(l, next->name, next->name_len, &it);
-	return it.kind != LITEM_RAW && it.kind != LITEM_MODNAME;
+	if (!next->val)
+		return next->name_len;
+	if (l != LITEM_SEL || next->val != next->name + next->name_len + 1)
+		return 0;
+	n = next->name_len + 1 + next->val_len;
+	litem_parse(l, next->name, n, &it);
+	return it.kind == LITEM_RAW ? 0 : n;
+}
+
+/* A list that a blank ended: "KEY=A, B", "KEY= A" or "KEY=A B" where B
+ * reads as one of its items; the kernel hands B to init.  B's length, or
+ * 0. */
+static size_t lint_cut_list(const struct kcmd_param *p, const struct kcmd_param *next,
+			    enum litem_list l)
+{
+	size_t n = lint_next_word(next, l);
+	struct litem it;
+
+	if (!n)
+		return 0;
+	if (!next->val && (!p->val_len || p->val[p->val_len - 1] == ','))
+		return n;
+	litem_parse(l, next->name, n, &it);
+	return it.kind != LITEM_RAW && it.kind != LITEM_MODNAME ? n : 0;
 }
 
 static void lint_param(struct lint_run *r, const struct kcmd_param *p,
@@ -276,6 +332,7 @@ static void lint_param(struct lint_run *r, const struct kcmd_param *p,
 	enum litem_list l = litem_list_of(p->name, p->name_len);
 	struct lint_finding f;
 	const char *hint = NULL;
+	size_t cut;
 
 	if (lint_unknown(p, &hint)) {
 		lint_start(&f, LINT_UNKNOWN_KEY, p);
@@ -287,21 +344,20 @@ static void lint_param(struct lint_run *r, const struct kcmd_param *p,
 	if (!p->val && lint_needs_value(p->name, p->name_len)) {
 		lint_start(&f, LINT_NO_VALUE, p);
 		f.selector = lint_is_selector_list(l);
-		if (next && !next->val) {
-			f.word = next->name;
-			f.word_len = next->name_len;
-		}
+		f.word_len = lint_next_word(next, l);
+		f.word = f.word_len ? next->name : NULL;
 		lint_emit(r, &f);
 		return;
 	}
 	if (l == LITEM_NOT_A_LIST || !p->val)
 		return;
 	lint_items(r, p, l);
-	if (lint_cut_list(p, next, l)) {
+	cut = lint_cut_list(p, next, l);
+	if (cut) {
 		lint_start(&f, LINT_LIST_SPACE, p);
 		f.selector = lint_is_selector_list(l);
 		f.word = next->name;
-		f.word_len = next->name_len;
+		f.word_len = cut;
 		lint_emit(r, &f);
 	}
 }
@@ -367,6 +423,60 @@ static void lint_space_text(const struct lint_finding *f, char *buf, size_t size
 		 (int)f->key_len, f->key, (int)f->word_len, f->word, fix);
 }
 
+/* The selector before the '=' of word, and the module after it. */
+static void lint_split_driver(const struct lint_finding *f, int *sel, const char **mod,
+			      int *mod_len)
+{
+	const char *eq = memchr(f->word, '=', f->word_len);
+
+	*sel = (int)(eq - f->word);
+	*mod = eq + 1;
+	*mod_len = (int)(f->word_len - (size_t)*sel - 1);
+}
+
+static void lint_driver_text(const struct lint_finding *f, char *buf, size_t size)
+{
+	int kl = (int)f->key_len, wl = (int)f->word_len, sl, ml;
+	const char *mod;
+
+	lint_split_driver(f, &sl, &mod, &ml);
+	if (!ml)
+		snprintf(buf, size, "%.*s: '%.*s' names no driver after its '=', so "
+			 "vfio-early drops the selector; write %.*s=MODULE or %.*s alone "
+			 "(vfio-early chooses)", kl, f->key, wl, f->word, sl, f->word, sl,
+			 f->word);
+	else if (litem_module_ok(mod, (size_t)ml))
+		snprintf(buf, size, "%.*s: the selector '%.*s' is %d characters long with its "
+			 "=MODULE, and vfio-early reads at most %d, so it selects no device; "
+			 "write the address or ids shorter", kl, f->key, wl, f->word, wl,
+			 LITEM_SEL_MAX);
+	else
+		snprintf(buf, size, "%.*s: '%.*s' after the '=' of '%.*s' is no module name "
+			 "(1 to %d letters, digits, '_' or '-'), so vfio-early drops the "
+			 "selector; write %.*s=MODULE (a variant driver's module, or vfio-pci "
+			 "for the generic driver) or %.*s alone (vfio-early chooses)", kl,
+			 f->key, ml, mod, wl, f->word, LITEM_MODULE_MAX, sl, f->word, sl,
+			 f->word);
+}
+
+static void lint_kid_driver_text(const struct lint_finding *f, char *buf, size_t size)
+{
+	int kl = (int)f->key_len, wl = (int)f->word_len;
+	char fix[160];
+	struct litem it;
+
+	litem_parse(LITEM_SEL, f->word, f->word_len, &it);
+	if (it.kind == LITEM_RAW)
+		snprintf(fix, sizeof(fix), "give the device to vfio.ids= with its =MODULE "
+			 "(vfio-early(8))");
+	else
+		snprintf(fix, sizeof(fix), "write vfio.ids=%.*s (vfio-early gives it that "
+			 "driver)", wl, f->word);
+	snprintf(buf, size, "%.*s=%.*s: the kernel's %.*s names no driver "
+		 "(vfio_pci_fill_ids() reads the ids and ignores what follows), so the "
+		 "device gets vfio-pci itself; %s", kl, f->key, wl, f->word, kl, f->key, fix);
+}
+
 const char *lint_text(const struct lint_finding *f, char *buf, size_t size)
 {
 	int kl = (int)f->key_len, wl = (int)f->word_len;
@@ -401,6 +511,12 @@ const char *lint_text(const struct lint_finding *f, char *buf, size_t size)
 			 "(kernel/params.c parse_args() sets the parameter once per "
 			 "occurrence); merge them into one (kcmdline add merges lists)", kl,
 			 f->key, f->count);
+		break;
+	case LINT_BAD_DRIVER:
+		lint_driver_text(f, buf, size);
+		break;
+	case LINT_KID_DRIVER:
+		lint_kid_driver_text(f, buf, size);
 		break;
 	default:
 		snprintf(buf, size, "?");

@@ -17,6 +17,8 @@ enum lint_kind {
 	LINT_KID_ADDRESS,	/* vfio-pci.ids= given a PCI address */
 	LINT_LIST_SPACE,	/* a blank inside a list: the rest is lost */
 	LINT_KID_REPEATED,	/* vfio-pci.ids= more than once: the last wins */
+	LINT_BAD_DRIVER,	/* a selector's =MODULE that vfio-early cannot read */
+	LINT_KID_DRIVER,	/* vfio-pci.ids= given an =MODULE: the kernel ignores it */
 	LINT_KIND_COUNT,
 };
 

@@ -138,13 +138,11 @@ static int li_filter(const char *s, size_t n, struct litem *it)
 	return 0;
 }
 
-/* A vfio.ids selector, as select.c sel_parse() (56 characters at most). */
-static void li_sel(const char *s, size_t n, struct litem *it)
+/* A selector without its =MODULE. */
+static void li_sel_body(const char *s, size_t n, struct litem *it)
 {
 	const char *slash = memchr(s, '/', n);
 
-	if (!n || n > 56)
-		return;
 	if (slash && s + n - slash >= 3 && !memcmp(slash, "/vf", 3)) {
 		(void)li_vf(s, n, slash, it);	/* RAW when it fails */
 		return;
@@ -153,6 +151,24 @@ static void li_sel(const char *s, size_t n, struct litem *it)
 		(void)li_filter(s, n, it);
 	else
 		(void)li_addr_sel(s, n, it);
+}
+
+/* A vfio.ids selector, as select.c sel_parse(): at most 56 characters,
+ * an "=MODULE" after the first '=' included. */
+static void li_sel(const char *s, size_t n, struct litem *it)
+{
+	const char *eq = memchr(s, '=', n);
+	size_t body = eq ? (size_t)(eq - s) : n;
+
+	if (!n || n > LITEM_SEL_MAX)
+		return;
+	if (eq && !litem_module_ok(eq + 1, n - body - 1))
+		return;
+	li_sel_body(s, body, it);
+	if (eq && it->kind != LITEM_RAW) {
+		it->module = eq + 1;
+		it->module_len = n - body - 1;
+	}
 }
 
 /* vfio_pci_fill_ids(): at least vendor and device; subvendor and subdevice
@@ -189,6 +205,12 @@ static int li_modname(const char *s, size_t n)
 	return 1;
 }
 
+/* select.c parse_module(). */
+int litem_module_ok(const char *s, size_t n)
+{
+	return n <= LITEM_MODULE_MAX && li_modname(s, n);
+}
+
 void litem_parse(enum litem_list l, const char *s, size_t n, struct litem *it)
 {
 	memset(it, 0, sizeof(*it));
@@ -204,17 +226,27 @@ void litem_parse(enum litem_list l, const char *s, size_t n, struct litem *it)
 }
 
 /* Module names as modprobe compares them: '-' and '_' alike. */
-static int li_mod_eq(const struct litem *a, const struct litem *b)
+static int li_names_eq(const char *a, size_t an, const char *b, size_t bn)
 {
-	if (a->n != b->n)
+	if (an != bn)
 		return 0;
-	for (size_t i = 0; i < a->n; i++) {
-		char x = a->p[i] == '-' ? '_' : a->p[i], y = b->p[i] == '-' ? '_' : b->p[i];
+	for (size_t i = 0; i < an; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
 
 		if (x != y)
 			return 0;
 	}
 	return 1;
+}
+
+static int li_mod_eq(const struct litem *a, const struct litem *b)
+{
+	return li_names_eq(a->p, a->n, b->p, b->n);
+}
+
+int litem_same_module(const struct litem *a, const struct litem *b)
+{
+	return li_names_eq(a->module, a->module_len, b->module, b->module_len);
 }
 
 int litem_same(const struct litem *a, const struct litem *b)
@@ -240,7 +272,7 @@ int litem_same(const struct litem *a, const struct litem *b)
 
 int litem_equal(const struct litem *a, const struct litem *b)
 {
-	if (!litem_same(a, b))
+	if (!litem_same(a, b) || !litem_same_module(a, b))
 		return 0;
 	if (a->kind != LITEM_ADDR || (!a->pinned && !b->pinned))
 		return 1;
@@ -252,5 +284,5 @@ int litem_is_addr(const char *s, size_t n)
 	struct litem it;
 
 	litem_parse(LITEM_SEL, s, n, &it);
-	return it.kind == LITEM_ADDR;
+	return it.kind == LITEM_ADDR && !it.module;
 }

@@ -4,8 +4,9 @@
  * on arbitrary bytes. Invariants: a parsed selector's text is what was given
  * (a vfio-pci.ids entry's, cut at SEL_TEXT_MAX), an address selector
  * round-trips through the address parser and matches its own pin, a
- * vfio-pci.ids entry never matches every device, and matching never reads
- * outside the selector or the device.
+ * vfio-pci.ids entry never matches every device, matching never reads
+ * outside the selector or the device, and kcmdline's reader (kcmdline/lint/
+ * litem.c) reads a selector, and its =MODULE, exactly when sel_parse() does.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "litem.h"
 #include "log.h"
 #include "select.h"
 
@@ -48,19 +50,39 @@ static void check_selector(const uint8_t *data, size_t size, const struct select
 	sel_class_only(s);
 }
 
+/* litem agrees with the binder on what is a selector and on its module. */
+static void check_litem(const uint8_t *data, size_t size, int ok, const struct selector *s)
+{
+	struct litem it;
+
+	litem_parse(LITEM_SEL, (const char *)data, size, &it);
+	if ((it.kind != LITEM_RAW) != ok)
+		__builtin_trap();
+	if (!ok)
+		return;
+	if (it.module_len != strlen(s->module))
+		__builtin_trap();
+	for (size_t i = 0; i < it.module_len; i++)
+		if ((it.module[i] == '-' ? '_' : it.module[i]) != s->module[i])
+			__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct selector s;
 	struct config c;
 	const char *why;
 	static int quiet;
+	int ok;
 
 	if (!quiet) {
 		log_set_fd(open("/dev/null", O_WRONLY));
 		quiet = 1;
 	}
-	if (sel_parse((const char *)data, size, &s, &why) == 0)
+	ok = sel_parse((const char *)data, size, &s, &why) == 0;
+	if (ok)
 		check_selector(data, size, &s);
+	check_litem(data, size, ok, &s);
 	if (sel_parse_kid((const char *)data, size, &s, &why) == 0)
 		check_selector(data, size, &s);
 	config_parse(&c, (const char *)data, size);

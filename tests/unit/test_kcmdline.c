@@ -88,6 +88,10 @@ static const struct row rows[] = {
 	{ LINE("vfio_pci.ids=10de:1b80,10de:10f0 rd.driver.pre=vfio-pci quiet"),
 	  { { "vfio_pci.ids", "10de:1b80,10de:10f0" },
 	    { "rd.driver.pre", "vfio-pci" }, { "quiet", NULL } } },
+	/* a selector's =MODULE stays in the value: the first '=' splits */
+	{ LINE("vfio.ids=01:00.0=mlx5_vfio_pci,15b3:101e=vfio-pci rd.vfio.variant=0"),
+	  { { "vfio.ids", "01:00.0=mlx5_vfio_pci,15b3:101e=vfio-pci" },
+	    { "rd.vfio.variant", "0" } } },
 };
 
 /* Printable rendering of a byte string, for failure messages. */

@@ -75,6 +75,32 @@ static const struct line_case lines[] = {
 	{ "repeated: vfio-pci.ids twice", "vfio-pci.ids=1:2 quiet vfio_pci.ids=3:4",
 	  "vfio-pci-ids-repeated vfio_pci.ids" },
 	{ "repeated: vfio.ids is fine twice", "vfio.ids=1:2 vfio.ids=3:4", "" },
+	{ "clean: drivers", "vfio.ids=01:00.0=mlx5-vfio-pci,15b3:101e=vfio_pci,01:00.0/vf=x "
+	  "rd.vfio.ids=::0300=nvgrace_gpu_vfio_pci rd.vfio.variant=0 rd.vfio.variant", "" },
+	{ "driver: bad name", "vfio.ids=10de:1b80,01:00.0=mlx5/vfio",
+	  "bad-driver vfio.ids 01:00.0=mlx5/vfio" },
+	{ "driver: empty", "rd.vfio.ids=01:00.0=", "bad-driver rd.vfio.ids 01:00.0=" },
+	{ "driver: two", "vfio.ids=01:00.0=a=b", "bad-driver vfio.ids 01:00.0=a=b" },
+	{ "driver: too long", "vfio.ids=0000:01:00.0@15b3:101e=mlx5_vfio_pci_aaaaaaaaaaaaaaaaaaaa",
+	  "bad-driver vfio.ids 0000:01:00.0@15b3:101e=mlx5_vfio_pci_aaaaaaaaaaaaaaaaaaaa" },
+	{ "driver: rd.driver lists are module names", "rd.driver.pre=a=b", "" },
+	{ "driver: vfio-pci.ids", "vfio-pci.ids=15b3:101e=mlx5_vfio_pci",
+	  "vfio-pci-ids-driver vfio-pci.ids 15b3:101e=mlx5_vfio_pci" },
+	{ "driver: vfio-pci.ids address", "vfio-pci.ids=01:00.0=mlx5_vfio_pci",
+	  "vfio-pci-ids-address vfio-pci.ids 01:00.0=mlx5_vfio_pci" },
+	{ "driver: cut off by a blank", "vfio.ids=10de:1b80, 01:00.0=mlx5_vfio_pci",
+	  "space-in-list vfio.ids 01:00.0=mlx5_vfio_pci" },
+	{ "driver: a second word", "vfio.ids=10de:1b80 01:00.0=mlx5_vfio_pci",
+	  "space-in-list vfio.ids 01:00.0=mlx5_vfio_pci" },
+	{ "driver: not an item", "vfio.ids=10de:1b80 root=/dev/sda1 console=ttyS0,115200", "" },
+	{ "driver: two words", "vfio.ids 01:00.0=mlx5_vfio_pci",
+	  "no-value vfio.ids 01:00.0=mlx5_vfio_pci" },
+	{ "unknown: rd.vfio.varient", "rd.vfio.varient=0",
+	  "unknown-key rd.vfio.varient ->rd.vfio.variant" },
+	{ "unknown: rd.vfio.variants", "rd.vfio.variants=0",
+	  "unknown-key rd.vfio.variants ->rd.vfio.variant" },
+	{ "unknown: rd.vfio_variant", "rd.vfio_variant=0",
+	  "unknown-key rd.vfio_variant ->rd.vfio.variant" },
 	{ "several: all at once", "vfio.id=1:2 vfio-pci.ids=01:00.0 vfio.ids",
 	  "unknown-key vfio.id ->vfio.ids; vfio-pci-ids-address vfio-pci.ids 01:00.0; "
 	  "no-value vfio.ids" },
@@ -119,6 +145,21 @@ static const struct text_case texts[] = {
 	{ "text: space after =", "vfio.ids= 10de:10f0", "write vfio.ids=10de:10f0 ", 1 },
 	{ "text: quoted space", "vfio.ids=\"a, b\"", "has a blank in it", 1 },
 	{ "text: repeated", "vfio-pci.ids=1:2 vfio-pci.ids=3:4", "given 2 times: the kernel keeps only the last", 1 },
+	{ "text: bad driver", "vfio.ids=01:00.0=mlx5/vfio", "'mlx5/vfio' after the '=' of "
+	  "'01:00.0=mlx5/vfio' is no module name (1 to 55 letters, digits, '_' or '-'), so "
+	  "vfio-early drops the selector; write 01:00.0=MODULE", 1 },
+	{ "text: empty driver", "vfio.ids=01:00.0=", "or 01:00.0 alone (vfio-early chooses)", 1 },
+	{ "text: long with its driver",
+	  "vfio.ids=0000:01:00.0@15b3:101e=mlx5_vfio_pci_aaaaaaaaaaaaaaaaaaaa",
+	  "is 57 characters long with its =MODULE, and vfio-early reads at most 56", 1 },
+	{ "text: vfio-pci.ids driver", "vfio-pci.ids=15b3:101e=mlx5_vfio_pci", "the device gets "
+	  "vfio-pci itself; write vfio.ids=15b3:101e=mlx5_vfio_pci (vfio-early gives", 0 },
+	{ "text: vfio-pci.ids driver, no selector", "vfio-pci.ids=15b3:101e:1:2=x",
+	  "give the device to vfio.ids= with its =MODULE", 0 },
+	{ "text: vfio-pci.ids address driver", "vfio-pci.ids=01:00.0=mlx5_vfio_pci",
+	  "write vfio.ids=01:00.0=mlx5_vfio_pci", 1 },
+	{ "text: driver cut off", "vfio.ids=10de:1b80, 01:00.0=x",
+	  "write vfio.ids=10de:1b80,01:00.0=x (no blanks", 1 },
 	{ "text: rd.driver space", "rd.driver.pre=a, b", "write rd.driver.pre=a,b", 0 },
 };
 
@@ -146,7 +187,8 @@ static void test_texts(void)
 		     texts[i].name, texts[i].selector);
 	}
 	T_OK(lint_needs_value("vfio_pci.ids", 12) && !lint_needs_value("rd.vfio.debug", 13) &&
-	     !lint_needs_value("quiet", 5), "needs value: vfio_pci.ids does, flags do not");
+	     !lint_needs_value("rd.vfio.variant", 15) && !lint_needs_value("quiet", 5),
+	     "needs value: vfio_pci.ids does, flags do not");
 }
 
 struct pair_case {
@@ -172,6 +214,15 @@ static const struct pair_case pairs[] = {
 	{ "spelling: VF vs its PF", LITEM_SEL, "01:00.0/vf", "01:00.0", 0, 0 },
 	{ "spelling: bad items bytewise", LITEM_SEL, "10de0:1", "10de0:1", 1, 1 },
 	{ "spelling: bad items differ", LITEM_SEL, "10de0:1", "10DE0:1", 0, 0 },
+	{ "module: an address's", LITEM_SEL, "01:00.0=mlx5-vfio-pci", "0000:01:00.0=mlx5_vfio_pci", 1, 1 },
+	{ "module: given vs none", LITEM_SEL, "01:00.0=mlx5_vfio_pci", "0000:01:00.0", 1, 0 },
+	{ "module: two drivers", LITEM_SEL, "01:00.0=mlx5_vfio_pci", "01:00.0=vfio-pci", 1, 0 },
+	{ "module: case matters", LITEM_SEL, "01:00.0=VFIO_PCI", "01:00.0=vfio_pci", 1, 0 },
+	{ "module: and a pin", LITEM_SEL, "01:00.0@15b3:101e=x", "01:00.0@15B3:101E=x", 1, 1 },
+	{ "module: pin changes", LITEM_SEL, "01:00.0@15b3:101e=x", "01:00.0=x", 1, 0 },
+	{ "module: a filter's", LITEM_SEL, "15b3:101e=vfio-pci", "15B3:101E", 1, 0 },
+	{ "module: a VF's", LITEM_SEL, "01:00.0/vf2=xe-vfio-pci", "01:00.0/vf02=xe_vfio_pci", 1, 1 },
+	{ "module: a bad one is bytewise", LITEM_SEL, "01:00.0=a=b", "01:00.0", 0, 0 },
 	{ "kid: 0x and case", LITEM_KID, "0x10DE:0X1b80", "10de:1b80", 1, 1 },
 	{ "kid: default subids", LITEM_KID, "10de:1b80:ffffffff:ffffffff", "10de:1b80", 1, 1 },
 	{ "kid: leading zeros", LITEM_KID, "010de:01b80", "10de:1b80", 1, 1 },
@@ -214,6 +265,16 @@ static const char *const selectors[] = {
 	"00000:04:00.0", "123456789:04:00.0", "04:00.0@10de", "04:00.0@10de:11bf0",
 	"04:00.0@:1", "04:00.0@1:", "4:00.0", "04:00.00", "0000:04:00.0x",
 	"0123456789012345678901234567890123456789012345678901234567:00.0",
+	/* =MODULE (test_select.c test_module()) */
+	"01:00.0=mlx5-vfio-pci", "0000:01:00.0@15b3:101e=mlx5_vfio_pci", "15b3:101e=vfio-pci",
+	"::0300=nvgrace_gpu_vfio_pci", "01:00.0/vf2=xe-vfio-pci", "01:00.0/vf=virtio_vfio_pci",
+	"0000:01:00.0=", "0000:01:00.0=mlx5 vfio", "0000:01:00.0=a=b", "0000:01:00.0=../vfio",
+	"=vfio-pci", "0000:01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"0000:01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0:1=x",
+	"01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"01:00.0=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "01:00.0=VFIO_PCI",
+	"zz:zz=vfio-pci", "01:00.0/vf2=", "01:00.0@10de:1b80/vf2=x", "01:00.0=x/vf2", "01:00.0=x@1:2",
+	"10de:1b80:0300=x", "10de:1b80:300=x", ":=x", "01:00.0==x", "01:00.0=x,",
 };
 
 static void test_against_binder(void)
@@ -229,6 +290,10 @@ static void test_against_binder(void)
 		litem_parse(LITEM_SEL, t, strlen(t), &it);
 		T_OK((it.kind != LITEM_RAW) == binder, "binder: '%s' is %s by both", t,
 		     binder ? "read" : "refused");
+		if (binder)
+			T_OK(it.module_len == strlen(s.module) && (!it.module_len ||
+			     !memcmp(it.module, strchr(t, '=') + 1, it.module_len)),
+			     "binder: '%s' has the module '%s'", t, s.module);
 		if (binder && s.kind == SEL_ADDR)
 			T_OK(it.kind == LITEM_ADDR && it.pinned == s.pinned &&
 			     it.addr == ((unsigned long long)s.dom << 16 | s.bus << 8 |
