@@ -2,7 +2,9 @@
 # dracut module "vfio-early": bind the PCI devices chosen on the kernel
 # command line to vfio-pci in a pre-udev hook, before udev loads native drivers.
 #
-# Environment: VFIO_EARLY_BOOT_BIN overrides the boot binary to install (tests).
+# Environment: VFIO_EARLY_BOOT_BIN overrides the boot binary to install (tests);
+# VFIO_EARLY_VARIANTS names vfio-pci variant modules to carry (see
+# vfio_early_variants).
 # The image carries the boot binary only, at /usr/lib/vfio-early/vfio-early-boot;
 # the host's vfio-early (the admin subcommands) stays out.
 # shellcheck disable=SC2154 # kernel, srcmods, moddir, dracutsysrootdir come from dracut
@@ -135,13 +137,52 @@ vfio_early_list_line() {
     echo "$path${opts:+ $opts}"
 }
 
-# The load list, written once the modules are in the image.
+# The vfio-pci variant drivers (mlx5_vfio_pci, ...) this image carries, in
+# underscore form, each once: those VFIO_EARLY_VARIANTS names (test images,
+# an image for another host), and those the host's vfio-early gives the
+# devices that the next boot's line selects here (not for a --sysroot
+# image). A variant pulls in its device's core driver (megabytes, and it
+# autoprobes in the initrd), so no other image carries one; the boot pass
+# uses vfio-pci where it is missing.
+vfio_early_variants() {
+    local v
+    {
+        for v in ${VFIO_EARLY_VARIANTS-}; do
+            echo "$v"
+        done
+        if [[ -z ${dracutsysrootdir-} ]] && command -v vfio-early > /dev/null; then
+            vfio-early plan --image-modules "$kernel" 2> /dev/null || true
+        fi
+    } | tr - _ | awk 'NF && !seen[$0]++'
+}
+
+# A variant's section of the list, loaded only for a device that gets it:
+# "variant NAME", its "alias vfio_pci:..." lines from this kernel's
+# modules.alias (the boot pass matches modaliases against them), then its
+# modules in load order.
+vfio_early_variant_section() {
+    local ko
+    local -a kos
+    mapfile -t kos < <(vfio_early_show_depends "$1")
+    if ((${#kos[@]} == 0)); then
+        dwarn "vfio-early: no variant module $1 for kernel $kernel; not in the image"
+        return 0
+    fi
+    echo "variant $1"
+    awk -v m="$1" '$1 == "alias" && $2 ~ /^vfio_pci:/ && $3 == m' \
+        "${srcmods%/}/modules.alias" 2> /dev/null
+    for ko in "${kos[@]}"; do vfio_early_list_line "$ko"; done
+}
+
+# The load list, written once the modules are in the image: vfio-pci's
+# modules ($@), then a section per variant (VFIO_EARLY_VARIANT_LIST).
 vfio_early_write_list() {
-    local list ko
+    local list ko v
     list=$(mktemp -p "${DRACUT_TMPDIR:-/tmp}" vfio-early.modules.XXXXXX) || return 1
     {
         echo "# vfio-early: vfio-pci and its dependencies for $kernel, in load order"
         for ko in "$@"; do vfio_early_list_line "$ko"; done
+        for v in ${VFIO_EARLY_VARIANT_LIST-}; do vfio_early_variant_section "$v"; done
     } > "$list"
     chmod 0644 "$list"
     if grep -q '^/' "$list"; then
@@ -169,8 +210,8 @@ depends() {
 
 # called by dracut (after install(), and alone for --kernel-only images)
 installkernel() {
-    local ko
-    local -a kos names=()
+    local ko v
+    local -a kos names=() variants
     mapfile -t kos < <(vfio_early_modules)
     for ko in "${kos[@]}"; do
         ko=${ko##*/}
@@ -182,7 +223,11 @@ installkernel() {
     fi
     # Hostonly images drop modules the host has not loaded; these are needed anyway.
     hostonly='' instmods "${names[@]}"
-    vfio_early_write_list "${kos[@]}"
+    mapfile -t variants < <(vfio_early_variants)
+    for v in "${variants[@]}"; do
+        hostonly='' instmods "$v" || dwarn "vfio-early: variant $v not installed"
+    done
+    VFIO_EARLY_VARIANT_LIST="${variants[*]}" vfio_early_write_list "${kos[@]}"
 }
 
 # called by dracut
