@@ -19,7 +19,7 @@
 /* The keys the boot pass and check read. */
 static const char *const watched[] = {
 	"vfio.ids", "rd.vfio.ids", "vfio-pci.ids", "rd.vfio", "rd.vfio.group",
-	"rd.vfio.boot_vga", "rd.vfio.debug", "rd.driver.pre", "rd.driver.blacklist",
+	"rd.vfio.boot_vga", "rd.vfio.debug", "rd.vfio.variant", "rd.driver.pre", "rd.driver.blacklist",
 	"rd.driver.post", "intel_iommu", "amd_iommu", "iommu",
 };
 

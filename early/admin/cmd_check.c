@@ -17,6 +17,7 @@
 #include "pass.h"
 #include "plan.h"
 #include "print.h"
+#include "variant.h"
 #include "sysfs.h"
 
 #define KLOG_MAX (4 << 20)
@@ -293,7 +294,32 @@ static void check_vf_selectors(const struct pci_list *l, const struct config *c)
 	}
 }
 
-static void judge_selection(const struct config *c)
+/* A device whose vfio driver is a variant (variant.h) but is on another
+ * vfio driver now: the initrd lacked the variant, or it failed to load. */
+static void check_variants(const struct cmd_ctx *x, struct pci_list *l, const struct config *c)
+{
+	char vfio[96];
+
+	(void)cmd_variants(x, l, c, NULL);	/* no aliases: vfio-pci for all, nothing to say */
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pci_dev *d = &l->dev[i];
+
+		if (!d->vfio_module[0])
+			continue;
+		variant_describe(d, vfio, sizeof(vfio));
+		if (!strcmp(d->driver, variant_target(d)))
+			check_finding(V_PASS, "variant", NULL, "%s is on its variant driver %s",
+				      d->addr, d->driver);
+		else
+			check_finding(V_WARN, "variant", "rebuild the initrd (update-initramfs -u "
+				      "or dracut -f) so it carries the variant, or vfio-early bind "
+				      "the device now; SELECTOR=vfio-pci keeps vfio-pci",
+				      "%s gets %s but is on %s", d->addr, vfio,
+				      d->driver[0] ? d->driver : "no driver");
+	}
+}
+
+static void judge_selection(const struct cmd_ctx *x, const struct config *c)
 {
 	struct pci_list l;
 	int have_iommu, bind = 0, broken = 0, used, lost, ok;
@@ -316,10 +342,11 @@ static void judge_selection(const struct config *c)
 		      bind, broken, used, lost);
 	check_vf_selectors(&l, c);
 	check_devices(&l);
+	check_variants(x, &l, c);
 	pci_free(&l);
 }
 
-static void check_selectors(const struct config *c)
+static void check_selectors(const struct cmd_ctx *x, const struct config *c)
 {
 	if (c->bad_values)
 		check_finding(V_WARN, "options", "write rd.vfio.group= as slot, all or none, the "
@@ -337,7 +364,7 @@ static void check_selectors(const struct config *c)
 			      "shows the devices), run what it says, reboot", "no vfio.ids=, "
 			      "rd.vfio.ids= or vfio-pci.ids=: the boot pass binds nothing");
 	else
-		judge_selection(c);
+		judge_selection(x, c);
 }
 
 struct lint_ctx {
@@ -416,7 +443,7 @@ int cmd_check(struct cmd_ctx *x)
 		pr_flush();
 		config_parse(&c, line, len);
 		check_iommu_param(line, len, iommu_on);
-		check_selectors(&c);
+		check_selectors(x, &c);
 		lint_cmdline("this kernel's line", line, !c.nsel);
 		lint_next_boot(x, line);
 		config_free(&c);
