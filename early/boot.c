@@ -124,7 +124,7 @@ static int may_run(const struct opts *o)
 	return 0;
 }
 
-static int load_variant(const char *module, const struct bind_opts *o)
+static int boot_load_variant(const char *module, const struct bind_opts *o)
 {
 	return modules_load_variant(module, o->cmdline, o->cmdline_len, o->deadline);
 }
@@ -136,7 +136,7 @@ static void run(const struct opts *o, const struct config *c, const char *line, 
 	struct bind_opts bo = {
 		.load_modules = boot, .cmdline = line, .cmdline_len = len,
 		.deadline = deadline_in(BIND_BUDGET_MS, 0), .variant_off = c->variant_off,
-		.load_variant = boot ? load_variant : NULL,
+		.load_variant = boot ? boot_load_variant : NULL,
 	};
 	struct pci_list l;
 	int have_iommu;

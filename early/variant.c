@@ -134,19 +134,34 @@ static int ends_vfio_pci(const char *driver)
 	return i == 8;
 }
 
-int variant_is_vfio(const char *driver)
+#ifdef VFE_BOOT_ONLY
+/* In the initrd no variant autoprobes: a device is on one only where the
+ * pass put it, and bind.c compares with that driver's name itself. */
+static int holds_vfio_core(const char *driver)
+{
+	(void)driver;
+	return 0;
+}
+#else
+static int holds_vfio_core(const char *driver)
 {
 	char path[128], module[64];
 
-	if (!driver[0])
-		return 0;
-	if (ends_vfio_pci(driver))
-		return 1;
 	fmt(path, sizeof(path), "sys/bus/pci/drivers/%s/module", driver);
 	if (sysfs_link_name(path, module, sizeof(module)) < 0)
 		return 0;
 	fmt(path, sizeof(path), "sys/module/vfio_pci_core/holders/%s", module);
 	return sysfs_exists(path);
+}
+#endif
+
+int variant_is_vfio(const char *driver)
+{
+	if (!driver[0])
+		return 0;
+	if (ends_vfio_pci(driver))
+		return 1;
+	return holds_vfio_core(driver);
 }
 
 /* The selector's =MODULE binds the device it named, not its group mates. */

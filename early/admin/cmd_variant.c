@@ -79,7 +79,7 @@ int cmd_variants(const struct cmd_ctx *x, struct pci_list *l, const struct confi
 	return r < 0 ? r : 0;
 }
 
-static int load_variant(const char *module, const struct bind_opts *o)
+static int host_load_variant(const char *module, const struct bind_opts *o)
 {
 	(void)o;	/* libkmod adds modprobe.d's options itself */
 	return hostmod_load(module, NULL);
@@ -96,7 +96,7 @@ void cmd_bind_opts(const struct cmd_ctx *x, const struct config *c, struct bind_
 	bo->cmdline_len = len;
 	bo->deadline = deadline;
 	bo->variant_off = c->variant_off;
-	bo->load_variant = x->root ? NULL : load_variant;
+	bo->load_variant = x->root ? NULL : host_load_variant;
 	if (!c->variant_off && cmd_variant_aliases(x, NULL, &text, &n) < 0)
 		log_info("no modules.alias for the running kernel: vfio-pci for every device");
 	bo->aliases = text;
