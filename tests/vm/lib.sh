@@ -28,6 +28,15 @@ vm_udev_rule() {
 	fi
 }
 
+# The test variant driver tests/vm/variant (driver vfe-testdev, for QEMU's
+# pci-testdev 1b36:0005), which kernel.sh builds into trixie's kernel cache.
+VM_VFIO_VARIANT=vfe_test_variant
+
+# The cache CACHE's kernel carries the test variant driver.
+vm_has_vfio_variant() {
+	[ -s "$1/kver" ] && grep -q "^updates/$VM_VFIO_VARIANT\.ko[.a-z]*:" "$(vm_moddir "$1")/modules.dep"
+}
+
 vm_say() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
