@@ -4,7 +4,7 @@
 # usage: tests/vm/kernel.sh [CACHE]     (default: $VM_CACHE, build/vm-cache)
 # Afterwards: CACHE/kver, CACHE/kernel/boot/vmlinuz-KVER, CACHE/kernel/lib/modules/KVER/
 # (on trixie a link to CACHE/kernel/usr/lib/modules/KVER/)
-# Where the kernel has vfio-pci-core and is 6.12 or later (trixie), it also
+# Where the kernel has vfio-pci-core and is 6.1 or later, it also
 # builds the test variant driver tests/vm/variant against that kernel's own
 # headers into the cache: KVER/updates/vfe_test_variant.ko, depmod run.
 set -eu
@@ -50,16 +50,16 @@ fetch_kernel() {
 	rm -f "$1/deb/${pkg}_"*.deb
 }
 
-# The test variant driver (lib.sh: VM_VFIO_VARIANT) is built for a kernel with
-# vfio-pci-core from 6.12 on. Bookworm's 6.1 has vfio-pci-core too, but no
-# test needs a variant driver on both releases.
+# The test variant driver (lib.sh: VM_VFIO_VARIANT) is built for a kernel
+# with vfio-pci-core from 6.1 on (bookworm's and trixie's): 6.1 brought
+# vfio_alloc_device() and the init/release ops it is written with.
 wants_variant() {
 	grep -q '/vfio-pci-core\.ko' "$(vm_moddir "$1")/modules.dep" || return 1
 	k=$(vm_kver "$1")
 	major=${k%%.*}
 	minor=${k#*.}
 	minor=${minor%%[!0-9]*}
-	[ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 12 ]; }
+	[ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 1 ]; }
 }
 
 # What the module was built from: its source, the build recipe below and
@@ -129,7 +129,11 @@ make_variant() {
 build_variant() {
 	kver=$1
 	work=$2
-	mkdir -p "$work/ov/upper" "$work/ov/work" "$work/x"
+	# The overlay's upper layer on a tmpfs: the one under TMPDIR may itself
+	# be an overlay (a container's root), which cannot be an upper layer.
+	mkdir -p "$work/ov" "$work/x"
+	mount -t tmpfs vfio-early-headers "$work/ov"
+	mkdir "$work/ov/upper" "$work/ov/work"
 	mount -t overlay vfio-early-headers \
 		-o "lowerdir=/usr,upperdir=$work/ov/upper,workdir=$work/ov/work" /usr
 	for deb in "$work"/deb/*.deb; do

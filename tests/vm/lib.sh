@@ -29,7 +29,8 @@ vm_udev_rule() {
 }
 
 # The test variant driver tests/vm/variant (driver vfe-testdev, for QEMU's
-# pci-testdev 1b36:0005), which kernel.sh builds into trixie's kernel cache.
+# pci-testdev 1b36:0005), which kernel.sh builds into the kernel caches of
+# 6.1 and later (bookworm, trixie).
 VM_VFIO_VARIANT=vfe_test_variant
 
 # The cache CACHE's kernel carries the test variant driver.

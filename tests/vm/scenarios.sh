@@ -439,8 +439,8 @@ hotplug_when_ready() {
 # driver of its own in Linux; the tests' variant driver tests/vm/variant
 # (module vfe_test_variant, driver vfe-testdev) is for it, so the kernel's
 # modules.alias has "alias vfio_pci:v00001B36d00000005sv*sd*bc*sc*i*
-# vfe_test_variant". tests/vm/kernel.sh builds it for 6.12 and later
-# (trixie); the image builders add it to every image (lib.sh:
+# vfe_test_variant". tests/vm/kernel.sh builds it for 6.1 and later
+# (bookworm, trixie); the image builders add it to every image (lib.sh:
 # vm_image_modules) and pass VFIO_EARLY_VARIANTS=vfe_test_variant to the
 # hooks (vm_image_variants), which write its section of the load list.
 TESTDEV="-device pci-testdev,addr=05.0"
@@ -448,7 +448,7 @@ TESTDEV="-device pci-testdev,addr=05.0"
 # 1 (and a skip line) when this run's kernel has no test variant driver.
 need_variant() {
 	vm_has_vfio_variant "$VM_CACHE" && return 0
-	skip "no $VM_VFIO_VARIANT for kernel $(vm_kver "$VM_CACHE") (tests/vm/kernel.sh builds it for 6.12 and later)"
+	skip "no $VM_VFIO_VARIANT for kernel $(vm_kver "$VM_CACHE") (tests/vm/kernel.sh builds it for 6.1 and later)"
 	return 1
 }
 

@@ -3,14 +3,17 @@
  * vfe_test_variant: a vfio-pci variant driver for vfio-early's real-boot
  * tests, and nothing more. It drives QEMU's pci-testdev (1b36:0005) exactly
  * as vfio-pci would, through vfio-pci-core, so that the tests have a variant
- * driver on a kernel whose own (mlx5_vfio_pci, ...) need hardware QEMU does
- * not emulate. Like those it never autoprobes: its id is a driver_override
- * one, which depmod lists as "alias vfio_pci:v00001B36d00000005sv*sd*bc*sc*i*".
+ * driver: Debian's kernels build none of the kernel's own (mlx5_vfio_pci,
+ * ...), and those need hardware QEMU does not emulate. Like them it never
+ * autoprobes: its id is a driver_override one, which depmod lists as
+ * "alias vfio_pci:v00001B36d00000005sv*sd*bc*sc*i* vfe_test_variant".
  * The driver's name differs from the module's on purpose: vfio-early must
  * write the driver's name to driver_override, not the module's.
  *
- * Modelled on drivers/vfio/pci/vfio_pci.c of the kernel it is built for
- * (Linux 6.12: probe, remove, open_device and the vfio-pci-core ops).
+ * Modelled on drivers/vfio/pci/vfio_pci.c of Linux 6.12 (trixie): probe,
+ * remove, open_device and the vfio-pci-core ops, without vfio-pci's module
+ * parameters, denylist, IGD regions and SR-IOV. It builds for 6.1 (bookworm)
+ * too, which has all of it but the iommufd ops.
  */
 
 #include <linux/module.h>
