@@ -26,7 +26,7 @@
 # as QEMU would (tests/vm/vfio-usable.c); the scenarios fail on a device
 # it cannot use, unless vfio-early warned about its group.
 
-NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci)[ :]'
+NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci|vfe-testdev)[ :]'
 STATUS_FILE=/run/vfio-early/status
 KLOG_COPY=/run/vfio-probe.klog
 RULE_SRC=/usr/lib/vfio-early-probe/70-vfio-early.rules.in

@@ -13,7 +13,7 @@ scenario_names() {
 		gpu_audio_included \
 		modules_load sriov_vf hotplug \
 		sriov_by_addr sriov_by_ids sriov_many \
-		variant_fixture variant variant_off
+		variant_fixture variant variant_off variant_refused
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -497,6 +497,22 @@ scenario_variant_off() {
 	expect_driver 0000:00:06.0 vfe-testdev
 	expect_kmsg "0000:00:06.0: bound to vfe-testdev"
 	expect_usable_ok 0000:00:06.0
+}
+
+# The variant's probe fails: vfe-testdev refuses a pci-testdev with a BAR 2
+# (QEMU's membar=), which the kernel log shows. The device must stay on
+# vfio-pci, usable, and vfio-early's log must name what it tried.
+scenario_variant_refused() {
+	need_variant || return
+	boot "vfio.ids=1b36:0005" "$IOMMU -device pci-testdev,addr=05.0,membar=4096" || return
+	grep -q '^PROBE-KLOG vfe-testdev 0000:00:05.0: a BAR 2: refused' "$PROBES" ||
+		fail "vfe-testdev never refused 0000:00:05.0 (the variant was not tried)"
+	expect_driver 0000:00:05.0 vfio-pci
+	expect_override 0000:00:05.0 vfio-pci
+	expect_no_kmsg "0000:00:05.0: bound to vfe-testdev"
+	grep '^PROBE-KMSG .*0000:00:05.0' "$PROBES" | grep -q -e vfe-testdev -e "$VM_VFIO_VARIANT" ||
+		fail "no vfio-early line about 0000:00:05.0 names vfe-testdev or $VM_VFIO_VARIANT"
+	expect_usable_ok 0000:00:05.0
 }
 
 qemu_version() {

@@ -62,6 +62,15 @@ static int vfe_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct vfio_pci_core_device *vdev;
 	int ret;
 
+	/*
+	 * The tests' way to make this probe fail, as a real variant's does on
+	 * a device its firmware does not suit (scenario variant_refused): a
+	 * pci-testdev given a BAR 2 (QEMU's membar=) is refused.
+	 */
+	if (pci_resource_len(pdev, 2)) {
+		pci_info(pdev, "a BAR 2: refused on purpose (tests/vm/variant)\n");
+		return -ENODEV;
+	}
 	vdev = vfio_alloc_device(vfio_pci_core_device, vdev, &pdev->dev, &vfe_ops);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
