@@ -72,8 +72,14 @@ variant_stamp() {
 	} | sha256sum | cut -c1-16
 }
 
+# The stamp lies beside the module, where the copies of unsign.sh and
+# recompress.sh take it along: they need no build of their own.
+stamp_file() {
+	echo "$(vm_moddir "$1")/updates/$VM_VFIO_VARIANT.stamp"
+}
+
 variant_ready() {
-	[ "$(cat "$1/vfio-variant.stamp" 2>/dev/null)" = "$(variant_stamp "$1")" ] &&
+	[ "$(cat "$(stamp_file "$1")" 2>/dev/null)" = "$(variant_stamp "$1")" ] &&
 		vm_has_vfio_variant "$1"
 }
 
@@ -119,8 +125,8 @@ make_variant() {
 	cp "$work/src/$VM_VFIO_VARIANT.ko" "$moddir/updates/"
 	rm -rf "$work"
 	depmod -b "$cache/kernel" "$kver" || vm_die "depmod failed after adding $VM_VFIO_VARIANT"
-	variant_stamp "$cache" >"$cache/vfio-variant.stamp.new"
-	mv "$cache/vfio-variant.stamp.new" "$cache/vfio-variant.stamp"
+	variant_stamp "$cache" >"$(stamp_file "$cache").new"
+	mv "$(stamp_file "$cache").new" "$(stamp_file "$cache")"
 	vm_say "$VM_VFIO_VARIANT built for $kver: headers downloaded in $((got - start)) s, built in $(vm_since "$got") s"
 }
 
