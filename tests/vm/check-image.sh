@@ -7,9 +7,13 @@
 # the test images' copy under the probe's path. In a dracut systemd image also:
 # systemd-modules-load.service is ordered after the binder's pre-udev hook,
 # and systemd-analyze verify finds no ordering cycle.
-# usage: tests/vm/check-image.sh [--log BUILD.LOG] [--options MODULE=OPTS]... IMAGE
+# usage: tests/vm/check-image.sh [--log BUILD.LOG] [--options MODULE=OPTS]...
+#                                 [--variant MODULE]... IMAGE
 #   --log      the generator's output: no "vfio-early" warning may be in it
 #   --options  the list line of MODULE (underscore form) must end in OPTS
+#   --variant  the list has a section for the variant module MODULE:
+#              "variant MODULE", its "alias vfio_pci:PATTERN MODULE" lines,
+#              then its files (checked as every line is), MODULE's last
 # Prints TAP-style lines and "N passed, M failed"; exits 1 on a failure.
 # Unpacks with unmkinitramfs (initramfs-tools) or dracut's lsinitrd.
 set -u
@@ -18,6 +22,7 @@ PASSED=0
 FAILED=0
 LOGFILE=""
 OPTIONS=""
+VARIANTS=""
 
 ok() {
 	echo "ok - $*"
@@ -30,7 +35,7 @@ not_ok() {
 }
 
 usage() {
-	echo "usage: $0 [--log BUILD.LOG] [--options MODULE=OPTS]... IMAGE" >&2
+	echo "usage: $0 [--log BUILD.LOG] [--options MODULE=OPTS]... [--variant MODULE]... IMAGE" >&2
 	exit 2
 }
 
@@ -79,6 +84,39 @@ check_options() {
 			ok "$mod's list line carries the modprobe.d options \"$want\""
 		else
 			not_ok "$mod's list line carries \"$want\" (it has \"$line\")"
+		fi
+	done
+}
+
+# Each variant's section: "variant MODULE" starts it, the next "variant"
+# line or the end of the list ends it. Prints "ALIASES LAST_FILE", or
+# nothing when the list has no such section.
+variant_section() {
+	awk -v m="$1" '
+		$1 == "variant" { in_s = ($2 == m); if (in_s) found = 1; next }
+		!in_s { next }
+		$1 == "alias" && $2 ~ /^vfio_pci:/ && $3 == m { aliases++ }
+		/^\// { last = $1 }
+		END { if (found) print aliases + 0, (last == "" ? "-" : last) }' "$2"
+}
+
+check_variants() {
+	for mod in $VARIANTS; do
+		sec=$(variant_section "$mod" "$1")
+		if [ -z "$sec" ]; then
+			not_ok "the list has a section \"variant $mod\""
+			continue
+		fi
+		ok "the list has a section \"variant $mod\""
+		if [ "${sec%% *}" -gt 0 ]; then
+			ok "$mod's section has its vfio_pci aliases (${sec%% *})"
+		else
+			not_ok "$mod's section has its vfio_pci aliases (none)"
+		fi
+		if [ "$(module_of "${sec#* }")" = "$mod" ]; then
+			ok "$mod's section ends with $mod itself (${sec#* })"
+		else
+			not_ok "$mod's section ends with $mod itself (it ends with ${sec#* })"
 		fi
 	done
 }
@@ -161,6 +199,7 @@ while [ $# -gt 1 ]; do
 	case $1 in
 	--log) LOGFILE=$2 ;;
 	--options) OPTIONS="$OPTIONS $2" ;;
+	--variant) VARIANTS="$VARIANTS $2" ;;
 	*) usage ;;
 	esac
 	shift 2
@@ -192,6 +231,7 @@ else
 		not_ok "vfio-pci is in the list"
 	fi
 	check_options "$root" "$list"
+	check_variants "$list"
 fi
 check_binaries "$root"
 check_units "$root"

@@ -12,7 +12,8 @@
 # (default tests/vm/probe.sh). The systemd image lists e1000e in
 # /etc/modules-load.d, as hosts list their early-KMS GPU driver there:
 # systemd-modules-load must wait for the binder (scenario modules_load);
-# VFIO_EARLY_MODULES_LOAD overrides the list ("" for none).
+# VFIO_EARLY_MODULES_LOAD overrides the list ("" for none). The hook gets
+# VFIO_EARLY_VARIANTS (lib.sh: vm_image_variants).
 #
 # dracut reads its modules from $dracutbasedir/modules.d only, so the build
 # runs against a private base dir: symlinks to the system's dracut plus
@@ -107,13 +108,13 @@ fi
 
 start=$(date +%s)
 dracutbasedir="$work/base" VFIO_EARLY_BOOT_BIN=$binder VFIO_EARLY_PROBE=$probe \
-	VFIO_EARLY_HOST_BIN=$host_bin \
+	VFIO_EARLY_HOST_BIN=$host_bin VFIO_EARLY_VARIANTS=$(vm_image_variants "$cache") \
 	VFIO_EARLY_RULE=$(vm_udev_rule) VFIO_EARLY_USABLE=$(vm_usable) \
 	dracut --force --quiet --conf /dev/null --confdir "$work/conf.d" \
 	--tmpdir "$work/tmp" --no-hostonly --no-hostonly-cmdline \
 	--no-early-microcode --nofscks --no-compress \
 	--kver "$kver" --kmoddir "$(vm_moddir "$cache")" \
 	--modules "$(dracut_modules "$variant")" --omit " $omit " \
-	--drivers "$(vm_native_modules | tr '\n' ' ')" \
+	--drivers "$(vm_image_modules "$cache" | tr '\n' ' ')" \
 	"$@" "$out" "$kver"
 vm_say "$variant image $out: $(($(stat -c %s "$out") / 1024)) KiB in $(vm_since "$start") s"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build an initramfs-tools test initrd for the cached kernel: our hook and
 # init-top script (working tree, or the installed copies when
-# VFIO_EARLY_INSTALLED=1), the native drivers of lib.sh and the probe.
+# VFIO_EARLY_INSTALLED=1), the modules of lib.sh (vm_image_modules) and the
+# probe. The hook gets VFIO_EARLY_VARIANTS (lib.sh: vm_image_variants).
 # usage: tests/vm/image-initramfs-tools.sh CACHE OUT.img
 # The host's /etc and /lib/modules are left alone: mkinitramfs runs in a
 # private mount namespace with the cached kernel mounted where it looks.
@@ -57,7 +58,7 @@ write_probe_hook() {
 	fi
 	copy_exec "$VFIO_HOST_BIN" /usr/lib/vfio-early-probe/vfio-early
 	EOF
-	echo "manual_add_modules $(vm_native_modules | tr '\n' ' ')"
+	echo "manual_add_modules $(vm_image_modules "$CACHE" | tr '\n' ' ')"
 }
 
 # A private confdir instead of /etc/initramfs-tools.
@@ -91,7 +92,8 @@ build_in_namespace() {
 	add_test_modprobe_option
 	VFIO_EARLY_BOOT_BIN=$(vm_binder) VFIO_HOST_BIN=$(vm_host_binary) \
 		VFIO_PROBE_SRC=$VM_DIR/probe.sh VFIO_RULE_SRC=$(vm_udev_rule) \
-		VFIO_USABLE_SRC=$(vm_usable) mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
+		VFIO_USABLE_SRC=$(vm_usable) VFIO_EARLY_VARIANTS=$(vm_image_variants "$CACHE") \
+		mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
 }
 
 # An admin's modprobe.d option for vfio-pci must reach it through the

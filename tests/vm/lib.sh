@@ -28,6 +28,38 @@ vm_udev_rule() {
 	fi
 }
 
+# The test variant driver tests/vm/variant (driver vfe-testdev, for QEMU's
+# pci-testdev 1b36:0005), which kernel.sh builds into the kernel caches of
+# 6.1 and later (bookworm, trixie).
+VM_VFIO_VARIANT=vfe_test_variant
+
+# The cache CACHE's kernel carries the test variant driver.
+vm_has_vfio_variant() {
+	[ -s "$1/kver" ] && grep -q "^updates/$VM_VFIO_VARIANT\.ko[.a-z]*:" "$(vm_moddir "$1")/modules.dep"
+}
+
+# The modules every test image carries besides the generators' own: the
+# native drivers, and the test variant driver where CACHE's kernel has it
+# (scenario variant_fixture loads it by hand, without vfio-early).
+vm_image_modules() {
+	vm_native_modules
+	if vm_has_vfio_variant "$1"; then
+		echo "$VM_VFIO_VARIANT"
+	fi
+}
+
+# VFIO_EARLY_VARIANTS for the hooks (the variant modules an image must carry
+# with their sections of the load list): the caller's, else the test variant
+# driver where CACHE's kernel has it. The binder loads a variant only for a
+# device it binds that picks one, so every scenario's image may carry it.
+vm_image_variants() {
+	if [ -n "${VFIO_EARLY_VARIANTS+set}" ]; then
+		echo "$VFIO_EARLY_VARIANTS"
+	elif vm_has_vfio_variant "$1"; then
+		echo "$VM_VFIO_VARIANT"
+	fi
+}
+
 vm_say() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }

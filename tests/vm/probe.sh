@@ -9,6 +9,8 @@
 #        PROBE-UPTIME <seconds>   PROBE-SRIOV <what was done>
 #        PROBE-HOTPLUG-READY   PROBE-HOTPLUG <what was seen>
 #        PROBE-VFIO-NODES <names in /dev/vfio>
+#        PROBE-ON-VFIO <address> <driver> (a device on a vfio driver)
+#        PROBE-VARIANT <what was done>
 #        PROBE-USABLE <vfio-usable's lines: ADDR STEP: ..., then ADDR ok ...
 #                      or ADDR FAIL STEP: WHY>
 #        PROBE-USABLE-TIME <uptime before> <uptime after>   PROBE-END
@@ -17,11 +19,14 @@
 # the PF's sriov_numvfs and waits for udev to handle the new VFs; with
 # vfio_test.hotplug=ADDR,... it installs the rule, prints
 # PROBE-HOTPLUG-READY (the host then adds the devices) and waits for them.
+# With vfio_test.variant=ADDR,MODULE,DRIVER (scenario variant_fixture) it
+# first binds ADDR to that variant driver by hand, as libvirt does: modprobe
+# MODULE, DRIVER into driver_override, drivers_probe.
 # Last, after the logs, vfio-usable opens every device a vfio driver holds
 # as QEMU would (tests/vm/vfio-usable.c); the scenarios fail on a device
 # it cannot use, unless vfio-early warned about its group.
 
-NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci)[ :]'
+NATIVE_LOG='(e1000e|snd_hda_intel|snd_hda_codec[a-z_]*|bochs-drm|qxl|igb|igbvf|vfio-pci|vfio_pci|vfe-testdev)[ :]'
 STATUS_FILE=/run/vfio-early/status
 KLOG_COPY=/run/vfio-probe.klog
 RULE_SRC=/usr/lib/vfio-early-probe/70-vfio-early.rules.in
@@ -54,20 +59,24 @@ print_device() {
 	case $v in '' | '(null)') ovr=- ;; *) ovr=$v ;; esac
 	link_target "$1/driver"
 	drv=$v
-	if on_vfio_driver "$drv"; then
+	if on_vfio_driver "$1" "$drv"; then
 		VFIO_DEVS="$VFIO_DEVS ${1##*/}"
+		echo "PROBE-ON-VFIO ${1##*/} $drv"
 	fi
 	link_target "$1/iommu_group"
 	echo "PROBE dev=${1##*/} id=$ven:$dev:$cls driver=$drv override=$ovr group=$v"
 }
 
-# vfio-pci, and the variant drivers built on vfio-pci-core, whose names end
-# in vfio-pci or _vfio_pci (hisi-acc-vfio-pci, mlx5_vfio_pci).
+# Device $1 is on vfio-pci or on a variant driver: one whose module uses
+# vfio-pci-core (it holds vfio_pci_core), whatever the driver's name
+# (hisi-acc-vfio-pci, mlx5_vfio_pci, the tests' vfe-testdev).
 on_vfio_driver() {
-	case $1 in
-	*vfio-pci | *_vfio_pci) return 0 ;;
+	case $2 in
+	-) return 1 ;;
+	vfio-pci) return 0 ;;
 	esac
-	return 1
+	link_target "$1/driver/module"
+	[ "$v" != - ] && [ -e "/sys/module/vfio_pci_core/holders/$v" ]
 }
 
 print_devices() {
@@ -137,6 +146,30 @@ cmdline_value() {
 	done
 }
 
+# vfio_test.variant=ADDR,MODULE,DRIVER: ADDR bound to the variant driver
+# DRIVER of MODULE through driver_override, without vfio-early.
+bind_variant() {
+	cmdline_value vfio_test.variant
+	[ -n "$v" ] || return 0
+	addr=${v%%,*}
+	mod=${v#*,}
+	drv=${mod#*,}
+	mod=${mod%%,*}
+	dev=/sys/bus/pci/devices/$addr
+	if ! modprobe "$mod"; then
+		echo "PROBE-VARIANT modprobe $mod failed"
+		return 0
+	fi
+	if [ -e "$dev/driver" ]; then
+		link_target "$dev/driver"
+		echo "$addr" >"$dev/driver/unbind" || echo "PROBE-VARIANT unbinding $addr from $v failed"
+	fi
+	echo "$drv" >"$dev/driver_override" || echo "PROBE-VARIANT writing $drv to driver_override failed"
+	echo "$addr" >/sys/bus/pci/drivers_probe || echo "PROBE-VARIANT drivers_probe $addr failed"
+	link_target "$dev/driver"
+	echo "PROBE-VARIANT $addr: modprobe $mod, driver_override $drv, probed: driver $v"
+}
+
 make_vfs() {
 	cmdline_value vfio_test.sriov
 	spec=$v
@@ -199,6 +232,7 @@ if [ -w /dev/console ]; then
 	exec >/dev/console 2>&1
 fi
 echo
+bind_variant
 make_vfs
 wait_hotplug
 print_devices

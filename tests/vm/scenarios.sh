@@ -12,7 +12,8 @@ scenario_names() {
 		ahci_by_id chipset_group chipset_group_none gpu_audio_left_out \
 		gpu_audio_included \
 		modules_load sriov_vf hotplug \
-		sriov_by_addr sriov_by_ids sriov_many
+		sriov_by_addr sriov_by_ids sriov_many \
+		variant_fixture variant variant_off variant_refused
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -279,12 +280,6 @@ scenario_gpu_audio_included() {
 	expect_status 0000:01:02.0 "result=bound"
 }
 
-expect_no_kmsg() {
-	if grep '^PROBE-KMSG ' "$PROBES" | grep -qiF -- "$1"; then
-		fail "a vfio-early kernel log line mentions $1"
-	fi
-}
-
 # dracut's systemd image lists e1000e in /etc/modules-load.d (image-dracut.sh),
 # as hosts list their early-KMS GPU driver: systemd-modules-load.service
 # must wait for the binder's pre-udev hook (our drop-in), so e1000e never
@@ -440,6 +435,86 @@ hotplug_when_ready() {
 	} >"$q.in"
 }
 
+# Issue 18: vfio-pci variant drivers. QEMU's pci-testdev (1b36:0005) has no
+# driver of its own in Linux; the tests' variant driver tests/vm/variant
+# (module vfe_test_variant, driver vfe-testdev) is for it, so the kernel's
+# modules.alias has "alias vfio_pci:v00001B36d00000005sv*sd*bc*sc*i*
+# vfe_test_variant". tests/vm/kernel.sh builds it for 6.1 and later
+# (bookworm, trixie); the image builders add it to every image (lib.sh:
+# vm_image_modules) and pass VFIO_EARLY_VARIANTS=vfe_test_variant to the
+# hooks (vm_image_variants), which write its section of the load list.
+TESTDEV="-device pci-testdev,addr=05.0"
+
+# 1 (and a skip line) when this run's kernel has no test variant driver.
+need_variant() {
+	vm_has_vfio_variant "$VM_CACHE" && return 0
+	skip "no $VM_VFIO_VARIANT for kernel $(vm_kver "$VM_CACHE") (tests/vm/kernel.sh builds it for 6.1 and later)"
+	return 1
+}
+
+# The fixture alone, without vfio-early (nothing selected): the probe binds
+# the pci-testdev by hand as libvirt does (modprobe, driver_override
+# vfe-testdev, drivers_probe), and QEMU can use it through vfe-testdev.
+scenario_variant_fixture() {
+	need_variant || return
+	boot "vfio_test.variant=0000:00:05.0,$VM_VFIO_VARIANT,vfe-testdev" "$IOMMU $TESTDEV" || return
+	expect_driver 0000:00:05.0 vfe-testdev
+	expect_override 0000:00:05.0 vfe-testdev
+	expect_module "$VM_VFIO_VARIANT"
+	expect_usable_ok 0000:00:05.0
+	expect_no_kmsg "0000:00:05.0"
+}
+
+# vfio.ids= selects the pci-testdev by its ids: the kernel's modules.alias
+# names the variant for its modalias (fewer '*' than vfio-pci's own alias),
+# so the boot pass binds vfio-pci first, then loads the variant's section
+# of the image's list and moves the device to the variant's driver, by the
+# driver's name (vfe-testdev), not the module's.
+scenario_variant() {
+	need_variant || return
+	boot "vfio.ids=1b36:0005" "$IOMMU $TESTDEV" || return
+	expect_driver 0000:00:05.0 vfe-testdev
+	expect_override 0000:00:05.0 vfe-testdev
+	expect_kmsg "0000:00:05.0: bound to vfe-testdev"
+	expect_kmsg "0000:00:05.0: vfio driver vfe-testdev ($VM_VFIO_VARIANT"
+	expect_status 0000:00:05.0 "result=bound"
+	expect_module "$VM_VFIO_VARIANT"
+	expect_usable_ok 0000:00:05.0
+}
+
+# rd.vfio.variant=0: the generic vfio-pci for the device selected by ids,
+# the variant never loaded for it; an explicit =MODULE (spelled with '-'
+# here) still wins, for a second pci-testdev at 00:06.0.
+scenario_variant_off() {
+	need_variant || return
+	boot "rd.vfio.variant=0 vfio.ids=0000:00:05.0,0000:00:06.0=vfe-test-variant" \
+		"$IOMMU $TESTDEV -device pci-testdev,addr=06.0" || return
+	expect_driver 0000:00:05.0 vfio-pci
+	expect_override 0000:00:05.0 vfio-pci
+	expect_kmsg "0000:00:05.0: bound to vfio-pci"
+	expect_no_kmsg "0000:00:05.0: bound to vfe-testdev"
+	expect_usable_ok 0000:00:05.0
+	expect_driver 0000:00:06.0 vfe-testdev
+	expect_kmsg "0000:00:06.0: bound to vfe-testdev"
+	expect_usable_ok 0000:00:06.0
+}
+
+# The variant's probe fails: vfe-testdev refuses a pci-testdev with a BAR 2
+# (QEMU's membar=), which the kernel log shows. The device must stay on
+# vfio-pci, usable, and vfio-early's log must name what it tried.
+scenario_variant_refused() {
+	need_variant || return
+	boot "vfio.ids=1b36:0005" "$IOMMU -device pci-testdev,addr=05.0,membar=4096" || return
+	grep -q '^PROBE-KLOG vfe-testdev 0000:00:05.0: a BAR 2: refused' "$PROBES" ||
+		fail "vfe-testdev never refused 0000:00:05.0 (the variant was not tried)"
+	expect_driver 0000:00:05.0 vfio-pci
+	expect_override 0000:00:05.0 vfio-pci
+	expect_no_kmsg "0000:00:05.0: bound to vfe-testdev"
+	grep '^PROBE-KMSG .*0000:00:05.0' "$PROBES" | grep -q -e vfe-testdev -e "$VM_VFIO_VARIANT" ||
+		fail "no vfio-early line about 0000:00:05.0 names vfe-testdev or $VM_VFIO_VARIANT"
+	expect_usable_ok 0000:00:05.0
+}
+
 qemu_version() {
 	qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9.]*\).*/\1/p'
 }
@@ -467,22 +542,40 @@ boot() {
 }
 
 # Every scenario: for each device on a vfio driver (the probe's
-# on_vfio_driver) devtmpfs made /dev/vfio/vfio and /dev/vfio/GROUP in the
+# on_vfio_driver: PROBE-ON-VFIO lines; and any on a driver named like one)
+# devtmpfs made /dev/vfio/vfio and /dev/vfio/GROUP in the
 # initrd, vfio-usable gave a verdict, and QEMU can use it (PROBE-USABLE
 # ADDR ok) unless vfio-early's log said it cannot: "a VM cannot use ADDR",
 # or the warning about its group ("group N: ..."). The heredoc keeps the
 # loop in this shell, where fail() counts.
 expect_usable() {
-	while read -r addr drv grp; do
-		case $drv in
-		*vfio-pci | *_vfio_pci)
-			vfio_nodes "$addr" "$grp"
-			usable_verdict "$addr" "$grp"
-			;;
-		esac
+	while read -r addr; do
+		[ -n "$addr" ] || continue
+		grp=$(device_field "$addr" group)
+		vfio_nodes "$addr" "$grp"
+		usable_verdict "$addr" "$grp"
 	done <<-EOF
-	$(sed -n 's/^PROBE dev=\([^ ]*\) .* driver=\([^ ]*\) .* group=\([^ ]*\)$/\1 \2 \3/p' "$PROBES")
+	$(on_vfio_devices)
 	EOF
+}
+
+# The addresses of the devices on a vfio driver: the probe's PROBE-ON-VFIO,
+# and a device on a driver named like vfio-pci's variants even if the probe
+# did not count it (its vfio-usable verdict is then missing: a failure).
+on_vfio_devices() {
+	{
+		sed -n 's/^PROBE-ON-VFIO \([^ ]*\) .*/\1/p' "$PROBES"
+		sed -n 's/^PROBE dev=\([^ ]*\) .* driver=\([^ ]*vfio-pci\|[^ ]*_vfio_pci\) .*/\1/p' "$PROBES"
+	} | awk '!seen[$0]++'
+}
+
+# ADDR was counted as on a vfio driver and QEMU can use it: no warning of
+# vfio-early's excuses it (expect_usable's check does).
+expect_usable_ok() {
+	grep -q "^PROBE-ON-VFIO $1 " "$PROBES" ||
+		fail "$1: the probe does not count it as on a vfio driver"
+	grep -q "^PROBE-USABLE $1 ok" "$PROBES" ||
+		fail "$1: vfio-usable did not find it usable: $(grep "^PROBE-USABLE $1 " "$PROBES" | tail -n 1)"
 }
 
 vfio_nodes() {
