@@ -103,6 +103,15 @@ static void prepare(struct pci_dev *d)
 	d->result = RES_PENDING;
 }
 
+/* The variant cannot have the device: vfio-pci gets it. A failed write
+ * leaves the override the variant's, and the probe then fails visibly. */
+static void fall_back(struct pci_dev *d)
+{
+	d->vfio_why = VFIO_WHY_FALLBACK;
+	strcpy(d->vfio_driver, "vfio-pci");
+	(void)attr_write(d, "driver_override", "vfio-pci");
+}
+
 /* A variant's driver name, its module loaded first; on failure the device
  * stays with vfio-pci, whose override it has. */
 static void resolve_variant(struct pci_dev *d, const struct bind_opts *o)
@@ -122,9 +131,7 @@ static void resolve_variant(struct pci_dev *d, const struct bind_opts *o)
 	}
 	log_warn("%s: variant %s %s: vfio-pci instead", d->addr, d->vfio_module,
 		 r < 0 ? "has no driver here" : "not written to driver_override");
-	d->vfio_why = VFIO_WHY_FALLBACK;
-	strcpy(d->vfio_driver, "vfio-pci");
-	(void)attr_write(d, "driver_override", "vfio-pci");	/* it was, or it still is */
+	fall_back(d);
 }
 
 /* Off the driver it is on, unless that is where it goes. */
@@ -145,28 +152,45 @@ static void release_old(struct pci_dev *d, long dl)
 		rollback(d, "unbind-failed");
 }
 
+/* Probe the device for want: 0 once it is on want, -ENOENT when it is
+ * gone, -EAGAIN when it is on something else or nothing. */
+static int probe_for(struct pci_dev *d, const char *want, long dl)
+{
+	int r;
+
+	if (strcmp(d->driver, want)) {
+		r = sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
+		if (r == 0 && wait_driver(d, want, PROBE_WAIT_MS, dl) == -ENOENT)
+			return -ENOENT;
+	}
+	return strcmp(d->driver, want) ? -EAGAIN : 0;
+}
+
 static void finish(struct pci_dev *d, long dl)
 {
-	const char *want = variant_target(d);
 	int r;
 
 	if (pci_read_driver(d) < 0) {
 		vanished(d, "while binding");
 		return;
 	}
-	if (strcmp(d->driver, want)) {
-		r = sysfs_write(SYSFS_DRIVERS_PROBE, d->addr);
-		if (r == 0 && wait_driver(d, want, PROBE_WAIT_MS, dl) == -ENOENT) {
-			vanished(d, "while binding");
-			return;
-		}
+	r = probe_for(d, variant_target(d), dl);
+	if (r == -EAGAIN && strcmp(variant_target(d), "vfio-pci")) {
+		/* the variant's probe refused it (dmesg names why) */
+		log_warn("%s: %s did not bind it: vfio-pci instead", d->addr, d->vfio_driver);
+		fall_back(d);
+		r = probe_for(d, "vfio-pci", dl);
 	}
-	if (strcmp(d->driver, want)) {
+	if (r == -ENOENT) {
+		vanished(d, "while binding");
+		return;
+	}
+	if (r) {
 		rollback(d, "vfio-pci-did-not-bind");
 		return;
 	}
-	d->result = strcmp(d->prev_driver, want) ? RES_BOUND : RES_ALREADY;
-	log_notice("%s: bound to %s (was %s)", d->addr, want,
+	d->result = strcmp(d->prev_driver, d->driver) ? RES_BOUND : RES_ALREADY;
+	log_notice("%s: bound to %s (was %s)", d->addr, d->driver,
 		   d->prev_driver[0] ? d->prev_driver : "unbound");
 }
 
