@@ -476,8 +476,9 @@ scenario_variant() {
 	expect_driver 0000:00:05.0 vfe-testdev
 	expect_override 0000:00:05.0 vfe-testdev
 	expect_kmsg "0000:00:05.0: bound to vfe-testdev"
-	expect_kmsg "0000:00:05.0: vfio driver vfe-testdev ($VM_VFIO_VARIANT"
-	expect_status 0000:00:05.0 "result=bound"
+	expect_kmsg "0000:00:05.0: variant $VM_VFIO_VARIANT by its alias vfio_pci:v00001B36d00000005sv*sd*bc*sc*i*"
+	expect_kmsg "0000:00:05.0: vfio driver vfe-testdev (module $VM_VFIO_VARIANT, alias)"
+	expect_status 0000:00:05.0 "result=bound reason=selector=1b36:0005 vfio=vfe-testdev,alias"
 	expect_module "$VM_VFIO_VARIANT"
 	expect_usable_ok 0000:00:05.0
 }
@@ -494,8 +495,10 @@ scenario_variant_off() {
 	expect_kmsg "0000:00:05.0: bound to vfio-pci"
 	expect_no_kmsg "0000:00:05.0: bound to vfe-testdev"
 	expect_usable_ok 0000:00:05.0
+	expect_status 0000:00:05.0 "vfio=vfio-pci,rd.vfio.variant=0"
 	expect_driver 0000:00:06.0 vfe-testdev
 	expect_kmsg "0000:00:06.0: bound to vfe-testdev"
+	expect_status 0000:00:06.0 "vfio=vfe-testdev,selector"
 	expect_usable_ok 0000:00:06.0
 }
 
@@ -512,6 +515,8 @@ scenario_variant_refused() {
 	expect_no_kmsg "0000:00:05.0: bound to vfe-testdev"
 	grep '^PROBE-KMSG .*0000:00:05.0' "$PROBES" | grep -q -e vfe-testdev -e "$VM_VFIO_VARIANT" ||
 		fail "no vfio-early line about 0000:00:05.0 names vfe-testdev or $VM_VFIO_VARIANT"
+	expect_kmsg "0000:00:05.0: vfe-testdev did not bind it: vfio-pci instead"
+	expect_status 0000:00:05.0 "result=bound reason=selector=1b36:0005 vfio=vfio-pci,variant-unavailable"
 	expect_usable_ok 0000:00:05.0
 }
 
