@@ -10,7 +10,7 @@
 #        PROBE-HOTPLUG-READY   PROBE-HOTPLUG <what was seen>
 #        PROBE-VFIO-NODES <names in /dev/vfio>
 #        PROBE-ON-VFIO <address> <driver> (a device on a vfio driver)
-#        PROBE-VARIANT <what was done>
+#        PROBE-VARIANT <what was done>   PROBE-BIND <the host's vfio-early bind>
 #        PROBE-USABLE <vfio-usable's lines: ADDR STEP: ..., then ADDR ok ...
 #                      or ADDR FAIL STEP: WHY>
 #        PROBE-USABLE-TIME <uptime before> <uptime after>   PROBE-END
@@ -22,6 +22,9 @@
 # With vfio_test.variant=ADDR,MODULE,DRIVER (scenario variant_fixture) it
 # first binds ADDR to that variant driver by hand, as libvirt does: modprobe
 # MODULE, DRIVER into driver_override, drivers_probe.
+# With vfio_test.bind=SEL,... (scenario variant_bind) it runs the host's
+# vfio-early bind SEL... as an admin would after boot, its output as
+# PROBE-BIND lines.
 # Last, after the logs, vfio-usable opens every device a vfio driver holds
 # as QEMU would (tests/vm/vfio-usable.c); the scenarios fail on a device
 # it cannot use, unless vfio-early warned about its group.
@@ -170,6 +173,14 @@ bind_variant() {
 	echo "PROBE-VARIANT $addr: modprobe $mod, driver_override $drv, probed: driver $v"
 }
 
+# vfio_test.bind=SEL,...: the host's vfio-early bind, after boot.
+host_bind() {
+	cmdline_value vfio_test.bind
+	[ -n "$v" ] || return 0
+	/usr/lib/vfio-early-probe/vfio-early bind $(echo "$v" | tr ',' ' ') 2>&1 |
+		sed 's/^/PROBE-BIND /'
+}
+
 make_vfs() {
 	cmdline_value vfio_test.sriov
 	spec=$v
@@ -233,6 +244,7 @@ if [ -w /dev/console ]; then
 fi
 echo
 bind_variant
+host_bind
 make_vfs
 wait_hotplug
 print_devices

@@ -13,7 +13,7 @@ scenario_names() {
 		gpu_audio_included \
 		modules_load sriov_vf hotplug \
 		sriov_by_addr sriov_by_ids sriov_many \
-		variant_fixture variant variant_off variant_refused
+		variant_fixture variant variant_off variant_refused variant_bind
 }
 
 IOMMU="-device intel-iommu,intremap=on"
@@ -517,6 +517,22 @@ scenario_variant_refused() {
 		fail "no vfio-early line about 0000:00:05.0 names vfe-testdev or $VM_VFIO_VARIANT"
 	expect_kmsg "0000:00:05.0: vfe-testdev did not bind it: vfio-pci instead"
 	expect_status 0000:00:05.0 "result=bound reason=selector=1b36:0005 vfio=vfio-pci,variant-unavailable"
+	expect_usable_ok 0000:00:05.0
+}
+
+# After boot, the host's vfio-early bind takes the device as the boot pass
+# would: the same choice from the image's modules.alias, vfio-pci and the
+# variant loaded through libkmod, the variant's driver by its name.
+scenario_variant_bind() {
+	need_variant || return
+	boot "vfio_test.bind=0000:00:05.0" "$IOMMU $TESTDEV" || return
+	expect_driver 0000:00:05.0 vfe-testdev
+	expect_override 0000:00:05.0 vfe-testdev
+	expect_module "$VM_VFIO_VARIANT"
+	grep -q '^PROBE-BIND 0000:00:05.0 1b36:0005:00ff bound now=vfe-testdev was=- ' "$PROBES" ||
+		fail "vfio-early bind: $(grep '^PROBE-BIND' "$PROBES" | tr '\n' '|')"
+	grep -q '^PROBE-BIND .*0000:00:05.0: vfio driver vfe-testdev (module' "$PROBES" ||
+		fail "vfio-early bind did not say which vfio driver it chose"
 	expect_usable_ok 0000:00:05.0
 }
 
