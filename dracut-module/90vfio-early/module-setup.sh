@@ -2,7 +2,8 @@
 # dracut module "vfio-early": bind the PCI devices chosen on the kernel
 # command line to vfio-pci in a pre-udev hook, before udev loads native drivers.
 #
-# Environment: VFIO_EARLY_BOOT_BIN overrides the boot binary to install (tests);
+# Environment: VFIO_EARLY_BOOT_BIN overrides the boot binary to install and
+# VFIO_EARLY_BIN the host's vfio-early to ask (tests);
 # VFIO_EARLY_VARIANTS names vfio-pci variant modules to carry (see
 # vfio_early_variants).
 # The image carries the boot binary only, at /usr/lib/vfio-early/vfio-early-boot;
@@ -137,6 +138,23 @@ vfio_early_list_line() {
     echo "$path${opts:+ $opts}"
 }
 
+# The host's vfio-early, to ask which variants the next boot needs (tests
+# set VFIO_EARLY_BIN): where packages and "make install" put it, else PATH.
+vfio_early_host_command() {
+    local b
+    if [[ -n ${VFIO_EARLY_BIN-} ]]; then
+        echo "$VFIO_EARLY_BIN"
+        return
+    fi
+    for b in /usr/sbin/vfio-early /usr/local/sbin/vfio-early; do
+        if [[ -x $b ]]; then
+            echo "$b"
+            return
+        fi
+    done
+    command -v vfio-early
+}
+
 # The vfio-pci variant drivers (mlx5_vfio_pci, ...) this image carries, in
 # underscore form, each once: those VFIO_EARLY_VARIANTS names (test images,
 # an image for another host), and those the host's vfio-early gives the
@@ -145,13 +163,14 @@ vfio_early_list_line() {
 # autoprobes in the initrd), so no other image carries one; the boot pass
 # uses vfio-pci where it is missing.
 vfio_early_variants() {
-    local v
+    local v host
     {
         for v in ${VFIO_EARLY_VARIANTS-}; do
             echo "$v"
         done
-        if [[ -z ${dracutsysrootdir-} ]] && command -v vfio-early > /dev/null; then
-            vfio-early plan --image-modules "$kernel" 2> /dev/null || true
+        host=$(vfio_early_host_command)
+        if [[ -z ${dracutsysrootdir-} && -n $host ]]; then
+            "$host" plan --image-modules "$kernel" 2> /dev/null || true
         fi
     } | tr - _ | awk 'NF && !seen[$0]++'
 }

@@ -177,6 +177,7 @@ bind_variant() {
 host_bind() {
 	cmdline_value vfio_test.bind
 	[ -n "$v" ] || return 0
+	# shellcheck disable=SC2046 # one argument per selector
 	/usr/lib/vfio-early-probe/vfio-early bind $(echo "$v" | tr ',' ' ') 2>&1 |
 		sed 's/^/PROBE-BIND /'
 }
