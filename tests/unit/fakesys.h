@@ -103,4 +103,11 @@ int fake_net(struct fakesys *f, const char *name, const char *addr);
 /* netdev_adjacent_sysfs_add(): upper's lower_LOWER and lower's upper_UPPER. */
 int fake_lower(struct fakesys *f, const char *upper, const char *lower);
 
+/* A loaded vfio-pci variant, as the kernel lays one out: its driver
+ * (sys/bus/pci/drivers/DRIVER, module -> its module), the module's
+ * drivers/pci:DRIVER, and vfio_pci_core's holders/MODULE. The fake kernel
+ * serves unbind only for drivers known at fake_init: a device that starts
+ * on the variant names it in .driver. */
+int fake_variant(struct fakesys *f, const char *module, const char *driver);
+
 #endif
