@@ -255,6 +255,8 @@ static void kernel_probe(struct fakesys *f, const char *addr)
 		return;
 	if (!strcmp(want, "vfio-pci") && d->refuse_vfio)
 		return;
+	if (d->refuse_driver && !strcmp(want, d->refuse_driver))
+		return;
 	link_driver(f, addr, want);
 }
 

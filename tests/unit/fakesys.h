@@ -36,6 +36,7 @@ struct fake_dev {
 	unsigned vf_device;		/* a PF: sriov_vf_device; sriov_offset 128 and
 					 * sriov_stride 2 as QEMU's igb */
 	int late_link;			/* a VF: physfn and virtfnN only at fake_link_vf() */
+	const char *refuse_driver;	/* a driver whose probe fails for it (a variant) */
 };
 
 #define FAKE_MAX_DEVS 300
