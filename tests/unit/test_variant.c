@@ -522,6 +522,11 @@ static void host_list(void)
 	RUN("rd.vfio.variant=0", "list", "--json");
 	T_OK(has(fs.output, "\"vfio_module\": \"vfio_pci\", \"vfio_why\": \"rd.vfio.variant=0\"}") &&
 	     !has(fs.output, "xe_vfio_pci"), "list --json: rd.vfio.variant=0");
+	RUN("vfio.ids=0000:00:05.0=acme-vf", "list", "--json");
+	T_OK(has(fs.output, "\"vfio_module\": \"acme_vf\", \"vfio_why\": \"selector\"}"),
+	     "list --json: =MODULE");
+	RUN("vfio.ids=0000:00:05.0=acme-vf", "list");
+	T_OK(has(fs.output, "  0000:00:05.0 acme_vf,selector\n"), "list: =MODULE noted");
 	RUN("vfio.ids=0000:00:06.0=vfio-pci", "list");
 	T_OK(!has(fs.output, "  0000:00:06.0 mlx5_vfio_pci"), "list: =vfio-pci: no note for it");
 	fake_cleanup(&fs);
@@ -540,6 +545,14 @@ static void host_status(void)
 	EXIT_IS(0, "status: on the variant");
 	T_OK(has(fs.output, "0000:00:04.0 8086:e20b:0300 group=2 boot=bound now=" XE_DRV
 		 " vfio=" XE_DRV ",alias ok\n"), "status: vfio= shown, ok");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	fake_boot(&fs, "vfio.ids=0000:00:04.0=other-vfio-pci", noargs);
+	RUN(NULL, "status");
+	EXIT_IS(0, "status: variant unavailable, on vfio-pci");
+	T_OK(has(fs.output, "0000:00:04.0 8086:e20b:0300 group=2 boot=bound now=vfio-pci "
+		 "vfio=vfio-pci,variant-unavailable ok\n"), "status: the fallback shown, ok");
 	fake_cleanup(&fs);
 }
 
@@ -678,6 +691,84 @@ static void group_mate_on_variant(void)
 	fake_cleanup(&fs);
 }
 
+/* The variant's probe fails: "on any failure it keeps vfio-pci". */
+static void boot_variant_refuses(void)
+{
+	static const struct fake_dev devs[] = {
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0xe20b, .class = 0x030000,
+		  .group = 2, .driver = "xe", .native = "xe", .refuse_driver = XE_DRV },
+	};
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	image_list(XE_SECTION);
+	fake_variant(&fs, XE_MOD, XE_DRV);
+	boot("vfio.ids=0000:00:04.0");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "variant refuses: kept on vfio-pci");
+	T_OK(has(status(), "prev=xe result=bound reason=selector=0000:00:04.0 "
+		 "vfio=vfio-pci,variant-unavailable\n"), "variant refuses: status");
+	if (!has(status(), "vfio=vfio-pci,variant-unavailable\n"))
+		printf("# status:\n%s# output:\n%s", status(), fs.output);
+	fake_cleanup(&fs);
+}
+
+/* After boot: the udev rule's "vfio-early udev ADDR" with the running
+ * kernel's modules.alias and the variant loaded. */
+static void udev_variant(void)
+{
+	static const struct fake_dev devs[] = {
+		{ .addr = "0000:00:04.0", .vendor = 0x8086, .device = 0xe20b, .class = 0x030000,
+		  .group = 2, .native = "xe", .later = 1 },
+	};
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	modules_alias("lib/modules", NULL, HOST_ALIASES);
+	fake_variant(&fs, XE_MOD, XE_DRV);
+	fake_hotplug(&fs, "0000:00:04.0");
+	T_STREQ(drv("0000:00:04.0"), "xe", "udev: on xe when the event comes");
+	RUN("vfio.ids=8086:e20b", "udev", "0000:00:04.0");
+	EXIT_IS(0, "udev: onto the variant");
+	T_STREQ(drv("0000:00:04.0"), XE_DRV, "udev: on the variant");
+	T_STREQ(ovr("0000:00:04.0"), XE_DRV, "udev: override is the driver's name");
+	fake_cleanup(&fs);
+}
+
+/* rd.vfio.variant is a kstrtobool (lib/kstrtox.c); a bad value means
+ * vfio-pci, said. */
+static const struct {
+	const char *param;
+	const char *vfio;
+} variant_params[] = {
+	{ .param = "rd.vfio.variant=0", .vfio = "vfio=vfio-pci,rd.vfio.variant=0" },
+	{ .param = "rd.vfio.variant=n", .vfio = "vfio=vfio-pci,rd.vfio.variant=0" },
+	{ .param = "rd.vfio.variant=OFF", .vfio = "vfio=vfio-pci,rd.vfio.variant=0" },
+	{ .param = "rd.vfio.variant=1", .vfio = "vfio=" XE_DRV ",alias" },
+	{ .param = "rd.vfio.variant=yes", .vfio = "vfio=" XE_DRV ",alias" },
+	{ .param = "rd.vfio.variant=on", .vfio = "vfio=" XE_DRV ",alias" },
+	{ .param = "rd.vfio.variant", .vfio = "vfio=" XE_DRV ",alias" },
+	{ .param = "rd.vfio.variant=0 rd.vfio.variant=1", .vfio = "vfio=" XE_DRV ",alias" },
+	{ .param = "rd.vfio.variant=maybe", .vfio = "vfio=vfio-pci,rd.vfio.variant=0" },
+};
+
+static void variant_param(void)
+{
+	static const struct fake_dev devs[] = { GPU("0000:00:04.0", 2, "xe") };
+	char line[128];
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	modules_alias("lib/modules", NULL, HOST_ALIASES);
+	fake_variant(&fs, XE_MOD, XE_DRV);
+	for (size_t i = 0; i < NDEVS(variant_params); i++) {
+		snprintf(line, sizeof(line), "vfio.ids=0000:00:04.0 %s", variant_params[i].param);
+		RUN(line, "plan");
+		T_OK(has(fs.output, variant_params[i].vfio), "param: %s: %s",
+		     variant_params[i].param, variant_params[i].vfio);
+	}
+	RUN("vfio.ids=0000:00:04.0 rd.vfio.variant=maybe", "plan");
+	T_OK(has(fs.output, "rd.vfio.variant='maybe' is not 1/0, y/n or on/off: vfio-pci for "
+		 "every device"), "param: a bad value said");
+	fake_cleanup(&fs);
+}
+
 int main(void)
 {
 	best_table();
@@ -696,5 +787,8 @@ int main(void)
 	host_unbind();
 	host_acl_template();
 	group_mate_on_variant();
+	boot_variant_refuses();
+	udev_variant();
+	variant_param();
 	return t_done();
 }
