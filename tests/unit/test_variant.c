@@ -245,6 +245,8 @@ static void boot_alias(void)
 	     "alias: the other device logged");
 	nothing_loaded("alias");
 	T_OK(has(fs.output, ": 2 bound, 0 already, 0 failed"), "alias: summary");
+	T_OK(!has(fs.output, "error") && !has(fs.output, "warning"),
+	     "alias: the read-back finds both where they belong");
 
 	boot("rd.vfio.debug vfio.ids=0000:00:04.0,0000:00:05.0");
 	T_STREQ(fs.journal, "", "alias again: nothing written");
@@ -729,6 +731,13 @@ static void udev_variant(void)
 	EXIT_IS(0, "udev: onto the variant");
 	T_STREQ(drv("0000:00:04.0"), XE_DRV, "udev: on the variant");
 	T_STREQ(ovr("0000:00:04.0"), XE_DRV, "udev: override is the driver's name");
+	T_OK(has(status(), "0000:00:04.0 8086:e20b:0300 group=2 prev=xe result=bound "
+		 "reason=selector=8086:e20b vfio=" XE_DRV ",alias at=udev\n"), "udev: status line");
+	if (!has(status(), "at=udev"))
+		printf("# status:\n%s# output:\n%s", status(), fs.output);
+	RUN(NULL, "status");
+	T_OK(has(fs.output, "0000:00:04.0 8086:e20b:0300 group=2 udev=bound now=" XE_DRV
+		 " vfio=" XE_DRV ",alias ok\n"), "udev: status says it");
 	fake_cleanup(&fs);
 }
 
