@@ -778,6 +778,45 @@ static void variant_param(void)
 	fake_cleanup(&fs);
 }
 
+/* mlx5_vfio_pci is for VFs: the rule binds the VF a PF/vfN selector names
+ * after boot, onto the variant its alias or =MODULE names. */
+static void udev_vf(void)
+{
+	static const struct fake_dev devs[] = {
+		{ .addr = "0000:01:00.0", .vendor = 0x15b3, .device = 0x101d, .class = 0x020000,
+		  .group = 1, .driver = "mlx5_core", .native = "mlx5_core", .sriov = 4,
+		  .vf_device = 0x101e },
+		{ .addr = "0000:01:10.0", .vendor = 0x15b3, .device = 0x101e, .class = 0x020000,
+		  .group = 2, .native = "mlx5_core", .physfn = "0000:01:00.0", .vf = 0, .later = 1 },
+		{ .addr = "0000:01:10.2", .vendor = 0x15b3, .device = 0x101e, .class = 0x020000,
+		  .group = 3, .native = "mlx5_core", .physfn = "0000:01:00.0", .vf = 1, .later = 1 },
+	};
+	static const char *const lines[] = {
+		"vfio.ids=0000:01:00.0/vf1", "vfio.ids=0000:01:00.0/vf1=mlx5-vfio-pci",
+	};
+
+	for (size_t i = 0; i < NDEVS(lines); i++) {
+		fake_init(&fs, devs, NDEVS(devs), 1, 1);
+		modules_alias("lib/modules", NULL, i ? "" : HOST_ALIASES);
+		image_list(i ? "" : "variant mlx5_vfio_pci\n" MLX_ALIAS);
+		fake_variant(&fs, "mlx5_vfio_pci", "mlx5_vfio_pci");
+		boot(lines[i]);
+		fake_hotplug(&fs, "0000:01:10.0");
+		fake_hotplug(&fs, "0000:01:10.2");
+		RUN(lines[i], "udev", "0000:01:10.2");
+		EXIT_IS(0, lines[i]);
+		T_OK(!strcmp(drv("0000:01:10.2"), "mlx5_vfio_pci"), "VF: %s: VF 1 on the variant",
+		     lines[i]);
+		T_OK(has(status(), "0000:01:10.2 15b3:101e:0200 group=3 prev=- result=bound ") &&
+		     has(status(), i ? " vfio=mlx5_vfio_pci,selector at=udev\n" :
+			 " vfio=mlx5_vfio_pci,alias at=udev\n"), "VF: %s: status", lines[i]);
+		RUN(lines[i], "udev", "0000:01:10.0");
+		T_OK(!strcmp(drv("0000:01:10.0"), "mlx5_core"), "VF: %s: VF 0 on mlx5_core",
+		     lines[i]);
+		fake_cleanup(&fs);
+	}
+}
+
 int main(void)
 {
 	best_table();
@@ -799,5 +838,6 @@ int main(void)
 	boot_variant_refuses();
 	udev_variant();
 	variant_param();
+	udev_vf();
 	return t_done();
 }
