@@ -131,8 +131,9 @@ static const struct best_case best_cases[] = {
 
 /* The text in a heap block of exactly its length, no NUL after it: ASan
  * sees a read past len. */
-static int best(const struct best_case *c, size_t len, char *module, char *pattern)
+static int best(const struct best_case *c, char *module, char *pattern)
 {
+	size_t len = c->len ? c->len : strlen(c->text);
 	char *text = malloc(len ? len : 1);
 	int r;
 
@@ -142,17 +143,12 @@ static int best(const struct best_case *c, size_t len, char *module, char *patte
 	return r;
 }
 
-static size_t case_len(const struct best_case *c)
-{
-	return c->len ? c->len : strlen(c->text);
-}
-
 static void best_table(void)
 {
 	for (size_t i = 0; i < NDEVS(best_cases); i++) {
 		const struct best_case *c = &best_cases[i];
 		char module[64] = "untouched", pattern[64] = "untouched";
-		int r = best(c, case_len(c), module, pattern);
+		int r = best(c, module, pattern);
 
 		T_OK(r == c->rc, "best: %s: %s", c->name, c->rc ? "-ENOENT" : "found");
 		if (r != c->rc)
@@ -205,10 +201,10 @@ static void image_list(const char *sections)
 
 static void boot(const char *cmdline)
 {
-	static const char *const debug[] = { NULL };
+	static const char *const none[] = { NULL };
 
 	fs.journal[0] = '\0';
-	fake_boot(&fs, cmdline, debug);
+	fake_boot(&fs, cmdline, none);
 	T_OK(fs.exit_status == 0, "%.60s: exit 0", cmdline);
 	if (fs.exit_status)
 		printf("# output:\n%s\n", fs.output);
@@ -223,7 +219,9 @@ static void nothing_loaded(const char *name)
 
 static void boot_alias(void)
 {
-	static const struct fake_dev devs[] = { GPU("0000:00:04.0", 2, "xe"), NIC("0000:00:05.0", 3, "e1000e") };
+	static const struct fake_dev devs[] = {
+		GPU("0000:00:04.0", 2, "xe"), NIC("0000:00:05.0", 3, "e1000e"),
+	};
 
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
 	image_list(XE_SECTION);
@@ -365,7 +363,9 @@ static void boot_from_vfio_pci(void)
 /* A dry run says what each device would get. */
 static void boot_dry_run(void)
 {
-	static const struct fake_dev devs[] = { GPU("0000:00:04.0", 2, "xe"), NIC("0000:00:05.0", 3, "e1000e") };
+	static const struct fake_dev devs[] = {
+		GPU("0000:00:04.0", 2, "xe"), NIC("0000:00:05.0", 3, "e1000e"),
+	};
 	static const char *const dry[] = { "--dry-run", NULL };
 
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
@@ -522,7 +522,8 @@ static void host_list(void)
 	T_OK(has(fs.output, "\"vfio_module\": \"vfio_pci\", \"vfio_why\": \"no-variant\"}"),
 	     "list --json: vfio_pci for the NIC");
 	RUN("rd.vfio.variant=0", "list", "--json");
-	T_OK(has(fs.output, "\"vfio_module\": \"vfio_pci\", \"vfio_why\": \"rd.vfio.variant=0\"}") &&
+	T_OK(has(fs.output, "\"vfio_module\": \"vfio_pci\", "
+		 "\"vfio_why\": \"rd.vfio.variant=0\"}") &&
 	     !has(fs.output, "xe_vfio_pci"), "list --json: rd.vfio.variant=0");
 	RUN("vfio.ids=0000:00:05.0=acme-vf", "list", "--json");
 	T_OK(has(fs.output, "\"vfio_module\": \"acme_vf\", \"vfio_why\": \"selector\"}"),
@@ -560,7 +561,9 @@ static void host_status(void)
 
 static void host_bind(void)
 {
-	static const struct fake_dev devs[] = { GPU("0000:00:04.0", 2, "xe"), NIC("0000:00:05.0", 3, "e1000e") };
+	static const struct fake_dev devs[] = {
+		GPU("0000:00:04.0", 2, "xe"), NIC("0000:00:05.0", 3, "e1000e"),
+	};
 
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
 	modules_alias("lib/modules", NULL, HOST_ALIASES);
@@ -787,9 +790,11 @@ static void udev_vf(void)
 		  .group = 1, .driver = "mlx5_core", .native = "mlx5_core", .sriov = 4,
 		  .vf_device = 0x101e },
 		{ .addr = "0000:01:10.0", .vendor = 0x15b3, .device = 0x101e, .class = 0x020000,
-		  .group = 2, .native = "mlx5_core", .physfn = "0000:01:00.0", .vf = 0, .later = 1 },
+		  .group = 2, .native = "mlx5_core", .physfn = "0000:01:00.0", .vf = 0,
+		  .later = 1 },
 		{ .addr = "0000:01:10.2", .vendor = 0x15b3, .device = 0x101e, .class = 0x020000,
-		  .group = 3, .native = "mlx5_core", .physfn = "0000:01:00.0", .vf = 1, .later = 1 },
+		  .group = 3, .native = "mlx5_core", .physfn = "0000:01:00.0", .vf = 1,
+		  .later = 1 },
 	};
 	static const char *const lines[] = {
 		"vfio.ids=0000:01:00.0/vf1", "vfio.ids=0000:01:00.0/vf1=mlx5-vfio-pci",
