@@ -480,6 +480,9 @@ static void host_image_modules(void)
 	T_STREQ(image_modules("vfio.ids=8086:e20b", "6.0.0-other", &st), "",
 		"image-modules: no modules.alias for that release: none");
 	T_STREQ(image_modules("quiet", "6.99.0-test", &st), "", "image-modules: no selector");
+	T_STREQ(image_modules("vfio.ids=8086:e20b,zz:zz,0000:00:1f.0 rd.vfio.variant=maybe "
+			      "rd.vfio.variant=1 rd.vfio.debug", "6.99.0-test", &st),
+		"xe_vfio_pci\n", "image-modules: warnings and debug stay off stdout");
 	fake_cleanup(&fs);
 
 	fake_init(&fs, devs, NDEVS(devs), 1, 1);
