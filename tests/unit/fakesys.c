@@ -255,6 +255,8 @@ static void kernel_probe(struct fakesys *f, const char *addr)
 		return;
 	if (!strcmp(want, "vfio-pci") && d->refuse_vfio)
 		return;
+	if (d->refuse_driver && !strcmp(want, d->refuse_driver))
+		return;
 	link_driver(f, addr, want);
 }
 
@@ -823,4 +825,22 @@ int fake_net(struct fakesys *f, const char *name, const char *addr)
 int fake_lower(struct fakesys *f, const char *upper, const char *lower)
 {
 	return link_pair(f, "net", upper, lower, "lower_", "upper_");
+}
+
+int fake_variant(struct fakesys *f, const char *module, const char *driver)
+{
+	char rel[256], to[256];
+
+	add_driver(f, driver);
+	snprintf(rel, sizeof(rel), "sys/bus/pci/drivers/%s/module", driver);
+	snprintf(to, sizeof(to), "sys/module/%s", module);
+	if (fake_symlink(f, rel, to))
+		return -1;
+	snprintf(rel, sizeof(rel), "sys/module/%s/drivers/pci:%s", module, driver);
+	snprintf(to, sizeof(to), "sys/bus/pci/drivers/%s", driver);
+	if (fake_symlink(f, rel, to))
+		return -1;
+	snprintf(rel, sizeof(rel), "sys/module/vfio_pci_core/holders/%s", module);
+	snprintf(to, sizeof(to), "sys/module/%s", module);
+	return fake_symlink(f, rel, to);
 }

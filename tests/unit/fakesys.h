@@ -36,6 +36,7 @@ struct fake_dev {
 	unsigned vf_device;		/* a PF: sriov_vf_device; sriov_offset 128 and
 					 * sriov_stride 2 as QEMU's igb */
 	int late_link;			/* a VF: physfn and virtfnN only at fake_link_vf() */
+	const char *refuse_driver;	/* a driver whose probe fails for it (a variant) */
 };
 
 #define FAKE_MAX_DEVS 300
@@ -102,5 +103,12 @@ int fake_slave(struct fakesys *f, const char *holder, const char *lower);
 int fake_net(struct fakesys *f, const char *name, const char *addr);
 /* netdev_adjacent_sysfs_add(): upper's lower_LOWER and lower's upper_UPPER. */
 int fake_lower(struct fakesys *f, const char *upper, const char *lower);
+
+/* A loaded vfio-pci variant, as the kernel lays one out: its driver
+ * (sys/bus/pci/drivers/DRIVER, module -> its module), the module's
+ * drivers/pci:DRIVER, and vfio_pci_core's holders/MODULE. The fake kernel
+ * serves unbind only for drivers known at fake_init: a device that starts
+ * on the variant names it in .driver. */
+int fake_variant(struct fakesys *f, const char *module, const char *driver);
 
 #endif
