@@ -92,7 +92,8 @@ int variant_best(const char *text, size_t len, const char *modalias, char *modul
 		n = (size_t)(eol - line);
 		pat = line + plen - 4;		/* "pci:..." */
 		mod = n > plen ? memchr(pat, ' ', (size_t)(eol - pat)) : NULL;
-		if (mod && !memcmp(line, ALIAS_PREFIX, plen) && !strncmp(modalias, "pci:", 4) &&
+		if (mod && eol - mod > 1 && !memcmp(line, ALIAS_PREFIX, plen) &&
+		    !strncmp(modalias, "pci:", 4) &&
 		    glob(pat, (size_t)(mod - pat), modalias) &&
 		    wildcards(pat, (size_t)(mod - pat)) < best) {
 			best = wildcards(pat, (size_t)(mod - pat));
@@ -134,15 +135,6 @@ static int ends_vfio_pci(const char *driver)
 	return i == 8;
 }
 
-#ifdef VFE_BOOT_ONLY
-/* In the initrd no variant autoprobes: a device is on one only where the
- * pass put it, and bind.c compares with that driver's name itself. */
-static int holds_vfio_core(const char *driver)
-{
-	(void)driver;
-	return 0;
-}
-#else
 static int holds_vfio_core(const char *driver)
 {
 	char path[128], module[64];
@@ -153,7 +145,6 @@ static int holds_vfio_core(const char *driver)
 	fmt(path, sizeof(path), "sys/module/vfio_pci_core/holders/%s", module);
 	return sysfs_exists(path);
 }
-#endif
 
 int variant_is_vfio(const char *driver)
 {
@@ -172,10 +163,13 @@ static const char *named_module(const struct pci_dev *d)
 	return d->sel->module;
 }
 
-void variant_choose_dev(struct pci_dev *d, int off, const char *aliases, size_t len)
+/* pattern: the winning alias (psize bytes), "" when none. */
+static void choose(struct pci_dev *d, int off, const char *aliases, size_t len, char *pattern,
+		   size_t psize)
 {
-	char alias[PCI_ALIAS_MAX], pattern[PCI_ALIAS_MAX];
+	char alias[PCI_ALIAS_MAX];
 
+	pattern[0] = '\0';
 	d->vfio_why = VFIO_WHY_GENERIC;
 	fmt(d->vfio_module, sizeof(d->vfio_module), "%s", named_module(d));
 	if (d->vfio_module[0])
@@ -185,11 +179,9 @@ void variant_choose_dev(struct pci_dev *d, int off, const char *aliases, size_t 
 	else if (aliases) {
 		variant_modalias(d, alias, sizeof(alias));
 		if (!variant_best(aliases, len, alias, d->vfio_module, sizeof(d->vfio_module),
-				  pattern, sizeof(pattern)) &&
-		    strcmp(d->vfio_module, VARIANT_GENERIC_MODULE)) {
+				  pattern, psize) &&
+		    strcmp(d->vfio_module, VARIANT_GENERIC_MODULE))
 			d->vfio_why = VFIO_WHY_ALIAS;
-			log_info("%s: variant %s by its alias %s", d->addr, d->vfio_module, pattern);
-		}
 	}
 	if (!strcmp(d->vfio_module, VARIANT_GENERIC_MODULE) || d->vfio_why == VFIO_WHY_GENERIC)
 		d->vfio_module[0] = '\0';
@@ -198,15 +190,27 @@ void variant_choose_dev(struct pci_dev *d, int off, const char *aliases, size_t 
 		(void)variant_driver(d->vfio_module, d->vfio_driver, sizeof(d->vfio_driver));
 }
 
+void variant_choose_dev(struct pci_dev *d, int off, const char *aliases, size_t len)
+{
+	char pattern[PCI_ALIAS_MAX];
+
+	choose(d, off, aliases, len, pattern, sizeof(pattern));
+}
+
 void variant_choose(struct pci_list *l, int off, const char *aliases, size_t len)
 {
+	char pattern[PCI_ALIAS_MAX];
+
 	for (size_t i = 0; i < l->n; i++) {
 		struct pci_dev *d = &l->dev[i];
 
 		d->vfio_why = VFIO_WHY_NONE;
 		d->vfio_module[0] = d->vfio_driver[0] = '\0';
-		if (d->action == ACT_BIND)
-			variant_choose_dev(d, off, aliases, len);
+		if (d->action != ACT_BIND)
+			continue;
+		choose(d, off, aliases, len, pattern, sizeof(pattern));
+		if (d->vfio_why == VFIO_WHY_ALIAS)
+			log_info("%s: variant %s by its alias %s", d->addr, d->vfio_module, pattern);
 	}
 }
 

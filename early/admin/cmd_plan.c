@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "print.h"
 #include "slurp.h"
+#include "variant.h"
 
 #define GRUB_FILE "etc/default/grub"
 #define GRUB_DIR "etc/default/grub.d"
@@ -226,36 +227,52 @@ static void plan_lint(const struct lint_finding *f, void *lost)
 	*(int *)lost |= f->selector;
 }
 
+/* A device the next boot binds once the IOMMU is on: the image is built
+ * before the boot that turns it on, when there are no groups yet. */
+static int bound_with_iommu(const struct pci_dev *d)
+{
+	return d->action == ACT_BIND || (d->action == ACT_SKIP && (d->why == REASON_NO_IOMMU ||
+								   d->why == REASON_NO_IOMMU_GROUP));
+}
+
+/* Each variant module of l once, one per line. */
+static void print_modules(const struct pci_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *m = l->dev[i].vfio_module;
+		size_t j = 0;
+
+		while (j < i && strcmp(l->dev[j].vfio_module, m))
+			j++;
+		if (m[0] && j == i)
+			pr("%s\n", m);
+	}
+}
+
 /*
  * plan --image-modules KVER, for the image-build hooks: the variant modules
  * that devices the next boot's line selects here get from kernel KVER's
- * aliases, one per line. The IOMMU is taken to be on: the image is for the
- * boot that turns it on. Nothing else goes to stdout.
+ * aliases, one per line, nothing else on stdout.
  */
 static int image_modules(const struct cmd_ctx *x)
 {
-	char src[1024], *line = planned_line(x, src, sizeof(src));
+	char src[1024], *line = planned_line(x, src, sizeof(src)), *aliases = NULL;
 	struct pci_list l = { NULL, 0 };
 	struct config c;
+	size_t n = 0;
 	int have_iommu;
 
 	if (!line)
 		return CMD_ATTENTION;
 	config_parse(&c, line, strlen(line));
-	if (pass_select(&l, &c, &have_iommu, 0)) {
-		plan_build(&l, &c, 1);
-		(void)cmd_variants(x, &l, &c, x->image_modules);
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		const char *m = l.dev[i].vfio_module;
-		size_t j = 0;
-
-		while (j < i && strcmp(l.dev[j].vfio_module, m))
-			j++;
-		if (m[0] && j == i)
-			pr("%s\n", m);
-	}
+	if (pass_select(&l, &c, &have_iommu, 0) &&
+	    cmd_variant_aliases(x, x->image_modules, &aliases, &n) == 0)
+		for (size_t i = 0; i < l.n; i++)
+			if (bound_with_iommu(&l.dev[i]))
+				variant_choose_dev(&l.dev[i], c.variant_off, aliases, n);
+	print_modules(&l);
 	pr_flush();
+	free(aliases);
 	pci_free(&l);
 	config_free(&c);
 	free(line);
