@@ -26,6 +26,7 @@
 #include "plan.h"
 #include "status.h"
 #include "sysfs.h"
+#include "variant.h"
 
 #define LOCK_STEP_MS 20
 #define VF_PROBE_WAIT_MS 500
@@ -134,6 +135,30 @@ static int boot_decided(const char *text, const char *addr)
 }
 
 /*
+ * A device the boot pass put on vfio-pci because the initrd had not its
+ * variant (variant.h; an image built before, or for another host): the
+ * real root's modules.alias names one, so the coldplug replay moves it on,
+ * from one vfio driver to the other, no host driver in between.
+ */
+static int variant_here(const struct cmd_ctx *x, struct pci_dev *d, const struct config *c)
+{
+	char *aliases = NULL;
+	size_t n = 0;
+
+	if (d->action != ACT_BIND || c->variant_off || strcmp(d->driver, "vfio-pci"))
+		return 0;
+	if (cmd_variant_aliases(x, NULL, &aliases, &n) < 0)
+		return 0;
+	variant_choose_dev(d, c->variant_off, aliases, n);
+	free(aliases);
+	if (!d->vfio_module[0])
+		return 0;
+	log_notice("%s: on vfio-pci since the boot pass, whose image had not its variant %s; "
+		   "moving it there", d->addr, d->vfio_module);
+	return 1;
+}
+
+/*
  * Waits for a VF creation under way on pf: iov.c sriov_numvfs_show() takes
  * the lock sriov_numvfs_store() holds while it adds the VFs (device_lock,
  * PCI/IOV commit 35ff867b7657; pdev->sriov->lock later). A VF added while
@@ -235,11 +260,13 @@ static void decide_locked(const struct cmd_ctx *x, const char *addr, const struc
 		struct pci_list one = { &l.dev[(d->pf ? d->pf : d) - l.dev], 1 };
 
 		pass_vfs(&one, c, have_iommu ? PASS_HOLD : 0);
-		if (boot_decided(e->status, addr))
+		if (!boot_decided(e->status, addr))
+			decide(x, &l, d, c, have_iommu, e);
+		else if (variant_here(x, d, c))
+			decide(x, &l, d, c, have_iommu, e);
+		else
 			log_info("%s: decided by the boot pass; a coldplug replay changes nothing",
 				 addr);
-		else
-			decide(x, &l, d, c, have_iommu, e);
 	}
 	pci_free(&l);
 }

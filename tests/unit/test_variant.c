@@ -747,6 +747,54 @@ static void udev_variant(void)
 	fake_cleanup(&fs);
 }
 
+/* The initrd had no variant (no section in its list): the boot pass put
+ * the device on vfio-pci. At the real root's coldplug the rule finds the
+ * variant in the running kernel's modules.alias and moves the device on;
+ * a replay of a device the boot pass put on vfio-pci by choice
+ * (=vfio-pci, rd.vfio.variant=0) changes nothing. */
+static void coldplug_upgrade(void)
+{
+	static const struct fake_dev devs[] = { GPU("0000:00:04.0", 2, NULL) };
+	static const char *const lines[] = {
+		"vfio.ids=0000:00:04.0=vfio-pci", "vfio.ids=0000:00:04.0 rd.vfio.variant=0",
+	};
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	image_list("");
+	boot("vfio.ids=0000:00:04.0");
+	T_STREQ(drv("0000:00:04.0"), "vfio-pci", "coldplug: the boot pass had no variant");
+	modules_alias("lib/modules", NULL, HOST_ALIASES);
+	fake_variant(&fs, XE_MOD, XE_DRV);
+	setenv("SYNTH_UUID", "0", 1);
+	RUN("vfio.ids=0000:00:04.0", "udev", "0000:00:04.0");
+	unsetenv("SYNTH_UUID");
+	EXIT_IS(0, "coldplug: replay");
+	T_STREQ(drv("0000:00:04.0"), XE_DRV, "coldplug: moved on to the variant");
+	T_STREQ(ovr("0000:00:04.0"), XE_DRV, "coldplug: override is the driver's name");
+	T_OK(has(fs.output, "0000:00:04.0: on vfio-pci since the boot pass, whose image had "
+		 "not its variant xe_vfio_pci; moving it there"), "coldplug: said why");
+	T_OK(has(status(), "0000:00:04.0 8086:e20b:0300 group=2 prev=vfio-pci result=bound "
+		 "reason=selector=0000:00:04.0 vfio=" XE_DRV ",alias at=udev\n"),
+	     "coldplug: status line");
+	T_OK(!has(fs.journal, "unbind xe ") && !has(fs.journal, "probe 0000:00:04.0\nprobe"),
+	     "coldplug: never near its host driver");
+	fake_cleanup(&fs);
+	for (size_t i = 0; i < NDEVS(lines); i++) {
+		fake_init(&fs, devs, NDEVS(devs), 1, 1);
+		image_list("");
+		boot(lines[i]);
+		modules_alias("lib/modules", NULL, HOST_ALIASES);
+		fake_variant(&fs, XE_MOD, XE_DRV);
+		fs.journal[0] = '\0';
+		setenv("SYNTH_UUID", "0", 1);
+		RUN(lines[i], "udev", "0000:00:04.0");
+		unsetenv("SYNTH_UUID");
+		T_OK(!strcmp(drv("0000:00:04.0"), "vfio-pci"), "coldplug: %s: stays", lines[i]);
+		T_OK(!fs.journal[0], "coldplug: %s: nothing unbound or probed", lines[i]);
+		fake_cleanup(&fs);
+	}
+}
+
 /* rd.vfio.variant is a kstrtobool (lib/kstrtox.c); a bad value means
  * vfio-pci, said. */
 static const struct {
@@ -845,6 +893,7 @@ int main(void)
 	group_mate_on_variant();
 	boot_variant_refuses();
 	udev_variant();
+	coldplug_upgrade();
 	variant_param();
 	udev_vf();
 	return t_done();
