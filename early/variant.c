@@ -77,28 +77,48 @@ static size_t wildcards(const char *p, size_t n)
 	return w;
 }
 
+/* One "alias vfio_pci:PATTERN MODULE" line of n bytes: *pat at the
+ * pattern's "pci:" (as a device's modalias starts), *mod at the module;
+ * -EINVAL for any other line, or one without a module. */
+static int alias_line(const char *line, size_t n, const char **pat, size_t *pn,
+		      const char **mod)
+{
+	size_t k = sizeof(ALIAS_PREFIX) - 1;
+	const char *sp;
+
+	if (n <= k || memcmp(line, ALIAS_PREFIX, k))
+		return -EINVAL;
+	*pat = line + k - 4;
+	sp = memchr(*pat, ' ', (size_t)(line + n - *pat));
+	if (!sp || sp + 1 == line + n)
+		return -EINVAL;
+	*pn = (size_t)(sp - *pat);
+	*mod = sp + 1;
+	return 0;
+}
+
 int variant_best(const char *text, size_t len, const char *modalias, char *module, size_t size,
 		 char *pattern, size_t psize)
 {
-	size_t best = (size_t)-1, plen = sizeof(ALIAS_PREFIX) - 1;
-	const char *end = text + len;
+	size_t best = (size_t)-1, pn, w;
+	const char *end = text + len, *pat, *mod;
 
+	if (strncmp(modalias, "pci:", 4))
+		return -ENOENT;
 	for (const char *line = text; line < end;) {
-		const char *eol = line, *pat, *mod;
-		size_t n;
+		const char *eol = line;
 
 		while (eol < end && *eol != '\n' && *eol)
 			eol++;
-		n = (size_t)(eol - line);
-		pat = line + plen - 4;		/* "pci:..." */
-		mod = n > plen ? memchr(pat, ' ', (size_t)(eol - pat)) : NULL;
-		if (mod && eol - mod > 1 && !memcmp(line, ALIAS_PREFIX, plen) &&
-		    !strncmp(modalias, "pci:", 4) &&
-		    glob(pat, (size_t)(mod - pat), modalias) &&
-		    wildcards(pat, (size_t)(mod - pat)) < best) {
-			best = wildcards(pat, (size_t)(mod - pat));
-			copy_field(module, size, mod + 1, (size_t)(eol - mod - 1));
-			copy_field(pattern, psize, line + 6, (size_t)(mod - line - 6));
+		if (!alias_line(line, (size_t)(eol - line), &pat, &pn, &mod) &&
+		    glob(pat, pn, modalias)) {
+			w = wildcards(pat, pn);
+			if (w < best) {
+				best = w;
+				copy_field(module, size, mod, (size_t)(eol - mod));
+				/* "vfio_pci:...", as modules.alias writes it */
+				copy_field(pattern, psize, pat - 5, pn + 5);
+			}
 		}
 		line = eol + 1;
 	}
