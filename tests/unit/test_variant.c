@@ -562,6 +562,36 @@ static void host_status(void)
 	fake_cleanup(&fs);
 }
 
+/* check: a selected device on vfio-pci whose variant the host has (the
+ * initrd lacked it) is a WARN with the fix; on its variant, a PASS. */
+static void host_check(void)
+{
+	static const struct fake_dev devs[] = { GPU("0000:00:04.0", 2, NULL) };
+	static const char *const noargs[] = { NULL };
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	image_list("");
+	fake_boot(&fs, "vfio.ids=0000:00:04.0", noargs);
+	modules_alias("lib/modules", NULL, HOST_ALIASES);
+	fake_variant(&fs, XE_MOD, XE_DRV);
+	RUN("vfio.ids=0000:00:04.0", "check");
+	T_OK(has(fs.output, "0000:00:04.0 gets " XE_DRV ",alias but is on vfio-pci"),
+	     "check: on vfio-pci, not its variant: said");
+	T_OK(has(fs.output, "rebuild the initrd"), "check: the fix named");
+	fake_cleanup(&fs);
+
+	fake_init(&fs, devs, NDEVS(devs), 1, 1);
+	image_list(XE_SECTION);
+	fake_variant(&fs, XE_MOD, XE_DRV);
+	fake_boot(&fs, "vfio.ids=0000:00:04.0", noargs);
+	modules_alias("lib/modules", NULL, HOST_ALIASES);
+	RUN("vfio.ids=0000:00:04.0", "check");
+	T_OK(has(fs.output, "0000:00:04.0 is on its variant driver " XE_DRV),
+	     "check: on its variant: a PASS");
+	T_OK(!has(fs.output, "but is on"), "check: no warning then");
+	fake_cleanup(&fs);
+}
+
 static void host_bind(void)
 {
 	static const struct fake_dev devs[] = {
@@ -887,6 +917,7 @@ int main(void)
 	host_image_modules();
 	host_list();
 	host_status();
+	host_check();
 	host_bind();
 	host_unbind();
 	host_acl_template();
