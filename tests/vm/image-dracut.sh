@@ -13,7 +13,8 @@
 # /etc/modules-load.d, as hosts list their early-KMS GPU driver there:
 # systemd-modules-load must wait for the binder (scenario modules_load);
 # VFIO_EARLY_MODULES_LOAD overrides the list ("" for none). The hook gets
-# VFIO_EARLY_VARIANTS (lib.sh: vm_image_variants).
+# VFIO_EARLY_VARIANTS (lib.sh: vm_image_variants), or without systemd asks a
+# stub vfio-early for them (lib.sh: vm_plan_stub).
 #
 # dracut reads its modules from $dracutbasedir/modules.d only, so the build
 # runs against a private base dir: symlinks to the system's dracut plus
@@ -106,9 +107,19 @@ if [ -n "$modules_load" ]; then
 	set -- --include "$work/modules-load.conf" /etc/modules-load.d/vfio-early-test.conf
 fi
 
+# The variants: through the hook's "plan --image-modules" (a stub answers)
+# without systemd, through VFIO_EARLY_VARIANTS with it (lib.sh: vm_plan_stub).
+variants=$(vm_image_variants "$cache")
+ask=
+if [ "$variant" = nosystemd ]; then
+	vm_plan_stub "$work/stub" "$kver" "$cache"
+	ask=$work/stub/vfio-early
+	variants=
+fi
+
 start=$(date +%s)
 dracutbasedir="$work/base" VFIO_EARLY_BOOT_BIN=$binder VFIO_EARLY_PROBE=$probe \
-	VFIO_EARLY_HOST_BIN=$host_bin VFIO_EARLY_VARIANTS=$(vm_image_variants "$cache") \
+	VFIO_EARLY_HOST_BIN=$host_bin VFIO_EARLY_VARIANTS=$variants VFIO_EARLY_BIN=$ask \
 	VFIO_EARLY_RULE=$(vm_udev_rule) VFIO_EARLY_USABLE=$(vm_usable) \
 	dracut --force --quiet --conf /dev/null --confdir "$work/conf.d" \
 	--tmpdir "$work/tmp" --no-hostonly --no-hostonly-cmdline \

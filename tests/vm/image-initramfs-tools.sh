@@ -2,7 +2,8 @@
 # Build an initramfs-tools test initrd for the cached kernel: our hook and
 # init-top script (working tree, or the installed copies when
 # VFIO_EARLY_INSTALLED=1), the modules of lib.sh (vm_image_modules) and the
-# probe. The hook gets VFIO_EARLY_VARIANTS (lib.sh: vm_image_variants).
+# probe. The hook asks a stub vfio-early for the variant modules (lib.sh:
+# vm_plan_stub), as it asks the host's.
 # usage: tests/vm/image-initramfs-tools.sh CACHE OUT.img
 # The host's /etc and /lib/modules are left alone: mkinitramfs runs in a
 # private mount namespace with the cached kernel mounted where it looks.
@@ -90,31 +91,13 @@ build_in_namespace() {
 		hide_installed_copies
 	fi
 	add_test_modprobe_option
-	write_plan_stub "$WORK/stub"
+	vm_plan_stub "$WORK/stub" "$KVER" "$CACHE"
 	env -u VFIO_EARLY_VARIANTS VFIO_EARLY_BIN="$WORK/stub/vfio-early" \
 		VFIO_EARLY_BOOT_BIN="$(vm_binder)" VFIO_HOST_BIN="$(vm_host_binary)" \
 		VFIO_PROBE_SRC="$VM_DIR/probe.sh" VFIO_RULE_SRC="$(vm_udev_rule)" \
 		VFIO_USABLE_SRC="$(vm_usable)" mkinitramfs -d "$WORK/conf" -o "$OUT" "$KVER"
 }
 
-# The hook asks the host's vfio-early which variant modules the next boot
-# needs here ("plan --image-modules KVER"; unit tests prove its answer on
-# fake trees). This host has no test device, so a stub answers as vfio-early
-# would for one: the initramfs-tools images take the variant that way, the
-# dracut images through VFIO_EARLY_VARIANTS. Any other call prints nothing
-# (and why, to the hook's discarded stderr): check-image.sh then fails.
-write_plan_stub() {
-	mkdir -p "$1"
-	cat >"$1/vfio-early" <<-EOF
-	#!/bin/sh
-	if [ "\$*" != "plan --image-modules $KVER" ]; then
-		echo "vfio-early stub: unexpected call: \$*" >&2
-		exit 2
-	fi
-	for m in $(vm_image_variants "$CACHE"); do echo "\$m"; done
-	EOF
-	chmod 0755 "$1/vfio-early"
-}
 
 # An admin's modprobe.d option for vfio-pci must reach it through the
 # binder's load list (scenario modprobe_options). No scenario but that one

@@ -60,6 +60,28 @@ vm_image_variants() {
 	fi
 }
 
+# The hooks ask the host's vfio-early which variant modules the next boot
+# needs here ("plan --image-modules KVER"; unit tests prove its answer on
+# fake trees). This host has no test device, so a stub in DIR answers as
+# vfio-early would for one (the variants of CACHE); the images built with
+# it (VFIO_EARLY_BIN=DIR/vfio-early: initramfs-tools, dracut without
+# systemd) take the variant that way, the others through
+# VFIO_EARLY_VARIANTS. Any other call prints nothing (and why, to the
+# hook's discarded stderr): check-image.sh then fails.
+# usage: vm_plan_stub DIR KVER CACHE
+vm_plan_stub() {
+	mkdir -p "$1"
+	cat >"$1/vfio-early" <<-EOF
+	#!/bin/sh
+	if [ "\$*" != "plan --image-modules $2" ]; then
+		echo "vfio-early stub: unexpected call: \$*" >&2
+		exit 2
+	fi
+	for m in $(vm_image_variants "$3"); do echo "\$m"; done
+	EOF
+	chmod 0755 "$1/vfio-early"
+}
+
 vm_say() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
