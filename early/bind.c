@@ -261,7 +261,7 @@ static void read_back(struct pci_list *l, long started)
 	for (size_t i = 0; i < l->n; i++) {
 		struct pci_dev *d = &l->dev[i];
 		int meant = d->result == RES_BOUND || d->result == RES_ALREADY;
-		int was = variant_is_vfio(d->driver);
+		int was = !strcmp(d->driver, "vfio-pci");
 
 		n[d->result]++;
 		if (pci_read_driver(d) < 0 || meant == !strcmp(d->driver, variant_target(d)))

@@ -20,8 +20,8 @@
 #include "pci.h"
 #include "plan.h"
 #include "status.h"
-#include "variant.h"
 #include "sysfs.h"
+#include "variant.h"
 
 struct opts {
 	const char *root;

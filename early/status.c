@@ -36,12 +36,13 @@ static int misplaced(const struct pci_dev *d)
 /* " vfio=DRIVER,WHY" where the choice was not plain vfio-pci by default. */
 static void vfio_choice(const struct pci_dev *d, char *buf, size_t size)
 {
+	char what[80];
+
 	buf[0] = '\0';
-	if (d->vfio_why != VFIO_WHY_NONE && d->vfio_why != VFIO_WHY_GENERIC) {
-		buf[0] = ' ';
-		memcpy(buf + 1, "vfio=", 5);
-		variant_describe(d, buf + 6, size - 6);
-	}
+	if (d->vfio_why == VFIO_WHY_NONE || d->vfio_why == VFIO_WHY_GENERIC)
+		return;
+	variant_describe(d, what, sizeof(what));
+	fmt(buf, size, " vfio=%s", what);
 }
 
 static int format_dev(const struct pci_dev *d, char *buf, size_t size)

@@ -17,8 +17,8 @@
 #include "pass.h"
 #include "plan.h"
 #include "print.h"
-#include "variant.h"
 #include "sysfs.h"
+#include "variant.h"
 
 #define KLOG_MAX (4 << 20)
 

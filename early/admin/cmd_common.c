@@ -7,13 +7,13 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "variant.h"
 #include "fmt.h"
 #include "kcmdline.h"
 #include "log.h"
 #include "print.h"
 #include "slurp.h"
 #include "sysfs.h"
+#include "variant.h"
 
 const char *cmd_path(const struct cmd_ctx *x, const char *rel, char *buf, size_t size)
 {
